@@ -1,0 +1,42 @@
+"""Configuration read from ``REGISTRY_*`` environment variables.
+
+Everything has a default that works on a fresh machine: the SQLite file and the search index live in
+the Flask instance folder. Production sets ``REGISTRY_DATABASE_URL`` to PostgreSQL and a fixed
+``REGISTRY_SECRET_KEY`` shared by every node.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ENV_PREFIX = "REGISTRY_"
+
+
+def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the Flask config from defaults, the environment, then explicit overrides (tests)."""
+    instance = Path(instance_path)
+    config: dict[str, Any] = {
+        "DATABASE_URL": os.environ.get(
+            f"{ENV_PREFIX}DATABASE_URL", f"sqlite:///{instance / 'registry.sqlite3'}"
+        ),
+        "INDEX_DIR": os.environ.get(f"{ENV_PREFIX}INDEX_DIR", str(instance / "search-index")),
+        # A random key per process is fine for one developer node; several nodes must share one.
+        "SECRET_KEY": os.environ.get(f"{ENV_PREFIX}SECRET_KEY") or secrets.token_hex(32),
+        "TIMEZONE": os.environ.get(f"{ENV_PREFIX}TIMEZONE", "Europe/Istanbul"),
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # flask-smorest / OpenAPI
+        "API_TITLE": "KAYSİS Registry API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": "/api/v1/swagger-ui/",
+        "JSON_SORT_KEYS": False,
+    }
+    if overrides:
+        config.update(overrides)
+    return config

@@ -1,0 +1,36 @@
+"""Run the app under gunicorn from ``registry serve`` (no separate config file to ship)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+
+class RegistryServer(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from registry import create_app
+
+        return create_app()
+
+
+def run_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
+    RegistryServer(
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread" if threads > 1 else "sync",
+            "accesslog": "-",
+            "timeout": 30,
+            "graceful_timeout": 20,
+        }
+    ).run()

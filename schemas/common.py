@@ -1,0 +1,58 @@
+"""Schemas shared by every resource: problem documents and small value types."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+DETSIS_PATTERN = re.compile(r"^[1-9][0-9]{7}$")
+DETSIS_MESSAGE = (
+    "DETSİS numarası 8 haneli olmalı ve 0 ile başlamamalı / must be 8 digits, not starting with 0."
+)
+
+
+class ProblemSchema(ma.Schema):
+    """RFC 9457 problem document, the shape of every API error."""
+
+    type = fields.String(metadata={"description": "URI identifying the problem type"})
+    title = fields.String(metadata={"description": "Short summary of the problem type"})
+    status = fields.Integer(metadata={"description": "HTTP status code"})
+    detail = fields.String(
+        metadata={"description": "Human-readable explanation (Turkish / English)"}
+    )
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "Offending field → messages (validation errors only)"},
+    )
+
+
+class DetsisNumber(fields.String):
+    """A DETSİS number: travels as an 8-character string, first digit not zero."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("validate", validate.Regexp(DETSIS_PATTERN, error=DETSIS_MESSAGE))
+        metadata = kwargs.setdefault("metadata", {})
+        metadata.setdefault("example", "24325150")
+        metadata.setdefault("pattern", DETSIS_PATTERN.pattern)
+        super().__init__(**kwargs)
+
+
+class IsoDate(fields.Date):
+    """A calendar date ``YYYY-MM-DD`` with a clear message when it is not one."""
+
+    default_error_messages = {
+        "invalid": "Geçersiz tarih; YYYY-AA-GG biçiminde olmalı / not a valid date (YYYY-MM-DD).",
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
+        if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)

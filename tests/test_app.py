@@ -1,0 +1,99 @@
+"""Application-wide behaviour: probes, error shapes, the OpenAPI document, HTML errors."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from registry import create_app
+
+
+def test_healthz_and_readyz(client: FlaskClient) -> None:
+    assert client.get("/healthz").json == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json["checks"]["database"] == "ok"
+
+
+def test_readyz_reports_an_unreachable_database_quickly(tmp_path: object) -> None:
+    app = create_app(
+        {"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:9/none", "TESTING": True}
+    )
+    started = time.monotonic()
+    response = app.test_client().get("/readyz")
+    assert response.status_code == 503
+    assert response.json["checks"]["database"].startswith("unavailable")
+    assert time.monotonic() - started < 10
+
+
+def test_api_request_with_unreachable_database_is_a_503_problem() -> None:
+    app = create_app(
+        {"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:9/none", "TESTING": True}
+    )
+    response = app.test_client().get("/api/v1/organizations/24325150")
+    assert response.status_code == 503
+    assert response.content_type == "application/problem+json"
+    assert response.headers["Retry-After"]
+
+
+def test_unknown_api_path_is_a_problem_document(client: FlaskClient) -> None:
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.content_type == "application/problem+json"
+    assert response.json["status"] == 404
+
+
+def test_wrong_method_is_a_problem_document(client: FlaskClient) -> None:
+    response = client.post("/api/v1/organizations", json={"name": "x"})
+    assert response.status_code == 405
+    assert response.content_type == "application/problem+json"
+    assert "GET" in response.headers["Allow"]
+
+
+def test_html_routes_get_html_errors(client: FlaskClient) -> None:
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    assert '<html lang="tr">' in response.get_data(as_text=True)
+    assert "Sayfa bulunamadı" in response.get_data(as_text=True)
+
+
+def test_unexpected_error_hides_the_stack_trace(app: Flask) -> None:
+    @app.get("/api/v1/boom")
+    def boom() -> str:
+        raise RuntimeError("secret internals")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = app.test_client().get("/api/v1/boom")
+    assert response.status_code == 500
+    assert response.content_type == "application/problem+json"
+    assert "secret" not in response.get_data(as_text=True)
+
+
+def test_openapi_documents_problem_json_errors(client: FlaskClient) -> None:
+    spec = client.get("/api/v1/openapi.json").json
+    assert spec["info"]["title"]
+    assert "/api/v1/organizations/{detsis_no}" in spec["paths"]
+    default_error = spec["components"]["responses"]["DEFAULT_ERROR"]
+    assert "application/problem+json" in default_error["content"]
+    problem = spec["components"]["schemas"]["Problem"]
+    assert {"type", "title", "status", "detail", "errors"} <= problem["properties"].keys()
+    unprocessable = spec["components"]["responses"]["UNPROCESSABLE_ENTITY"]
+    assert "application/problem+json" in unprocessable["content"]
+
+
+def test_interactive_docs_are_served_without_the_internet(client: FlaskClient) -> None:
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    assert "/api/v1/swagger-ui/swagger-ui-bundle.js" in page.get_data(as_text=True)
+    asset = client.get("/api/v1/swagger-ui/swagger-ui-bundle.js")
+    assert asset.status_code == 200 and len(asset.data) > 100_000
+    asset.close()
+
+
+def test_home_page_searches_units_in_turkish(client: FlaskClient) -> None:
+    page = client.get("/?q=goc")
+    assert page.status_code == 200
+    assert "Kurum ve birim arama" in page.get_data(as_text=True)
