@@ -7,7 +7,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 
-class RegistryServer(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
+class RegistryServer(BaseApplication):  # gunicorn ships no type hints: BaseApplication is Any
     def __init__(self, options: dict[str, Any]) -> None:
         self.options = options
         super().__init__()

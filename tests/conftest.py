@@ -105,8 +105,11 @@ def runner(app: Flask) -> Any:
 
 @pytest.fixture
 def session(app: Flask) -> Iterator[Session]:
-    """A session whose work is committed at the end of each ``with`` block the test writes."""
-    with app.app_context(), get_db(app).sessionmaker() as db_session:
+    """A plain session on the test's database; the test commits what the client should see.
+
+    No app context is pushed here: requests made by ``client`` must open and close their own.
+    """
+    with get_db(app).sessionmaker() as db_session:
         yield db_session
 
 

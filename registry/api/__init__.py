@@ -32,7 +32,7 @@ class Api(_Api):
 
     ERROR_SCHEMA = ProblemSchema
 
-    def handle_http_exception(self, error: HTTPException) -> Response:  # type: ignore[override]
+    def handle_http_exception(self, error: HTTPException) -> Response:
         return render_http_exception(error)
 
     def _register_responses(self) -> None:

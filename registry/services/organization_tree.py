@@ -217,7 +217,7 @@ class UnitFilter:
     status: str | None = None
 
 
-def _filtered(session: Session, filters: UnitFilter, at: date) -> Select[Any]:
+def _filtered(session: Session, filters: UnitFilter, at: date) -> Select[OrganizationVersion, str]:
     stmt = (
         select(OrganizationVersion, Organization.detsis_no)
         .join(Organization, Organization.id == OrganizationVersion.organization_id)

@@ -1,0 +1,34 @@
+"""The command line: migrate, load the sample data twice, check the schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from registry import create_app
+
+
+def test_upgrade_demo_twice_and_check(tmp_path: Path) -> None:
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite3'}", "TESTING": True})
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    first = runner.invoke(args=["demo"])
+    assert first.exit_code == 0, first.output
+    assert "0 unchanged" in first.output
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0
+    assert second.output.startswith("sample data: 0 created")
+    check = runner.invoke(args=["db", "check"])
+    assert check.exit_code == 0 and "agree" in check.output
+
+
+def test_console_script_has_the_contract_commands() -> None:
+    from registry.cli import main
+
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for command in ("db", "demo", "serve"):
+        assert command in result.output
+    serve_help = CliRunner().invoke(main, ["serve", "--help"]).output
+    assert "--host" in serve_help and "--port" in serve_help and "--workers" in serve_help
