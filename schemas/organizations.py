@@ -17,6 +17,9 @@ EVENTS = ("created", "updated", "renamed", "moved", "merged", "split", "closed",
 
 # Registered e-mail (KEP): local@hsNN.kep.tr or name@name.hsNN.kep.tr. Providers are not hard-coded.
 KEP_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?@(?:[a-z0-9-]+\.)?hs\d{2}\.kep\.tr$")
+PEM_PATTERN = re.compile(
+    r"^\s*-----BEGIN CERTIFICATE-----\s+[A-Za-z0-9+/=\s]+-----END CERTIFICATE-----\s*$"
+)
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()./-]{6,24}$")
 
 
@@ -177,7 +180,14 @@ class UnitInputSchema(ma.Schema):
     district = fields.String(allow_none=True, validate=validate.Length(max=100))
     contact = fields.Nested(ContactSchema)
     kep_addresses = fields.List(fields.Nested(KepAddressSchema))
-    certificate = fields.String(allow_none=True, metadata={"description": "PEM (X.509)"})
+    certificate = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(
+            PEM_PATTERN,
+            error="PEM biçiminde X.509 sertifikası bekleniyor / expected a PEM certificate.",
+        ),
+        metadata={"description": "E-correspondence encryption certificate, PEM (X.509)"},
+    )
     corresponds_externally = fields.Boolean()
 
     @ma.validates_schema

@@ -239,3 +239,20 @@ def test_kep_addresses_are_validated_and_normalised() -> None:
         {"address": "itu@hs01.kep.tr", "active": True},
         {"address": "gocidaresi@gocidaresi.hs02.kep.tr", "active": False},
     ]
+
+
+def test_certificate_must_be_pem() -> None:
+    from marshmallow import ValidationError
+
+    from schemas.organizations import UnitInputSchema
+
+    with pytest.raises(ValidationError) as error:
+        UnitInputSchema().load({"name": "Birim", "level": "central", "certificate": "not a cert"})
+    assert "certificate" in error.value.messages
+    pem = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----\n"
+    assert (
+        UnitInputSchema().load({"name": "Birim", "level": "central", "certificate": pem})[
+            "certificate_pem"
+        ]
+        == pem
+    )

@@ -26,6 +26,7 @@ from schemas.organizations import UnitInputSchema, UnitUpdateSchema
 
 DEFAULT_VALID_FROM = date(2011, 11, 1)
 PROVINCIAL_DIRECTORATES_FROM = date(2014, 4, 11)
+DEMO_PROVENANCE = changes.Provenance(recorded_by="registry demo")
 RELOCATIONS = {  # sample: three provincial directorates moved to new buildings this year
     6: (
         "2026-02-02",
@@ -72,7 +73,7 @@ def load_demo(session: Session) -> DemoReport:
             data,
             valid_from=node.valid_from,
             detsis_no=number,
-            recorded_by="registry demo",
+            provenance=DEMO_PROVENANCE,
             reason="Örnek veri / sample data",
         )
         for step in node.history:
@@ -82,7 +83,7 @@ def load_demo(session: Session) -> DemoReport:
                 number,
                 update,
                 valid_from=date.fromisoformat(step["valid_from"]),
-                recorded_by="registry demo",
+                provenance=DEMO_PROVENANCE,
                 reason=step.get("reason"),
             )
         report.created += 1

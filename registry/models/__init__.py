@@ -1,5 +1,7 @@
 """Typed ORM models, one module per aggregate; importing this package registers them all."""
 
+from registry.models.accounts import ApiToken, Role, User
+from registry.models.audit import AuditEntry, AuditHead
 from registry.models.organization import (
     DetsisNumber,
     Event,
@@ -9,8 +11,17 @@ from registry.models.organization import (
     OrganizationVersion,
     Status,
 )
+from registry.models.workflow import ChangeRequest, ChangeRequestEvent, RequestStatus
 
 __all__ = [
+    "ApiToken",
+    "AuditEntry",
+    "AuditHead",
+    "ChangeRequest",
+    "ChangeRequestEvent",
+    "RequestStatus",
+    "Role",
+    "User",
     "DetsisNumber",
     "Event",
     "Level",

@@ -9,6 +9,7 @@ linear) and flush; committing is the caller's job.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -24,13 +25,23 @@ from registry.models import (
     OrganizationVersion,
     Status,
 )
-from registry.services import detsis
+from registry.services import audit, detsis
 from registry.services.organization_tree import (
     MAX_DEPTH,
     current_version,
     organization_id,
     versions_at,
 )
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Who made a change and through which request: kept on the version and in the audit trail."""
+
+    recorded_by: str | None = None
+    request_id: int | None = None
+    approved_by: str | None = None
+
 
 VERSIONED_FIELDS = (
     "name",
@@ -58,7 +69,7 @@ def create_unit(
     *,
     valid_from: date,
     detsis_no: str | None = None,
-    recorded_by: str | None = None,
+    provenance: Provenance = Provenance(),
     reason: str | None = None,
     predecessors: Sequence[str] = (),
 ) -> Organization:
@@ -81,7 +92,7 @@ def create_unit(
         reason=reason,
         parent_id=parent_id,
         status=Status.ACTIVE.value,
-        recorded_by=recorded_by,
+        recorded_by=provenance.recorded_by,
         **fields,
     )
     _index_names(version)
@@ -90,6 +101,8 @@ def create_unit(
     for predecessor in predecessors:
         _link(session, organization_id(session, predecessor), organization.id, event, valid_from)
     session.flush()
+    after = version_record(session, version) | {"predecessors": list(predecessors)}
+    _audit(session, number, "create", None, after, provenance)
     return organization
 
 
@@ -99,7 +112,7 @@ def update_unit(
     changes: dict[str, Any],
     *,
     valid_from: date,
-    recorded_by: str | None = None,
+    provenance: Provenance = Provenance(),
     reason: str | None = None,
     expected_version: int | None = None,
 ) -> OrganizationVersion:
@@ -124,7 +137,7 @@ def update_unit(
         )
     event = Event.MOVED if moved else Event.RENAMED if "name" in changed else Event.UPDATED
     return _new_version(
-        session, latest, valid_from, event, reason, recorded_by, parent_id=new_parent, **updates
+        session, latest, valid_from, event, reason, provenance, parent_id=new_parent, **updates
     )
 
 
@@ -135,7 +148,7 @@ def close_unit(
     valid_from: date,
     reason: str,
     successors: Sequence[str] = (),
-    recorded_by: str | None = None,
+    provenance: Provenance = Provenance(),
     expected_version: int | None = None,
 ) -> OrganizationVersion:
     """Close a unit (its number stays reserved forever). Successors make it a merge or a split."""
@@ -181,7 +194,14 @@ def close_unit(
     for succ_id in successor_ids:
         _link(session, org_id, succ_id, event, valid_from)
     return _new_version(
-        session, latest, valid_from, event, reason, recorded_by, status=Status.CLOSED.value
+        session,
+        latest,
+        valid_from,
+        event,
+        reason,
+        provenance,
+        {"successors": list(successors)},
+        status=Status.CLOSED.value,
     )
 
 
@@ -191,7 +211,7 @@ def reopen_unit(
     *,
     valid_from: date,
     reason: str | None = None,
-    recorded_by: str | None = None,
+    provenance: Provenance = Provenance(),
 ) -> OrganizationVersion:
     _, latest = _latest_for_change(session, detsis_no, valid_from, None)
     if latest.status != Status.CLOSED.value:
@@ -199,7 +219,7 @@ def reopen_unit(
     if latest.parent_id is not None:
         _parent_at(session, _number_of(session, latest.parent_id), valid_from)
     return _new_version(
-        session, latest, valid_from, Event.REOPENED, reason, recorded_by, status=Status.ACTIVE.value
+        session, latest, valid_from, Event.REOPENED, reason, provenance, status=Status.ACTIVE.value
     )
 
 
@@ -235,9 +255,11 @@ def _new_version(
     valid_from: date,
     event: Event,
     reason: str | None,
-    recorded_by: str | None,
+    provenance: Provenance,
+    audit_extra: dict[str, Any] | None = None,
     **changes: Any,
 ) -> OrganizationVersion:
+    before = version_record(session, latest)
     latest.valid_to = valid_from
     values = {name: getattr(latest, name) for name in (*VERSIONED_FIELDS, "parent_id", "status")}
     values.update(changes)
@@ -248,13 +270,59 @@ def _new_version(
         valid_to=None,
         event=event.value,
         reason=reason,
-        recorded_by=recorded_by,
+        recorded_by=provenance.recorded_by,
         **values,
     )
     _index_names(version)
     session.add(version)
     session.flush()
+    after = version_record(session, version) | (audit_extra or {})
+    _audit(session, before["detsis_no"], event.value, before, after, provenance)
     return version
+
+
+def version_record(session: Session, version: OrganizationVersion) -> dict[str, Any]:
+    """Everything a version holds, by DETSİS numbers: what the audit trail and change feed carry."""
+    numbers = dict(
+        session.execute(
+            select(Organization.id, Organization.detsis_no).where(
+                Organization.id.in_({version.organization_id, version.parent_id or 0})
+            )
+        ).all()
+    )
+    record = {name: getattr(version, name) for name in VERSIONED_FIELDS}
+    record.update(
+        detsis_no=numbers[version.organization_id],
+        parent=numbers.get(version.parent_id) if version.parent_id else None,
+        version=version.version,
+        valid_from=version.valid_from.isoformat(),
+        valid_to=version.valid_to.isoformat() if version.valid_to else None,
+        event=version.event,
+        reason=version.reason,
+        status=version.status,
+    )
+    return record
+
+
+def _audit(
+    session: Session,
+    number: str,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    provenance: Provenance,
+) -> None:
+    audit.append(
+        session,
+        entity="organization",
+        entity_id=number,
+        action=action,
+        before=before,
+        after=after,
+        request_id=provenance.request_id,
+        submitted_by=provenance.recorded_by,
+        approved_by=provenance.approved_by,
+    )
 
 
 def _index_names(version: OrganizationVersion) -> None:

@@ -1,0 +1,74 @@
+"""Change requests: the only way a record reaches the public registry, and their transitions."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from registry.db import Base
+
+
+class RequestStatus(enum.StrEnum):
+    SUBMITTED = "submitted"
+    INSTITUTION_APPROVED = "institution_approved"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (RequestStatus.SUBMITTED, RequestStatus.INSTITUTION_APPROVED)
+
+
+class ChangeRequest(Base):
+    __tablename__ = "change_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str | None] = mapped_column(String(40))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(Text)
+    effective_from: Mapped[date | None] = mapped_column(Date)
+    # The record's version when the request was written: approval refuses if it moved on.
+    base_version: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(24))
+    # The unit whose subtree the request touches, and that unit's institution (for approvers).
+    scope_organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
+    submitted_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    result_entity: Mapped[str | None] = mapped_column(String(32))
+    result_id: Mapped[str | None] = mapped_column(String(40))
+
+    events: Mapped[list[ChangeRequestEvent]] = relationship(
+        back_populates="request", order_by="ChangeRequestEvent.id"
+    )
+
+    __table_args__ = (
+        Index("ix_change_requests_status_entity", "status", "entity"),
+        Index("ix_change_requests_institution", "institution_id", "status"),
+        Index("ix_change_requests_submitted_by", "submitted_by"),
+    )
+
+
+class ChangeRequestEvent(Base):
+    """One transition of a request: who moved it from which state to which, when and why."""
+
+    __tablename__ = "change_request_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("change_requests.id"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    note: Mapped[str | None] = mapped_column(Text)
+
+    request: Mapped[ChangeRequest] = relationship(back_populates="events")

@@ -1,0 +1,117 @@
+"""Appending to and verifying the tamper-evident audit trail."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from registry.models import AuditEntry, AuditHead
+
+GENESIS_HASH = "0" * 64
+
+
+def entry_hash(prev_hash: str, content: dict[str, Any]) -> str:
+    """SHA-256 over the previous hash and a canonical JSON of the entry's content."""
+    canonical = json.dumps(
+        content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str
+    )
+    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
+
+
+def _content(entry: AuditEntry) -> dict[str, Any]:
+    at = entry.at if entry.at.tzinfo else entry.at.replace(tzinfo=UTC)
+    return {
+        "seq": entry.seq,
+        "at": at.astimezone(UTC).isoformat(),
+        "entity": entry.entity,
+        "entity_id": entry.entity_id,
+        "action": entry.action,
+        "request_id": entry.request_id,
+        "submitted_by": entry.submitted_by,
+        "approved_by": entry.approved_by,
+        "before": entry.before,
+        "after": entry.after,
+    }
+
+
+def append(
+    session: Session,
+    *,
+    entity: str,
+    entity_id: str,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    request_id: int | None = None,
+    submitted_by: str | None = None,
+    approved_by: str | None = None,
+) -> AuditEntry:
+    """Add the next entry; holds the head lock until the caller's transaction ends."""
+    head = session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
+    entry = AuditEntry(
+        seq=head.last_seq + 1,
+        at=datetime.now(UTC).replace(microsecond=0),
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        request_id=request_id,
+        submitted_by=submitted_by,
+        approved_by=approved_by,
+        before=_jsonable(before),
+        after=_jsonable(after),
+        prev_hash=head.last_hash,
+    )
+    entry.hash = entry_hash(head.last_hash, _content(entry))
+    head.last_seq, head.last_hash = entry.seq, entry.hash
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def _jsonable(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Round-trip through JSON so what is hashed is exactly what the database stores."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
+@dataclass
+class VerifyResult:
+    checked: int
+    first_bad_seq: int | None
+    problem: str | None
+
+
+def verify(session: Session, batch: int = 5000) -> VerifyResult:
+    """Recompute the chain from the start; report the first entry that does not match."""
+    prev_hash, expected_seq, checked = GENESIS_HASH, 1, 0
+    last_seq = 0
+    while True:
+        entries = session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.seq > last_seq)
+            .order_by(AuditEntry.seq)
+            .limit(batch)
+        ).all()
+        if not entries:
+            break
+        for entry in entries:
+            if entry.seq != expected_seq:
+                return VerifyResult(checked, expected_seq, f"entry {expected_seq} is missing")
+            if entry.prev_hash != prev_hash:
+                return VerifyResult(checked, entry.seq, "previous-hash link does not match")
+            if entry_hash(prev_hash, _content(entry)) != entry.hash:
+                return VerifyResult(checked, entry.seq, "content does not match its hash")
+            prev_hash, expected_seq, checked = entry.hash, expected_seq + 1, checked + 1
+            last_seq = entry.seq
+        session.expunge_all()
+    head = session.get(AuditHead, 1)
+    if head is not None and (head.last_seq != expected_seq - 1 or head.last_hash != prev_hash):
+        return VerifyResult(checked, expected_seq, "entries after this one were removed")
+    return VerifyResult(checked, None, None)
