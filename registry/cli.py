@@ -68,6 +68,116 @@ def demo_command() -> None:
     click.echo(f"sample data: {report.created} created, {report.unchanged} unchanged")
 
 
+@click.group("users")
+def users_group() -> None:
+    """Accounts and API tokens."""
+
+
+@users_group.command("create")
+@click.option("--name", required=True)
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["coordinator", "institution_approver", "reviewer", "admin"]),
+)
+@click.option("--organization", default=None, help="DETSİS number (coordinators, approvers)")
+@with_appcontext
+def users_create(name: str, role: str, organization: str | None) -> None:
+    """Create an account; its API token is the LAST line of the output (shown only once)."""
+    from registry.services import accounts
+
+    with _reported_errors(), get_db().transaction() as session:
+        user, token = accounts.create_user(session, name=name, role=role, organization=organization)
+        click.echo(f"created user #{user.id} {user.name} ({user.role})")
+    click.echo(token)
+
+
+@users_group.command("revoke")
+@click.argument("user_id", type=int)
+@with_appcontext
+def users_revoke(user_id: int) -> None:
+    """Revoke every token of an account."""
+    from registry.services import accounts
+
+    with _reported_errors(), get_db().transaction() as session:
+        count = accounts.revoke(session, user_id)
+    click.echo(f"revoked {count} token(s) of user #{user_id}")
+
+
+@users_group.command("token")
+@click.argument("user_id", type=int)
+@with_appcontext
+def users_token(user_id: int) -> None:
+    """Issue a new token for an account (printed as the last line)."""
+    from registry.models import User
+    from registry.services import accounts
+
+    with _reported_errors(), get_db().transaction() as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise click.ClickException(f"no user #{user_id}")
+        token = accounts.issue_token(session, user)
+    click.echo(token)
+
+
+@users_group.command("rescope")
+@click.argument("user_id", type=int)
+@click.option("--organization", required=True, help="DETSİS number of the new scope")
+@with_appcontext
+def users_rescope(user_id: int, organization: str) -> None:
+    """Give a coordinator or approver a new organization scope."""
+    from registry.services import accounts
+
+    with _reported_errors(), get_db().transaction() as session:
+        accounts.rescope(session, user_id, organization)
+    click.echo(f"user #{user_id} now acts for {organization}")
+
+
+@users_group.command("list")
+@click.option("--needs-scope", is_flag=True, help="Only accounts whose scope has lapsed")
+@with_appcontext
+def users_list(needs_scope: bool) -> None:
+    """List accounts (never their tokens)."""
+    from sqlalchemy import select
+
+    from registry.models import Organization, User
+    from registry.services import accounts
+
+    with get_db().sessionmaker() as session:
+        if needs_scope:
+            for user, reason in accounts.accounts_needing_scope(session):
+                click.echo(f"#{user.id}\t{user.name}\t{user.role}\tNEEDS NEW SCOPE: {reason}")
+            return
+        numbers = dict(session.execute(select(Organization.id, Organization.detsis_no)).all())
+        for user in session.scalars(select(User).order_by(User.id)):
+            scope = numbers.get(user.organization_id, "-") if user.organization_id else "-"
+            state = "active" if user.active else "inactive"
+            click.echo(f"#{user.id}\t{user.name}\t{user.role}\t{scope}\t{state}")
+
+
+@click.group("audit")
+def audit_group() -> None:
+    """The tamper-evident audit trail."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify() -> None:
+    """Recompute the hash chain; exit 1 naming the first entry that does not match."""
+    from registry.services import audit
+
+    with get_db().sessionmaker() as session:
+        result = audit.verify(session)
+    if result.first_bad_seq is not None:
+        click.echo(
+            f"audit trail BROKEN at entry {result.first_bad_seq}: {result.problem} "
+            f"({result.checked} entries verified before it)",
+            err=True,
+        )
+        sys.exit(1)
+    click.echo(f"audit trail intact: {result.checked} entries verified")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -101,3 +211,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(serve_command)
+    app.cli.add_command(users_group)
+    app.cli.add_command(audit_group)

@@ -105,3 +105,14 @@ def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
+
+
+def write_session() -> Session:
+    """The request's session, opened for writing: on SQLite its transaction is BEGIN IMMEDIATE.
+
+    Call it first in a write view, before anything reads, so the whole request is one transaction
+    that concurrent writers queue for instead of failing on a lock upgrade.
+    """
+    session = get_session()
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    return session

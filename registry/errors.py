@@ -159,8 +159,14 @@ def render_http_exception(error: HTTPException) -> Response:
 def render_registry_error(error: RegistryError) -> Response:
     if wants_html():
         return html_error(int(error.status), error.detail)
+    extra = {k: v for k, v in error.extra.items() if not k.startswith("_")}
     return problem(
-        int(error.status), error.detail, errors=error.errors, slug=error.slug, extra=error.extra
+        int(error.status),
+        error.detail,
+        errors=error.errors,
+        slug=error.slug,
+        extra=extra,
+        headers=error.extra.get("_headers"),
     )
 
 

@@ -50,7 +50,7 @@ class Api(_Api):
 
 def init_app(app: Flask) -> Api:
     """Create the app's ``Api`` (one per app, so several apps can live in one process)."""
-    from registry.api import organizations
+    from registry.api import change_requests, changes, organizations
 
     api = Api()
     api.init_app(
@@ -64,7 +64,12 @@ def init_app(app: Flask) -> Api:
             },
         },
     )
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "description": "registry users create"}
+    )
     api.register_blueprint(organizations.blp)
+    api.register_blueprint(change_requests.blp)
+    api.register_blueprint(changes.blp)
     _serve_swagger_ui_assets(app)
     return api
 

@@ -1,0 +1,83 @@
+"""Entity handlers: what the workflow needs to know about each kind of record.
+
+The workflow service is generic; each entity (organization, legislation, service…) plugs in a
+handler that validates a request's data, says which organization's subtree it touches, reports
+the live record for diffs and optimistic locking, and applies an approved request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
+
+from registry.services.organization_changes import Provenance
+
+
+@dataclass(frozen=True)
+class Applied:
+    entity: str
+    id: str
+
+
+class EntityHandler(Protocol):
+    entity: str
+    actions: frozenset[str]
+    two_step: bool  # institution approval before the reviewer's (services)
+
+    def validate(
+        self,
+        session: Session,
+        action: str,
+        target: str | None,
+        data: dict[str, Any],
+        reason: str | None,
+    ) -> None:
+        """Refuse (InvalidInput) data that could never be applied; nothing is written."""
+
+    def scopes(
+        self, session: Session, action: str, target: str | None, data: dict[str, Any]
+    ) -> list[int | None]:
+        """Organization ids whose subtrees the request touches (None: outside every subtree)."""
+
+    def live(self, session: Session, target: str) -> tuple[int, dict[str, Any]]:
+        """The record's current version number and representation."""
+
+    def apply(
+        self,
+        session: Session,
+        action: str,
+        target: str | None,
+        data: dict[str, Any],
+        reason: str | None,
+        effective_from: date,
+        provenance: Provenance,
+    ) -> Applied:
+        """Make the change; raises InvalidInput if the data no longer fits the registry."""
+
+
+_HANDLERS: dict[str, EntityHandler] = {}
+
+
+def register(handler: EntityHandler) -> None:
+    _HANDLERS[handler.entity] = handler
+
+
+def handler_for(entity: str) -> EntityHandler | None:
+    if not _HANDLERS:
+        _load_builtin()
+    return _HANDLERS.get(entity)
+
+
+def known_entities() -> list[str]:
+    if not _HANDLERS:
+        _load_builtin()
+    return sorted(_HANDLERS)
+
+
+def _load_builtin() -> None:
+    from registry.services.handlers.organization import OrganizationHandler
+
+    register(OrganizationHandler())

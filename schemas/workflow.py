@@ -1,0 +1,119 @@
+"""Change requests, their transitions, and the change feed."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from schemas.common import IsoDate
+
+ENTITIES = (
+    "organization",
+    "legislation",
+    "service",
+    "document",
+    "signatory",
+    "distribution_list",
+    "service_standard",
+)
+ACTIONS = ("create", "update", "close", "move")
+STATUSES = ("submitted", "institution_approved", "approved", "rejected", "withdrawn")
+
+
+class ChangeRequestInputSchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    entity = fields.String(required=True, validate=validate.OneOf(ENTITIES))
+    action = fields.String(required=True, validate=validate.OneOf(ACTIONS))
+    target = fields.String(load_default=None, allow_none=True, validate=validate.Length(1, 40))
+    data = fields.Dict(
+        keys=fields.String(),
+        load_default=dict,
+        metadata={"description": "Fields named as in the entity's GET form"},
+    )
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
+    effective_from = IsoDate(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "When the change takes effect once approved (default: the approval day)"
+        },
+    )
+    base_version = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(1),
+        metadata={
+            "description": "Version of the record the change "
+            "was written against (default: the current one)"
+        },
+    )
+
+
+class TransitionInputSchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
+
+
+class TransitionSchema(ma.Schema):
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String()
+    by = fields.String()
+    at = fields.DateTime()
+    note = fields.String(allow_none=True)
+
+
+class ResultSchema(ma.Schema):
+    entity = fields.String()
+    id = fields.String()
+
+
+class ChangeRequestSchema(ma.Schema):
+    id = fields.Integer()
+    entity = fields.String()
+    action = fields.String()
+    target = fields.String(allow_none=True)
+    data = fields.Dict()
+    reason = fields.String(allow_none=True)
+    effective_from = IsoDate(allow_none=True)
+    base_version = fields.Integer(allow_none=True)
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    submitted_by = fields.String()
+    submitted_at = fields.DateTime()
+    history = fields.List(fields.Nested(TransitionSchema))
+    result = fields.Nested(ResultSchema, allow_none=True)
+    diff = fields.Dict(
+        metadata={
+            "description": "field → {current, proposed} against the live "
+            "record (in the single-request view)"
+        }
+    )
+
+
+class ChangeRequestQuerySchema(ma.Schema):
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    entity = fields.String(validate=validate.OneOf(ENTITIES))
+
+
+class ChangeSchema(ma.Schema):
+    seq = fields.Integer()
+    entity = fields.String()
+    id = fields.String()
+    action = fields.String()
+    at = fields.DateTime()
+    data = fields.Dict(allow_none=True, metadata={"description": "The record after the change"})
+
+
+class ChangeFeedSchema(ma.Schema):
+    changes = fields.List(fields.Nested(ChangeSchema))
+    next_cursor = fields.String(metadata={"description": "Pass as since= to continue"})
+
+
+class ChangeFeedQuerySchema(ma.Schema):
+    since = fields.String(
+        load_default=None, metadata={"description": "Opaque cursor; empty = from the beginning"}
+    )
+    limit = fields.Integer(load_default=500, validate=validate.Range(1, 5000))
