@@ -128,7 +128,11 @@ class HistoryEntrySchema(ma.Schema):
         metadata={"description": "field → [before, after]"},
     )
     recorded_at = fields.DateTime()
-    recorded_by = fields.String(allow_none=True)
+    recorded_by = fields.String(allow_none=True, metadata={"description": "Authorized callers"})
+    submitted_by = fields.String(allow_none=True, metadata={"description": "Authorized callers"})
+    approved_by = fields.String(allow_none=True, metadata={"description": "Authorized callers"})
+    request_id = fields.Integer(allow_none=True, metadata={"description": "Authorized callers"})
+    audit_seq = fields.Integer(allow_none=True, metadata={"description": "Authorized callers"})
 
 
 class HistorySchema(ma.Schema):

@@ -12,8 +12,10 @@ from registry.api.representations import negotiated
 from registry.clock import today
 from registry.db import get_session
 from registry.errors import InvalidInput
-from registry.models import OrganizationVersion
+from registry.auth import current_user
+from registry.models import AuditEntry, OrganizationVersion
 from registry.reference import CATEGORIES, UNIT_TYPES, province_name
+from registry.services import audit, workflow
 from registry.services import organization_tree as tree
 from schemas.organizations import (
     AtQuerySchema,
@@ -85,6 +87,17 @@ def _subtree_representation(node: tree.SubtreeNode) -> dict[str, Any]:
         "status": node.version.status,
         "depth": node.depth,
         "children": [_subtree_representation(child) for child in node.children],
+    }
+
+
+def _people(version: OrganizationVersion, entry: AuditEntry | None) -> dict[str, Any]:
+    """Who submitted and approved a version: for authorized callers only (personal data)."""
+    return {
+        "recorded_by": version.recorded_by,
+        "submitted_by": entry.submitted_by if entry else version.recorded_by,
+        "approved_by": entry.approved_by if entry else None,
+        "request_id": entry.request_id if entry else None,
+        "audit_seq": entry.seq if entry else None,
     }
 
 
@@ -184,7 +197,16 @@ class OrganizationHistory(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, detsis_no: str) -> Any:
         """Every version of the unit, oldest first, with what each changed"""
-        entries, predecessors, successors = tree.history(get_session(), detsis_no)
+        session = get_session()
+        entries, predecessors, successors = tree.history(session, detsis_no)
+        provenance: dict[int, AuditEntry] = {}
+        show_people = workflow.may_see_audit(
+            session, current_user(), tree.organization_id(session, detsis_no)
+        )
+        if show_people:
+            for entry in audit.entries_for(session, "organization", detsis_no):
+                if entry.after and "version" in entry.after:
+                    provenance[entry.after["version"]] = entry
         data = {
             "detsis_no": detsis_no,
             "versions": [
@@ -199,7 +221,9 @@ class OrganizationHistory(MethodView):
                     "status": e.version.status,
                     "changes": e.changes,
                     "recorded_at": e.version.recorded_at,
-                    "recorded_by": e.version.recorded_by,
+                    **(
+                        _people(e.version, provenance.get(e.version.version)) if show_people else {}
+                    ),
                 }
                 for e in entries
             ],

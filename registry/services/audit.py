@@ -115,3 +115,13 @@ def verify(session: Session, batch: int = 5000) -> VerifyResult:
     if head is not None and (head.last_seq != expected_seq - 1 or head.last_hash != prev_hash):
         return VerifyResult(checked, expected_seq, "entries after this one were removed")
     return VerifyResult(checked, None, None)
+
+
+def entries_for(session: Session, entity: str, entity_id: str) -> list[AuditEntry]:
+    return list(
+        session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
+            .order_by(AuditEntry.seq)
+        )
+    )

@@ -175,6 +175,17 @@ def visible(session: Session, actor: User) -> Select[ChangeRequest]:
     return stmt
 
 
+def may_see_audit(session: Session, actor: User | None, org_id: int) -> bool:
+    """Who did what is shown to reviewers, admins, and scoped accounts over that unit."""
+    if actor is None:
+        return False
+    if not Role(actor.role).is_scoped:
+        return True
+    return accounts.scope_state(session, actor).valid and _within(
+        session, org_id, actor.organization_id
+    )
+
+
 def get_visible(session: Session, actor: User, request_id: int) -> ChangeRequest:
     request = session.scalars(
         visible(session, actor).where(ChangeRequest.id == request_id)
