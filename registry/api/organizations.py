@@ -9,10 +9,10 @@ from flask.views import MethodView
 
 from registry.api import Blueprint
 from registry.api.representations import negotiated
+from registry.auth import current_user
 from registry.clock import today
 from registry.db import get_session
 from registry.errors import InvalidInput
-from registry.auth import current_user
 from registry.models import AuditEntry, OrganizationVersion
 from registry.reference import CATEGORIES, UNIT_TYPES, province_name
 from registry.services import audit, workflow
