@@ -44,7 +44,12 @@ from sqlalchemy.engine import Engine  # noqa: E402
 from registry import create_app, migrate, turkish  # noqa: E402
 from registry.clock import today  # noqa: E402
 from registry.db import Database, get_db  # noqa: E402
-from registry.models import DetsisNumber, Organization, OrganizationVersion  # noqa: E402
+from registry.models import (  # noqa: E402
+    DetsisNumber,
+    Organization,
+    OrganizationLink,
+    OrganizationVersion,
+)
 from registry.reference import provinces  # noqa: E402
 from registry.services import organization_tree as tree  # noqa: E402
 
@@ -55,6 +60,7 @@ from registry.services import organization_tree as tree  # noqa: E402
 FIRST_VALID_FROM = date(2015, 1, 1)
 PAST = date(2023, 6, 1)
 HISTORY_SHARE = 0.10  # units renamed on a date in 2024
+MERGED_SHARE = 0.01  # units closed in 2024 and merged into a sibling (organization_links rows)
 DEEPEST = 6  # institution (0) → general directorate → department → branch → … → team (6)
 CHILDREN_BAND = (4, 8)  # targets of ``children``: units with this many sub-units
 SUBTREE_BAND = (10, 30)  # targets of ``subtree(depth=2)``: depth-2 subtrees of this many units
@@ -387,6 +393,7 @@ class Node:
     province: int | None = None
     level: str = "central"
     children: list[int] = field(default_factory=list)
+    merged_into: int = -1  # index of the successor of a unit closed by a merge
 
 
 def _fan(rng: random.Random, low: int, high: int, scale: float = 1.0, minimum: int = 0) -> int:
@@ -565,6 +572,25 @@ def _distinct(rng: random.Random, pool: Sequence[str], count: int) -> list[str]:
     return words
 
 
+def _add_merged(nodes: list[Node], count: int, rng: random.Random) -> None:
+    """Append ``count`` leaves closed by a merge into a sibling (never a province or a root)."""
+    candidates = [i for i, node in enumerate(nodes) if node.depth > 0 and node.kind != "province"]
+    for successor in rng.sample(candidates, min(count, len(candidates))):
+        model = nodes[successor]
+        nodes.append(
+            Node(
+                model.parent,
+                model.depth,
+                model.kind,
+                model.institution,
+                model.province,
+                model.level,
+                merged_into=successor,
+            )
+        )
+        nodes[model.parent].children.append(len(nodes) - 1)
+
+
 @dataclass
 class Dataset:
     nodes: list[Node]
@@ -572,16 +598,23 @@ class Dataset:
     renamed: list[bool]
     scale: float
     versions: int
+    links: int
 
 
-def build_rows(size: int, seed: int) -> tuple[Dataset, list[dict[str, Any]], list[dict[str, Any]]]:
-    """The generated tree, and the rows of ``organizations`` and ``organization_versions``."""
-    nodes, scale = build_shape(size, seed)
+Rows = list[dict[str, Any]]
+
+
+def build_rows(size: int, seed: int) -> tuple[Dataset, dict[str, Rows]]:
+    """The generated tree, and the rows of every table keyed by table name."""
+    merged = round(size * MERGED_SHARE)
+    nodes, scale = build_shape(size - merged, seed)
     rng = random.Random(seed + 1)
+    _add_merged(nodes, merged, rng)
     numbers = [str(n) for n in rng.sample(range(10_000_000, 100_000_000), len(nodes))]
     names = _names(nodes, rng)
-    organizations: list[dict[str, Any]] = []
-    versions: list[dict[str, Any]] = []
+    organizations: Rows = []
+    versions: Rows = []
+    links: Rows = []
     renamed: list[bool] = []
     for index, node in enumerate(nodes):
         org_id = index + 1
@@ -629,22 +662,52 @@ def build_rows(size: int, seed: int) -> tuple[Dataset, list[dict[str, Any]], lis
             "status": "active",
             "recorded_by": "benchmarks/tree.py",
         }
-        was_renamed = former is not None and former != name and rng.random() < HISTORY_SHARE
+        was_renamed = (
+            node.merged_into < 0
+            and former is not None
+            and former != name
+            and rng.random() < HISTORY_SHARE
+        )
         renamed.append(was_renamed)
         first_name = former if was_renamed and former else name
         renamed_on = date(2024, 1, 1) + timedelta(days=rng.randrange(366))
+        if node.merged_into >= 0:
+            closed = {
+                **base,
+                "id": len(versions) + 2,
+                "version": 2,
+                "valid_from": renamed_on,
+                "valid_to": None,
+                "event": "merged",
+                "reason": "Birleştirme",
+                "name": name,
+                "short_name": None,
+                "status": "closed",
+            }
+            closed["search_text"], closed["sort_key"] = _indexed(name, None)
+            links.append(
+                {
+                    "id": len(links) + 1,
+                    "predecessor_id": org_id,
+                    "successor_id": node.merged_into + 1,
+                    "event": "merged",
+                    "effective_on": renamed_on,
+                }
+            )
         first = {
             **base,
             "id": len(versions) + 1,
             "version": 1,
             "valid_from": FIRST_VALID_FROM,
-            "valid_to": renamed_on if was_renamed else None,
+            "valid_to": renamed_on if was_renamed or node.merged_into >= 0 else None,
             "event": "created",
             "name": first_name,
             "short_name": short_name,
         }
         first["search_text"], first["sort_key"] = _indexed(first_name, short_name)
         versions.append(first)
+        if node.merged_into >= 0:
+            versions.append(closed)
         if was_renamed:
             second = {
                 **base,
@@ -659,25 +722,34 @@ def build_rows(size: int, seed: int) -> tuple[Dataset, list[dict[str, Any]], lis
             }
             second["search_text"], second["sort_key"] = _indexed(name, short_name)
             versions.append(second)
-    dataset = Dataset(nodes, numbers, renamed, scale, len(versions))
-    return dataset, organizations, versions
+    dataset = Dataset(nodes, numbers, renamed, scale, len(versions), len(links))
+    rows = {
+        "detsis_numbers": [{"number": row["detsis_no"]} for row in organizations],
+        "organizations": organizations,
+        "organization_versions": versions,
+        "organization_links": links,
+    }
+    return dataset, rows
 
 
-def load(
-    engine: Engine, organizations: list[dict[str, Any]], versions: list[dict[str, Any]]
-) -> None:
+def load(engine: Engine, rows: dict[str, Rows]) -> None:
     """Bulk insert with Core ``executemany``, then ``ANALYZE`` so the planner knows the indexes."""
-    tables: list[tuple[Any, list[dict[str, Any]]]] = [
-        (DetsisNumber.__table__, [{"number": row["detsis_no"]} for row in organizations]),
-        (Organization.__table__, organizations),
-        (OrganizationVersion.__table__, versions),
-    ]
+    tables = {
+        table.name: table
+        for table in (
+            DetsisNumber.__table__,
+            Organization.__table__,
+            OrganizationVersion.__table__,
+            OrganizationLink.__table__,
+        )
+    }
     with engine.begin() as connection:
-        for table, rows in tables:
-            for start in range(0, len(rows), INSERT_CHUNK):
-                connection.execute(insert(table), rows[start : start + INSERT_CHUNK])
+        for name, table_rows in rows.items():
+            for start in range(0, len(table_rows), INSERT_CHUNK):
+                chunk = table_rows[start : start + INSERT_CHUNK]
+                connection.execute(insert(tables[name]), chunk)
         if connection.dialect.name == "postgresql":
-            for table in ("organizations", "organization_versions"):
+            for table in ("organizations", "organization_versions", "organization_links"):
                 connection.execute(
                     text(
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
@@ -874,7 +946,7 @@ def explain(db: Database, op: Operation, number: str) -> list[Plan]:
                 scans = any(
                     line.strip().startswith(f"SCAN {name}")
                     for line in lines
-                    for name in ("organization_versions", "organizations", "detsis_numbers")
+                    for name in ("organization_versions", "organizations", "organization_links")
                 )
             else:
                 lines = [str(row[0]) for row in rows]
@@ -922,7 +994,7 @@ def run_size(url: str, size: int, args: argparse.Namespace, index_dir: str) -> S
     """Build one registry, then time every operation on it."""
     build: dict[str, float] = {}
     start = time.perf_counter()
-    dataset, organizations, versions = build_rows(size, args.seed)
+    dataset, rows = build_rows(size, args.seed)
     build["generate"] = time.perf_counter() - start
 
     app: Flask = create_app(
@@ -935,9 +1007,9 @@ def run_size(url: str, size: int, args: argparse.Namespace, index_dir: str) -> S
         migrate.upgrade(db.engine)
         build["migrate"] = time.perf_counter() - start
         start = time.perf_counter()
-        load(db.engine, organizations, versions)
+        load(db.engine, rows)
         build["insert+analyze"] = time.perf_counter() - start
-        del organizations, versions
+        del rows
 
         ops = operations(today())
         targets = choose_targets(dataset, args.sample, args.seed)
@@ -946,6 +1018,15 @@ def run_size(url: str, size: int, args: argparse.Namespace, index_dir: str) -> S
     finally:
         db.dispose()
     return SizeResult(size, build, dataset, timings, plans)
+
+
+def _history_on_path(dataset: Dataset, index: int) -> bool:
+    """Whether the unit or one of its ancestors has two versions (``?at=`` must choose)."""
+    while index >= 0:
+        if dataset.renamed[index]:
+            return True
+        index = dataset.nodes[index].parent
+    return False
 
 
 def _cell(values: Sequence[float]) -> str:
@@ -961,12 +1042,20 @@ def report(results: list[SizeResult], backend: str, explain_all: bool) -> None:
         for node in nodes:
             per_depth[node.depth] = per_depth.get(node.depth, 0) + 1
         provincial = sum(node.level == "provincial" for node in nodes)
+        deepest = [i for i, node in enumerate(nodes) if node.depth == DEEPEST]
+        with_history = sum(_history_on_path(result.dataset, i) for i in deepest)
         build = ", ".join(f"{k} {v:.1f} s" for k, v in result.build.items())
         print(
             f"  {result.size:,} units ({result.dataset.versions:,} versions, "
-            f"{sum(result.dataset.renamed):,} renamed in 2024, {provincial:,} provincial), "
-            f"{len(INSTITUTIONS)} institutions, scale {result.dataset.scale:.3f}; units per depth "
-            + " ".join(f"{d}:{n}" for d, n in sorted(per_depth.items()))
+            f"{sum(result.dataset.renamed):,} renamed and {result.dataset.links:,} merged "
+            f"in 2024, {provincial:,} provincial), {len(INSTITUTIONS)} institutions, "
+            f"scale {result.dataset.scale:.3f}"
+        )
+        print(
+            "    units per depth "
+            + " ".join(f"{d}:{n:,}" for d, n in sorted(per_depth.items()))
+            + f"; depth-{DEEPEST} units renamed or under a renamed unit: "
+            + f"{with_history / max(1, len(deepest)):.0%}"
         )
         print(f"    build: {build} (total {sum(result.build.values()):.1f} s)")
 

@@ -1,0 +1,161 @@
+"""Every write endpoint × every kind of caller: 401, 403 or success, asserted cell by cell.
+
+The table is also the content of docs/security.md; run with REGISTRY_WRITE_DOCS=1 to rewrite it
+after a deliberate change. The test fails when the document and the behaviour disagree.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy.orm import Session
+
+from tests.workflow_world import World, build_world
+
+CALLERS = [
+    "no token",
+    "bad token",
+    "goc_coordinator",
+    "sgk_coordinator",
+    "goc_approver",
+    "reviewer",
+    "admin",
+]
+
+Cell = Callable[[FlaskClient, World, dict[str, str]], int]
+
+
+def _headers(world: World, caller: str) -> dict[str, str]:
+    if caller == "no token":
+        return {}
+    if caller == "bad token":
+        return {"Authorization": "Bearer kys_forged-token-that-does-not-exist"}
+    return world.auth(caller)
+
+
+def _pending(client: FlaskClient, world: World) -> int:
+    """A fresh request by Göç's coordinator, for transition cells."""
+    response = client.post(
+        "/api/v1/change-requests",
+        headers=world.auth("goc_coordinator"),
+        json={
+            "entity": "organization",
+            "action": "update",
+            "target": world.bidb,
+            "data": {"contact": {"phone": "0312 111 11 11"}},
+        },
+    )
+    assert response.status_code == 201, response.json
+    return int(response.json["id"])
+
+
+ENDPOINTS: dict[str, Cell] = {
+    "POST /change-requests (unit in Göç İdaresi)": lambda c, w, h: (
+        c.post(
+            "/api/v1/change-requests",
+            headers=h,
+            json={
+                "entity": "organization",
+                "action": "create",
+                "data": {"name": "Yeni Daire Başkanlığı", "parent": w.yhgm, "level": "central"},
+            },
+        ).status_code
+    ),
+    "POST /change-requests (unit in SGK)": lambda c, w, h: (
+        c.post(
+            "/api/v1/change-requests",
+            headers=h,
+            json={
+                "entity": "organization",
+                "action": "update",
+                "target": w.sgk,
+                "data": {"name": "Sosyal Güvenlik Kurumu Başkanlığı"},
+            },
+        ).status_code
+    ),
+    "POST /change-requests (new top-level institution)": lambda c, w, h: (
+        c.post(
+            "/api/v1/change-requests",
+            headers=h,
+            json={
+                "entity": "organization",
+                "action": "create",
+                "data": {"name": "Yeni Bakanlık", "level": "central", "category": "Bakanlık"},
+            },
+        ).status_code
+    ),
+    "POST /change-requests/{id}/approve (Göç's request)": lambda c, w, h: (
+        c.post(f"/api/v1/change-requests/{_pending(c, w)}/approve", headers=h).status_code
+    ),
+    "POST /change-requests/{id}/reject (Göç's request)": lambda c, w, h: (
+        c.post(
+            f"/api/v1/change-requests/{_pending(c, w)}/reject",
+            headers=h,
+            json={"reason": "Eksik bilgi"},
+        ).status_code
+    ),
+    "POST /change-requests/{id}/withdraw (Göç's request)": lambda c, w, h: (
+        c.post(f"/api/v1/change-requests/{_pending(c, w)}/withdraw", headers=h).status_code
+    ),
+    "GET /change-requests": lambda c, w, h: c.get("/api/v1/change-requests", headers=h).status_code,
+}
+
+EXPECTED: dict[str, list[int]] = {
+    #                                                no   bad  gocC sgkC gocA rev  admin
+    "POST /change-requests (unit in Göç İdaresi)": [401, 401, 201, 403, 403, 201, 403],
+    "POST /change-requests (unit in SGK)": [401, 401, 403, 201, 403, 201, 403],
+    "POST /change-requests (new top-level institution)": [401, 401, 403, 403, 403, 201, 403],
+    "POST /change-requests/{id}/approve (Göç's request)": [401, 401, 403, 403, 403, 200, 403],
+    "POST /change-requests/{id}/reject (Göç's request)": [401, 401, 403, 403, 403, 200, 403],
+    "POST /change-requests/{id}/withdraw (Göç's request)": [401, 401, 200, 403, 403, 403, 403],
+    "GET /change-requests": [401, 401, 200, 200, 200, 200, 403],
+}
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "security.md"
+
+
+def render(matrix: dict[str, list[int]]) -> str:
+    lines = ["| endpoint | " + " | ".join(CALLERS) + " |", "|---|" + "---|" * len(CALLERS)]
+    for endpoint, codes in matrix.items():
+        lines.append(f"| {endpoint} | " + " | ".join(str(code) for code in codes) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def test_role_endpoint_matrix(client: FlaskClient, session: Session, backend: str) -> None:
+    world = build_world(session)
+    actual: dict[str, list[int]] = {}
+    for endpoint, cell in ENDPOINTS.items():
+        actual[endpoint] = [cell(client, world, _headers(world, caller)) for caller in CALLERS]
+    assert actual == EXPECTED
+    table = render(actual)
+    if os.environ.get("REGISTRY_WRITE_DOCS") == "1" and backend == "sqlite":
+        text = DOC.read_text(encoding="utf-8")
+        start, end = text.index("<!-- matrix -->"), text.index("<!-- /matrix -->")
+        DOC.write_text(text[:start] + "<!-- matrix -->\n" + table + text[end:], encoding="utf-8")
+    assert table in DOC.read_text(encoding="utf-8"), "docs/security.md is out of date"
+
+
+@pytest.mark.parametrize("caller", ["goc_approver", "reviewer", "admin"])
+def test_scoped_and_central_roles_never_approve_their_own(
+    client: FlaskClient, session: Session, caller: str
+) -> None:
+    world = build_world(session)
+    response = client.post(
+        "/api/v1/change-requests",
+        headers=world.auth(caller),
+        json={
+            "entity": "organization",
+            "action": "create",
+            "data": {"name": "Kendi Talebim", "parent": world.yhgm, "level": "central"},
+        },
+    )
+    if response.status_code != 201:
+        assert response.status_code == 403  # approvers and admins do not submit at all
+        return
+    request_id = response.json["id"]
+    own = client.post(f"/api/v1/change-requests/{request_id}/approve", headers=world.auth(caller))
+    assert own.status_code == 403
