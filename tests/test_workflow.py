@@ -482,3 +482,14 @@ def test_audit_trail_detects_a_deleted_entry(app: Flask, world: World) -> None:
         connection.execute(text("DELETE FROM audit_log WHERE seq = 6"))
     with get_db(app).sessionmaker() as session:
         assert audit.verify(session).first_bad_seq == 6
+
+
+def test_tokens_never_reach_the_logs(
+    client: FlaskClient, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
+    submit(client, world, "goc_coordinator", **create_body(world.yhgm))
+    client.get("/api/v1/change-requests", headers={"Authorization": "Bearer kys_wrong-secret"})
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert world.tokens["goc_coordinator"] not in logged
+    assert "kys_wrong-secret" not in logged
