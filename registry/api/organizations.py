@@ -101,6 +101,20 @@ def _people(version: OrganizationVersion, entry: AuditEntry | None) -> dict[str,
     }
 
 
+def _window(pagination: Any) -> tuple[int, int]:
+    """(offset, limit) of the requested page."""
+    return (pagination.page - 1) * pagination.page_size, pagination.page_size
+
+
+def _unit_page(views: list[tree.UnitView], total: int, pagination: Any) -> Any:
+    pagination.item_count = total
+    return negotiated(
+        [unit_representation(v) for v in views],
+        OrganizationSchema(many=True),
+        "KurumKurulusListesi",
+    )
+
+
 def _at(args: dict[str, Any]) -> date:
     return args.get("at") or today()
 
@@ -120,18 +134,9 @@ class Organizations(MethodView):
                 )
         filters = tree.UnitFilter(**{k: v for k, v in args.items() if k != "at"})
         views, total = tree.list_units(
-            get_session(),
-            filters,
-            _at(args),
-            offset=(pagination_parameters.page - 1) * pagination_parameters.page_size,
-            limit=pagination_parameters.page_size,
+            get_session(), filters, _at(args), *_window(pagination_parameters)
         )
-        pagination_parameters.item_count = total
-        return negotiated(
-            [unit_representation(v) for v in views],
-            OrganizationSchema(many=True),
-            "KurumKurulusListesi",
-        )
+        return _unit_page(views, total, pagination_parameters)
 
 
 @blp.route("/<string:detsis_no>")
@@ -154,18 +159,9 @@ class OrganizationChildren(MethodView):
     def get(self, args: dict[str, Any], detsis_no: str, pagination_parameters: Any) -> Any:
         """Direct sub-units, in Turkish alphabetical order"""
         views, total = tree.children(
-            get_session(),
-            detsis_no,
-            _at(args),
-            offset=(pagination_parameters.page - 1) * pagination_parameters.page_size,
-            limit=pagination_parameters.page_size,
+            get_session(), detsis_no, _at(args), *_window(pagination_parameters)
         )
-        pagination_parameters.item_count = total
-        return negotiated(
-            [unit_representation(v) for v in views],
-            OrganizationSchema(many=True),
-            "KurumKurulusListesi",
-        )
+        return _unit_page(views, total, pagination_parameters)
 
 
 @blp.route("/<string:detsis_no>/ancestors")

@@ -59,6 +59,27 @@ class Event(enum.StrEnum):
     REOPENED = "reopened"
 
 
+# The fields a version holds about a unit (besides its parent and status): what a change may set.
+CONTENT_FIELDS: tuple[str, ...] = (
+    "name",
+    "short_name",
+    "english_name",
+    "category",
+    "unit_type",
+    "level",
+    "province_code",
+    "district",
+    "address",
+    "phone",
+    "fax",
+    "email",
+    "web",
+    "kep_addresses",
+    "certificate_pem",
+    "corresponds_externally",
+)
+
+
 class DetsisNumber(Base):
     """Every number ever assigned. Rows are never deleted, so a number is never reused."""
 

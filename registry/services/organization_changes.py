@@ -25,6 +25,7 @@ from registry.models import (
     OrganizationVersion,
     Status,
 )
+from registry.models.organization import CONTENT_FIELDS
 from registry.services import audit, detsis
 from registry.services.organization_tree import (
     MAX_DEPTH,
@@ -43,24 +44,7 @@ class Provenance:
     approved_by: str | None = None
 
 
-VERSIONED_FIELDS = (
-    "name",
-    "short_name",
-    "english_name",
-    "category",
-    "unit_type",
-    "level",
-    "province_code",
-    "district",
-    "address",
-    "phone",
-    "fax",
-    "email",
-    "web",
-    "kep_addresses",
-    "certificate_pem",
-    "corresponds_externally",
-)
+VERSIONED_FIELDS = CONTENT_FIELDS
 
 
 def create_unit(

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from registry import turkish
 from registry.errors import InvalidInput, NotFound
 from registry.models import Organization, OrganizationLink, OrganizationVersion
+from registry.models.organization import CONTENT_FIELDS
 
 MAX_DEPTH = 12  # deeper than any real administration; guards walks against corrupt cycles
 MAX_SUBTREE_NODES = 10_000
@@ -279,20 +280,9 @@ def list_units(
 def children(
     session: Session, detsis_no: str, at: date, offset: int, limit: int
 ) -> tuple[list[UnitView], int]:
-    org_id, _ = current_version(session, detsis_no, at)
-    stmt = (
-        select(OrganizationVersion, Organization.detsis_no)
-        .join(Organization, Organization.id == OrganizationVersion.organization_id)
-        .where(OrganizationVersion.parent_id == org_id, in_force(at))
-    )
-    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    rows = session.execute(
-        stmt.order_by(OrganizationVersion.sort_key, OrganizationVersion.organization_id)
-        .offset(offset)
-        .limit(limit)
-    ).all()
-    versions = {version.organization_id: (number, version) for version, number in rows}
-    return build_views(session, versions, at, [v.organization_id for v, _ in rows]), total
+    """Direct sub-units in force on ``at``; 404 if the unit itself did not exist then."""
+    current_version(session, detsis_no, at)
+    return list_units(session, UnitFilter(parent=detsis_no), at, offset, limit)
 
 
 def ancestors(session: Session, detsis_no: str, at: date) -> list[PathEntry]:
@@ -339,26 +329,7 @@ class HistoryEntry:
     changes: dict[str, list[Any]]
 
 
-HISTORY_FIELDS = (
-    "name",
-    "short_name",
-    "english_name",
-    "parent_id",
-    "category",
-    "unit_type",
-    "level",
-    "province_code",
-    "district",
-    "address",
-    "phone",
-    "fax",
-    "email",
-    "web",
-    "kep_addresses",
-    "certificate_pem",
-    "corresponds_externally",
-    "status",
-)
+HISTORY_FIELDS = (*CONTENT_FIELDS, "parent_id", "status")
 
 
 def history(session: Session, detsis_no: str) -> tuple[list[HistoryEntry], list[str], list[str]]:
