@@ -99,12 +99,8 @@ def approve(
     session: Session, actor: User, request_id: int, note: str | None = None
 ) -> ChangeRequest:
     request = _locked(session, request_id)
+    status = _require_open(request, "onaylanamaz", "approved")
     handler = _handler(request.entity)
-    status = RequestStatus(request.status)
-    if not status.is_open:
-        raise InvalidTransition(
-            f"Talep '{status}' durumunda; onaylanamaz / a {status} request cannot be approved."
-        )
     _not_own(actor, request)
     if handler.two_step and status is RequestStatus.SUBMITTED:
         _require_institution_approver(session, actor, request)
@@ -123,12 +119,8 @@ def reject(session: Session, actor: User, request_id: int, reason: str | None) -
             errors={"reason": ["required"]},
         )
     request = _locked(session, request_id)
+    status = _require_open(request, "reddedilemez", "rejected")
     handler = _handler(request.entity)
-    status = RequestStatus(request.status)
-    if not status.is_open:
-        raise InvalidTransition(
-            f"Talep '{status}' durumunda; reddedilemez / a {status} request cannot be rejected."
-        )
     _not_own(actor, request)
     if (
         handler.two_step
@@ -148,11 +140,7 @@ def withdraw(
     request = _locked(session, request_id)
     if request.submitted_by != actor.id:
         raise Forbidden("Talebi yalnızca açan geri çekebilir / only the submitter can withdraw.")
-    status = RequestStatus(request.status)
-    if not status.is_open:
-        raise InvalidTransition(
-            f"Talep '{status}' durumunda; geri çekilemez / a {status} request cannot be withdrawn."
-        )
+    status = _require_open(request, "geri çekilemez", "withdrawn")
     _record(session, request, status, RequestStatus.WITHDRAWN, actor, note)
     return request
 
@@ -285,6 +273,17 @@ def _locked(session: Session, request_id: int) -> ChangeRequest:
     if request is None:
         raise NotFound(f"Talep {request_id} yok / no such change request.")
     return request
+
+
+def _require_open(request: ChangeRequest, turkish_verb: str, english_verb: str) -> RequestStatus:
+    """Only submitted or institution-approved requests move on; anything else is a 409."""
+    status = RequestStatus(request.status)
+    if not status.is_open:
+        raise InvalidTransition(
+            f"Talep '{status}' durumunda; {turkish_verb} / a {status} request cannot be "
+            f"{english_verb}."
+        )
+    return status
 
 
 def _handler(entity: str) -> EntityHandler:
