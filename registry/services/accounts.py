@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from registry.clock import today
 from registry.errors import InvalidInput, NotFound
 from registry.models import ApiToken, Role, Status, User
-from registry.services.organization_tree import get_unit, organization_id, versions_at
+from registry.services.organization_tree import get_unit, institution_of, lineages, versions_at
 
 TOKEN_PREFIX = "kys_"
 
@@ -75,7 +75,7 @@ def _set_scope(session: Session, user: User, organization: str) -> None:
             errors={"organization": ["closed unit"]},
         )
     user.organization_id = view.version.organization_id
-    user.scope_institution_id = organization_id(session, view.institution_no)
+    user.scope_institution_id = institution_of(view.path).organization_id
 
 
 def issue_token(session: Session, user: User) -> str:
@@ -125,11 +125,12 @@ def scope_state(session: Session, user: User) -> ScopeState:
     if not Role(user.role).is_scoped:
         return ScopeState(True)
     assert user.organization_id is not None
-    found = versions_at(session, [user.organization_id], today()).get(user.organization_id)
-    if found is None or found[1].status != Status.ACTIVE.value:
+    found = versions_at(session, [user.organization_id], today())
+    version = found.get(user.organization_id)
+    if version is None or version[1].status != Status.ACTIVE.value:
         return ScopeState(False, "the account's unit is closed")
-    view = get_unit(session, found[0], today())
-    if organization_id(session, view.institution_no) != user.scope_institution_id:
+    path = lineages(session, found, today())[user.organization_id]
+    if institution_of(path).organization_id != user.scope_institution_id:
         return ScopeState(False, "the account's unit moved to another institution")
     return ScopeState(True)
 

@@ -51,11 +51,15 @@ class UnitView:
 
     @property
     def institution_no(self) -> str:
-        """The nearest ancestor-or-self that is an institution (has a category), else the root."""
-        for entry in reversed(self.path):
-            if entry.category:
-                return entry.detsis_no
-        return self.path[0].detsis_no
+        return institution_of(self.path).detsis_no
+
+
+def institution_of(path: Sequence[PathEntry]) -> PathEntry:
+    """The nearest ancestor-or-self that is an institution (has a category), else the root."""
+    for entry in reversed(path):
+        if entry.category:
+            return entry
+    return path[0]
 
 
 @dataclass
@@ -146,6 +150,12 @@ def lineages(
             cursor = version.parent_id
         paths[org_id] = list(reversed(path))
     return paths
+
+
+def path_at(session: Session, org_id: int, at: date) -> list[PathEntry] | None:
+    """Root-first path of a unit on ``at``, or None if it did not exist then."""
+    found = versions_at(session, [org_id], at)
+    return lineages(session, found, at)[org_id] if org_id in found else None
 
 
 def links(

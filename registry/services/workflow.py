@@ -339,21 +339,15 @@ def _require_scope(session: Session, actor: User, scopes: list[int | None]) -> N
 def _within(session: Session, org_id: int, ancestor_id: int | None) -> bool:
     if ancestor_id is None:
         return False
-    found = tree.versions_at(session, [org_id], today())
-    if org_id not in found:
-        return False
-    path = tree.lineages(session, found, today())[org_id]
-    return any(entry.organization_id == ancestor_id for entry in path)
+    path = tree.path_at(session, org_id, today())
+    return path is not None and any(entry.organization_id == ancestor_id for entry in path)
 
 
 def _institution_of(session: Session, org_id: int | None) -> int | None:
     if org_id is None:
         return None
-    found = tree.versions_at(session, [org_id], today())
-    if org_id not in found:
-        return None
-    view = tree.build_views(session, found, today(), [org_id])[0]
-    return tree.organization_id(session, view.institution_no)
+    path = tree.path_at(session, org_id, today())
+    return tree.institution_of(path).organization_id if path else None
 
 
 def _subtree_ids(session: Session, actor: User) -> list[int]:
