@@ -50,7 +50,14 @@ class Api(_Api):
 
 def init_app(app: Flask) -> Api:
     """Create the app's ``Api`` (one per app, so several apps can live in one process)."""
-    from registry.api import change_requests, changes, organizations
+    from registry.api import (
+        change_requests,
+        changes,
+        legislation,
+        organizations,
+        review_tasks,
+        services,
+    )
 
     api = Api()
     api.init_app(
@@ -70,6 +77,9 @@ def init_app(app: Flask) -> Api:
     api.register_blueprint(organizations.blp)
     api.register_blueprint(change_requests.blp)
     api.register_blueprint(changes.blp)
+    api.register_blueprint(legislation.blp)
+    api.register_blueprint(services.blp)
+    api.register_blueprint(review_tasks.blp)
     _serve_swagger_ui_assets(app)
     return api
 

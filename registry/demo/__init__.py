@@ -19,14 +19,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry import turkish
+from registry.demo import records
 from registry.models import Organization
 from registry.reference import provinces
 from registry.services import organization_changes as changes
+from registry.services.audit import Provenance
 from schemas.organizations import UnitInputSchema, UnitUpdateSchema
 
 DEFAULT_VALID_FROM = date(2011, 11, 1)
 PROVINCIAL_DIRECTORATES_FROM = date(2014, 4, 11)
-DEMO_PROVENANCE = changes.Provenance(recorded_by="registry demo")
+DEMO_PROVENANCE = Provenance(recorded_by="registry demo")
 RELOCATIONS = {  # sample: three provincial directorates moved to new buildings this year
     6: (
         "2026-02-02",
@@ -54,6 +56,23 @@ def load_demo(session: Session) -> DemoReport:
         )
     )
     report = DemoReport()
+    _load_units(session, nodes, numbers, existing, report)
+    by_path = {" > ".join(path): number for path, number in numbers.items()}
+    counts = {"created": 0, "unchanged": 0}
+    acts = records.load_legislation(session, by_path, DEMO_PROVENANCE, counts)
+    records.load_services(session, by_path, acts, DEMO_PROVENANCE, counts)
+    report.created += counts["created"]
+    report.unchanged += counts["unchanged"]
+    return report
+
+
+def _load_units(
+    session: Session,
+    nodes: list[_Node],
+    numbers: dict[tuple[str, ...], str],
+    existing: set[str],
+    report: DemoReport,
+) -> None:
     schema = UnitInputSchema()
     for node in nodes:
         number = numbers[node.path]
@@ -87,7 +106,6 @@ def load_demo(session: Session) -> DemoReport:
                 reason=step.get("reason"),
             )
         report.created += 1
-    return report
 
 
 @dataclass

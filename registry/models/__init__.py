@@ -2,6 +2,15 @@
 
 from registry.models.accounts import ApiToken, Role, User
 from registry.models.audit import AuditEntry, AuditHead
+from registry.models.legislation import (
+    Legislation,
+    LegislationLink,
+    LegislationProvision,
+    LegislationStatus,
+    LegislationText,
+    LinkKind,
+    TextKind,
+)
 from registry.models.organization import (
     DetsisNumber,
     Event,
@@ -11,9 +20,37 @@ from registry.models.organization import (
     OrganizationVersion,
     Status,
 )
+from registry.models.review import ReviewTask, TaskStatus
+from registry.models.services import (
+    Document,
+    DocumentAlias,
+    DocumentRole,
+    RecordStatus,
+    Service,
+    ServiceDocument,
+    ServiceKind,
+    ServiceLegalBasis,
+)
 from registry.models.workflow import ChangeRequest, ChangeRequestEvent, RequestStatus
 
 __all__ = [
+    "Document",
+    "DocumentAlias",
+    "DocumentRole",
+    "Legislation",
+    "LegislationLink",
+    "LegislationProvision",
+    "LegislationStatus",
+    "LegislationText",
+    "LinkKind",
+    "RecordStatus",
+    "ReviewTask",
+    "Service",
+    "ServiceDocument",
+    "ServiceKind",
+    "ServiceLegalBasis",
+    "TaskStatus",
+    "TextKind",
     "ApiToken",
     "AuditEntry",
     "AuditHead",

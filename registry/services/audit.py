@@ -8,12 +8,36 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from registry.models import AuditEntry, AuditHead
 
 GENESIS_HASH = "0" * 64
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Who made a change and through which request: kept on the record and in the audit trail."""
+
+    recorded_by: str | None = None
+    request_id: int | None = None
+    approved_by: str | None = None
+
+
+NO_PROVENANCE = Provenance()  # direct writes outside the workflow (sample data, imports, tests)
+PENDING_KEY = "audit_pending"  # session.info flag: this transaction appended entries
+
+
+def has_pending_entries(session: Session) -> bool:
+    """Whether the session's open transaction appended entries not yet committed."""
+    return bool(session.info.get(PENDING_KEY))
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _transaction_ended(session: Session) -> None:
+    session.info.pop(PENDING_KEY, None)
 
 
 def entry_hash(prev_hash: str, content: dict[str, Any]) -> str:
@@ -68,10 +92,34 @@ def append(
         prev_hash=head.last_hash,
     )
     entry.hash = entry_hash(head.last_hash, _content(entry))
+    session.info[PENDING_KEY] = True
     head.last_seq, head.last_hash = entry.seq, entry.hash
     session.add(entry)
     session.flush()
     return entry
+
+
+def record_change(
+    session: Session,
+    entity: str,
+    entity_id: str,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    provenance: Provenance,
+) -> AuditEntry:
+    """Append the audit entry of an applied change (also what the change feed serves)."""
+    return append(
+        session,
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        before=before,
+        after=after,
+        request_id=provenance.request_id,
+        submitted_by=provenance.recorded_by,
+        approved_by=provenance.approved_by,
+    )
 
 
 def _jsonable(value: dict[str, Any] | None) -> dict[str, Any] | None:

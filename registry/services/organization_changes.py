@@ -9,7 +9,6 @@ linear) and flush; committing is the caller's job.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -27,22 +26,14 @@ from registry.models import (
 )
 from registry.models.organization import CONTENT_FIELDS
 from registry.services import audit, detsis
+from registry.services.audit import NO_PROVENANCE, Provenance
 from registry.services.organization_tree import (
     MAX_DEPTH,
     current_version,
+    number_of,
     organization_id,
     versions_at,
 )
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """Who made a change and through which request: kept on the version and in the audit trail."""
-
-    recorded_by: str | None = None
-    request_id: int | None = None
-    approved_by: str | None = None
-
 
 VERSIONED_FIELDS = CONTENT_FIELDS
 
@@ -53,7 +44,7 @@ def create_unit(
     *,
     valid_from: date,
     detsis_no: str | None = None,
-    provenance: Provenance = Provenance(),
+    provenance: Provenance = NO_PROVENANCE,
     reason: str | None = None,
     predecessors: Sequence[str] = (),
 ) -> Organization:
@@ -96,7 +87,7 @@ def update_unit(
     changes: dict[str, Any],
     *,
     valid_from: date,
-    provenance: Provenance = Provenance(),
+    provenance: Provenance = NO_PROVENANCE,
     reason: str | None = None,
     expected_version: int | None = None,
 ) -> OrganizationVersion:
@@ -132,7 +123,7 @@ def close_unit(
     valid_from: date,
     reason: str,
     successors: Sequence[str] = (),
-    provenance: Provenance = Provenance(),
+    provenance: Provenance = NO_PROVENANCE,
     expected_version: int | None = None,
 ) -> OrganizationVersion:
     """Close a unit (its number stays reserved forever). Successors make it a merge or a split."""
@@ -195,13 +186,13 @@ def reopen_unit(
     *,
     valid_from: date,
     reason: str | None = None,
-    provenance: Provenance = Provenance(),
+    provenance: Provenance = NO_PROVENANCE,
 ) -> OrganizationVersion:
     _, latest = _latest_for_change(session, detsis_no, valid_from, None)
     if latest.status != Status.CLOSED.value:
         raise Conflict("Birim açık / the unit is not closed.")
     if latest.parent_id is not None:
-        _parent_at(session, _number_of(session, latest.parent_id), valid_from)
+        _parent_at(session, number_of(session, latest.parent_id), valid_from)
     return _new_version(
         session, latest, valid_from, Event.REOPENED, reason, provenance, status=Status.ACTIVE.value
     )
@@ -296,17 +287,7 @@ def _audit(
     after: dict[str, Any],
     provenance: Provenance,
 ) -> None:
-    audit.append(
-        session,
-        entity="organization",
-        entity_id=number,
-        action=action,
-        before=before,
-        after=after,
-        request_id=provenance.request_id,
-        submitted_by=provenance.recorded_by,
-        approved_by=provenance.approved_by,
-    )
+    audit.record_change(session, "organization", number, action, before, after, provenance)
 
 
 def _index_names(version: OrganizationVersion) -> None:
@@ -366,7 +347,3 @@ def _link(session: Session, predecessor_id: int, successor_id: int, event: Event
                 effective_on=on,
             )
         )
-
-
-def _number_of(session: Session, org_id: int) -> str:
-    return session.scalars(select(Organization.detsis_no).where(Organization.id == org_id)).one()

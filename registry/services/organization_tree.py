@@ -113,6 +113,10 @@ def organization_id(session: Session, detsis_no: str) -> int:
     return org_id
 
 
+def number_of(session: Session, org_id: int) -> str:
+    return session.scalars(select(Organization.detsis_no).where(Organization.id == org_id)).one()
+
+
 def current_version(session: Session, detsis_no: str, at: date) -> tuple[int, OrganizationVersion]:
     org_id = organization_id(session, detsis_no)
     found = versions_at(session, [org_id], at).get(org_id)
@@ -150,6 +154,27 @@ def lineages(
             cursor = version.parent_id
         paths[org_id] = list(reversed(path))
     return paths
+
+
+def subtree_ids(session: Session, org_id: int, at: date) -> list[int]:
+    """The unit and every unit under it on ``at``, one query per level of the tree."""
+    ids = [org_id]
+    frontier = [org_id]
+    for _ in range(MAX_DEPTH):
+        found: list[int] = []
+        for chunk in _chunks(frontier):
+            found.extend(
+                session.scalars(
+                    select(OrganizationVersion.organization_id).where(
+                        OrganizationVersion.parent_id.in_(chunk), in_force(at)
+                    )
+                )
+            )
+        if not found:
+            break
+        ids.extend(found)
+        frontier = found
+    return ids
 
 
 def path_at(session: Session, org_id: int, at: date) -> list[PathEntry] | None:

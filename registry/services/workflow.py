@@ -20,8 +20,8 @@ from registry.errors import Conflict, Forbidden, InvalidInput, InvalidTransition
 from registry.models import ChangeRequest, ChangeRequestEvent, RequestStatus, Role, User
 from registry.services import accounts
 from registry.services import organization_tree as tree
+from registry.services.audit import Provenance
 from registry.services.handlers import EntityHandler, handler_for, known_entities
-from registry.services.organization_changes import Provenance
 
 ACTIONS = ("create", "update", "close", "move")
 
@@ -64,7 +64,7 @@ def submit(session: Session, actor: User, submission: Submission) -> ChangeReque
         session, submission.action, submission.target, submission.data, submission.reason
     )
     scopes = handler.scopes(session, submission.action, submission.target, submission.data)
-    _require_scope(session, actor, scopes)
+    require_scope(session, actor, scopes)
     base_version = submission.base_version
     if submission.target is not None:
         live_version, _ = handler.live(session, submission.target)
@@ -315,10 +315,10 @@ def _require_institution_approver(session: Session, actor: User, request: Change
             "İlk onayı kurumun onaycısı verir / the institution's approver gives the "
             "first approval."
         )
-    _require_scope(session, actor, [request.scope_organization_id])
+    require_scope(session, actor, [request.scope_organization_id])
 
 
-def _require_scope(session: Session, actor: User, scopes: list[int | None]) -> None:
+def require_scope(session: Session, actor: User, scopes: list[int | None]) -> None:
     """Scoped accounts act only inside their unit's subtree, and only while the scope holds."""
     if not Role(actor.role).is_scoped:
         return
@@ -351,19 +351,7 @@ def _institution_of(session: Session, org_id: int | None) -> int | None:
 
 
 def _subtree_ids(session: Session, actor: User) -> list[int]:
-    """Every unit under the actor's scope today (for listing); bounded by the subtree limit."""
+    """Every unit under the actor's scope today (for listing)."""
     if actor.organization_id is None:
         return []
-    ids = [actor.organization_id]
-    frontier = [actor.organization_id]
-    for _ in range(tree.MAX_DEPTH):
-        if not frontier:
-            break
-        children = session.scalars(
-            select(tree.OrganizationVersion.organization_id).where(
-                tree.OrganizationVersion.parent_id.in_(frontier), tree.in_force(today())
-            )
-        ).all()
-        frontier = list(children)
-        ids.extend(frontier)
-    return ids
+    return tree.subtree_ids(session, actor.organization_id, today())

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 
+import marshmallow as ma
 from sqlalchemy.orm import Session
 
-from registry.services.organization_changes import Provenance
+from registry.errors import InvalidInput
+from registry.services.audit import Provenance
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,21 @@ class EntityHandler(Protocol):
         """Make the change; raises InvalidInput if the data no longer fits the registry."""
 
 
+def load_data(schema: type[ma.Schema], data: dict[str, Any]) -> dict[str, Any]:
+    """Load a request's data with the entity's schema; errors name the ``data.`` fields."""
+    try:
+        loaded: dict[str, Any] = schema().load(data)
+    except ma.ValidationError as error:
+        messages = error.messages if isinstance(error.messages, dict) else {"_": error.messages}
+        raise InvalidInput(
+            "Kayıt verisi geçersiz / the record data is invalid.",
+            errors={
+                f"data.{k}": v if isinstance(v, list) else [str(v)] for k, v in messages.items()
+            },
+        ) from error
+    return loaded
+
+
 _HANDLERS: dict[str, EntityHandler] = {}
 
 
@@ -78,6 +95,11 @@ def known_entities() -> list[str]:
 
 
 def _load_builtin() -> None:
+    from registry.services.handlers.legislation import LegislationHandler
     from registry.services.handlers.organization import OrganizationHandler
+    from registry.services.handlers.records import DocumentHandler, ServiceHandler
 
     register(OrganizationHandler())
+    register(LegislationHandler())
+    register(ServiceHandler())
+    register(DocumentHandler())

@@ -12,8 +12,8 @@ from registry.clock import today
 from registry.errors import InvalidInput, NotFound
 from registry.services import organization_changes as changes
 from registry.services import organization_tree as tree
-from registry.services.handlers import Applied
-from registry.services.organization_changes import Provenance
+from registry.services.audit import Provenance
+from registry.services.handlers import Applied, load_data
 from schemas.common import DETSIS_PATTERN
 from schemas.organizations import UnitInputSchema, UnitUpdateSchema
 
@@ -37,17 +37,7 @@ SCHEMAS: dict[str, type[ma.Schema]] = {
 
 
 def _load(action: str, data: dict[str, Any]) -> dict[str, Any]:
-    try:
-        loaded: dict[str, Any] = SCHEMAS[action]().load(data)
-    except ma.ValidationError as error:
-        messages = error.messages if isinstance(error.messages, dict) else {"_": error.messages}
-        raise InvalidInput(
-            "Kayıt verisi geçersiz / the record data is invalid.",
-            errors={
-                f"data.{k}": v if isinstance(v, list) else [str(v)] for k, v in messages.items()
-            },
-        ) from error
-    return loaded
+    return load_data(SCHEMAS[action], data)
 
 
 class OrganizationHandler:

@@ -1,0 +1,81 @@
+"""HEYS and DBYS: services and standard document names (writes are change requests)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+
+from registry.api import Blueprint
+from registry.api.pages import page_of
+from registry.clock import today
+from registry.db import get_session
+from registry.services import organization_tree as tree
+from registry.services import service_records as records
+from schemas.services import (
+    DocumentQuerySchema,
+    DocumentSchema,
+    ServiceQuerySchema,
+    ServiceSchema,
+)
+
+blp = Blueprint(
+    "services",
+    __name__,
+    url_prefix="/api/v1",
+    description="Hizmet envanteri (HEYS) ve standart belge adları (DBYS)",
+)
+
+
+@blp.route("/services")
+class Services(MethodView):
+    @blp.arguments(ServiceQuerySchema, location="query")
+    @blp.response(200, ServiceSchema(many=True))
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
+        """Active services, by unit (with the units under it), kind, or words of the name"""
+        session = get_session()
+        organization = args.get("organization")
+        filters = records.ServiceFilter(
+            organization_ids=(
+                tree.subtree_ids(session, tree.organization_id(session, organization), today())
+                if organization
+                else None
+            ),
+            q=args.get("q"),
+            kind=args.get("kind"),
+        )
+        services = page_of(session, records.list_services(filters), pagination_parameters)
+        return records.service_views(session, services)
+
+
+@blp.route("/services/<string:code>")
+class ServiceDetail(MethodView):
+    @blp.response(200, ServiceSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, code: str) -> Any:
+        """One service"""
+        session = get_session()
+        return records.service_record(session, records.get_service(session, code))
+
+
+@blp.route("/documents")
+class Documents(MethodView):
+    @blp.arguments(DocumentQuerySchema, location="query")
+    @blp.response(200, DocumentSchema(many=True))
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
+        """Standard document names, by words of the name"""
+        session = get_session()
+        documents = page_of(session, records.list_documents(args.get("q")), pagination_parameters)
+        return records.document_views(session, documents)
+
+
+@blp.route("/documents/<string:code>")
+class DocumentDetail(MethodView):
+    @blp.response(200, DocumentSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, code: str) -> Any:
+        """One document, with the services that issue it and those that ask for it"""
+        session = get_session()
+        return records.document_record(session, records.get_document(session, code))

@@ -1,0 +1,123 @@
+"""Change requests for legislation: create, update, close (a repeal from outside the registry).
+
+Links (basis, amends, repeals) are written only here, through approved requests. Applying an
+amendment or a repeal opens review tasks for the services that depend on the act it touches.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from registry.errors import InvalidInput, RegistryError
+from registry.services import legal_graph, review_tasks
+from registry.services import legislation_records as records
+from registry.services import organization_tree as tree
+from registry.services.audit import Provenance
+from registry.services.handlers import Applied, load_data
+from schemas.legislation import (
+    LegislationCloseSchema,
+    LegislationInputSchema,
+    LegislationUpdateSchema,
+)
+
+SCHEMAS = {
+    "create": LegislationInputSchema,
+    "update": LegislationUpdateSchema,
+    "close": LegislationCloseSchema,
+}
+
+
+class LegislationHandler:
+    entity = "legislation"
+    actions = frozenset(SCHEMAS)
+    two_step = False
+
+    def validate(
+        self,
+        session: Session,
+        action: str,
+        target: str | None,
+        data: dict[str, Any],
+        reason: str | None,
+    ) -> None:
+        loaded = load_data(SCHEMAS[action], data)
+        act = records.get_act(session, target) if target is not None else None
+        if action == "update" and not loaded:
+            raise InvalidInput(
+                "Değişiklik yok / the request changes nothing.",
+                errors={"data": ["name at least one field to change"]},
+            )
+        if action == "close":
+            assert act is not None
+            if not (reason and reason.strip()):
+                raise InvalidInput(
+                    "Yürürlükten kaldırma gerekçesi zorunludur / closing needs a reason.",
+                    errors={"reason": ["required to close an act"]},
+                )
+            if act.status == "repealed":
+                raise InvalidInput(
+                    "Mevzuat zaten yürürlükten kaldırılmış / the act is already repealed.",
+                    errors={"target": ["already repealed"]},
+                )
+            return
+        if loaded.get("issuer"):
+            _issuer_org(session, loaded["issuer"])
+        records.check_links(session, legal_graph.current(session), act, loaded)
+
+    def scopes(
+        self, session: Session, action: str, target: str | None, data: dict[str, Any]
+    ) -> list[int | None]:
+        """The issuing unit's subtree; acts without an issuer are the working group's."""
+        scopes: list[int | None] = []
+        if target is not None:
+            scopes.append(records.get_act(session, target).issuer_id)
+        if action != "close" and (action == "create" or "issuer" in data):
+            issuer = data.get("issuer")
+            scopes.append(_issuer_org(session, issuer) if issuer else None)
+        return scopes
+
+    def live(self, session: Session, target: str) -> tuple[int, dict[str, Any]]:
+        act = records.get_act(session, target)
+        return act.version, records.record(session, act)
+
+    def apply(
+        self,
+        session: Session,
+        action: str,
+        target: str | None,
+        data: dict[str, Any],
+        reason: str | None,
+        effective_from: date,
+        provenance: Provenance,
+    ) -> Applied:
+        loaded = load_data(SCHEMAS[action], data)
+        if action == "create":
+            applied = records.create_act(session, loaded, provenance=provenance)
+        elif action == "update":
+            assert target is not None
+            applied = records.update_act(
+                session, records.get_act(session, target).id, loaded, provenance=provenance
+            )
+        else:
+            assert target is not None
+            applied = records.close_act(
+                session,
+                records.get_act(session, target).id,
+                loaded["repealed_on"],
+                provenance=provenance,
+            )
+        review_tasks.open_for(session, applied, provenance.request_id)
+        return Applied("legislation", str(applied.act.id))
+
+
+def _issuer_org(session: Session, number: str) -> int:
+    try:
+        return tree.organization_id(session, number)
+    except RegistryError as error:  # unknown or malformed: both are bad data here
+        raise InvalidInput(
+            f"{number} numaralı birim yok / no such unit.",
+            errors={"data.issuer": [f"no unit {number}"]},
+        ) from error

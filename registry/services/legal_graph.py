@@ -1,0 +1,224 @@
+"""The legal graph in memory: acts and the services citing them, kept current from the audit trail.
+
+Nodes are legislation ids (positive) and services (negated service ids). Edges point from an upper
+act to what depends on it: ``upper → lower`` for a basis link, ``act → -service`` for a citation.
+So "derived" is a walk forward, "basis" a walk backward, and the impact of an act is everything
+reachable from it.
+
+Each process keeps one graph per database and never rebuilds it per request: before answering it
+reads the audit trail's head (one indexed row) and, if changes were applied since it last looked,
+reloads only the acts and services those changes touched. Every write to legislation and services
+appends an audit entry (``services.audit``), so several app nodes sharing one database all see a
+change on their next request after it commits.
+
+The graph only ever absorbs committed changes: in a transaction that has already written audit
+entries, ``current`` answers from the graph as last synced (or, on a first load, from a throwaway
+load that is not kept), so a rolled-back transaction cannot leave phantom edges behind.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+from sqlalchemy import select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from registry.models import (
+    AuditEntry,
+    AuditHead,
+    Legislation,
+    LegislationLink,
+    LinkKind,
+    RecordStatus,
+    Service,
+    ServiceLegalBasis,
+)
+from registry.services import audit
+
+TRACKED_ENTITIES = ("legislation", "service")
+_BATCH = 500
+
+
+class LegalGraph:
+    def __init__(self) -> None:
+        self._graph: nx.DiGraph[int] = nx.DiGraph()
+        self._seq: int | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def synced_seq(self) -> int | None:
+        return self._seq
+
+    def sync(self, session: Session) -> LegalGraph:
+        """Bring the graph up to the last committed audit entry; cheap when nothing changed."""
+        if audit.has_pending_entries(session):
+            if self._seq is not None:
+                return self
+            scratch = LegalGraph()
+            scratch._load_all(session)
+            return scratch
+        head = session.scalar(select(AuditHead.last_seq).where(AuditHead.id == 1)) or 0
+        with self._lock:
+            if self._seq is None:
+                self._load_all(session)
+            elif head > self._seq:
+                changed = session.execute(
+                    select(AuditEntry.entity, AuditEntry.entity_id)
+                    .where(
+                        AuditEntry.seq > self._seq,
+                        AuditEntry.seq <= head,
+                        AuditEntry.entity.in_(TRACKED_ENTITIES),
+                    )
+                    .distinct()
+                ).all()
+                acts = [int(i) for entity, i in changed if entity == "legislation"]
+                services = [code for entity, code in changed if entity == "service"]
+                self._reload_acts(session, acts)
+                self._reload_services(session, services)
+            self._seq = max(head, self._seq or 0)
+        return self
+
+    # -- queries (callers sync first) --
+
+    def has_act(self, act_id: int) -> bool:
+        return act_id > 0 and act_id in self._graph
+
+    def derived(self, act_id: int, depth: int | None) -> dict[int, int]:
+        """Acts based on this one (transitively up to ``depth``): id → distance."""
+        return self._walk(self._graph, act_id, depth)
+
+    def basis(self, act_id: int, depth: int | None) -> dict[int, int]:
+        """Acts this one is based on (transitively up to ``depth``): id → distance."""
+        return self._walk(self._graph.reverse(copy=False), act_id, depth)
+
+    def dependents(self, act_ids: Iterable[int]) -> tuple[dict[int, int], set[int]]:
+        """Everything depending on any of the acts: (derived act → distance, service ids)."""
+        acts: dict[int, int] = {}
+        services: set[int] = set()
+        with self._lock:
+            for act_id in act_ids:
+                if act_id not in self._graph:
+                    continue
+                lengths = nx.single_source_shortest_path_length(self._graph, act_id)
+                for node, distance in lengths.items():
+                    if node < 0:
+                        services.add(-node)
+                    elif node != act_id and distance < acts.get(node, distance + 1):
+                        acts[node] = distance
+        return acts, services
+
+    def cited(self, service_id: int, among: set[int]) -> list[int]:
+        """The acts in ``among`` that the service cites directly."""
+        with self._lock:
+            node = -service_id
+            if node not in self._graph:
+                return []
+            return sorted(act for act in self._graph.predecessors(node) if act in among)
+
+    def would_cycle(self, act_id: int, uppers: Iterable[int]) -> int | None:
+        """An upper act that already depends on ``act_id`` (basis there would close a cycle)."""
+        with self._lock:
+            if act_id not in self._graph:
+                return None
+            below = nx.descendants(self._graph, act_id)
+        for upper in uppers:
+            if upper == act_id or upper in below:
+                return upper
+        return None
+
+    def size(self) -> dict[str, int]:
+        with self._lock:
+            services = sum(1 for node in self._graph if node < 0)
+            return {
+                "acts": self._graph.number_of_nodes() - services,
+                "services": services,
+                "edges": self._graph.number_of_edges(),
+            }
+
+    # -- loading --
+
+    def _walk(self, graph: Any, act_id: int, depth: int | None) -> dict[int, int]:
+        with self._lock:
+            if act_id not in self._graph:
+                return {}
+            lengths = nx.single_source_shortest_path_length(graph, act_id, cutoff=depth)
+        return {node: d for node, d in lengths.items() if node > 0 and node != act_id}
+
+    def _load_all(self, session: Session) -> None:
+        graph: nx.DiGraph[int] = nx.DiGraph()
+        graph.add_nodes_from(session.scalars(select(Legislation.id)))
+        graph.add_edges_from(
+            (target, source)
+            for source, target in session.execute(
+                select(LegislationLink.source_id, LegislationLink.target_id).where(
+                    LegislationLink.kind == LinkKind.BASIS.value
+                )
+            )
+        )
+        graph.add_edges_from(
+            (act, -service)
+            for service, act in session.execute(
+                select(ServiceLegalBasis.service_id, ServiceLegalBasis.legislation_id)
+                .join(Service, Service.id == ServiceLegalBasis.service_id)
+                .where(Service.status == RecordStatus.ACTIVE.value)
+            )
+        )
+        self._graph = graph
+
+    def _reload_acts(self, session: Session, act_ids: list[int]) -> None:
+        for start in range(0, len(act_ids), _BATCH):
+            chunk = act_ids[start : start + _BATCH]
+            for act_id in chunk:
+                if act_id in self._graph:
+                    uppers = [n for n in self._graph.predecessors(act_id) if n > 0]
+                    self._graph.remove_edges_from((upper, act_id) for upper in uppers)
+                else:
+                    self._graph.add_node(act_id)
+            self._graph.add_edges_from(
+                (target, source)
+                for source, target in session.execute(
+                    select(LegislationLink.source_id, LegislationLink.target_id).where(
+                        LegislationLink.kind == LinkKind.BASIS.value,
+                        LegislationLink.source_id.in_(chunk),
+                    )
+                )
+            )
+
+    def _reload_services(self, session: Session, codes: list[str]) -> None:
+        for start in range(0, len(codes), _BATCH):
+            chunk = codes[start : start + _BATCH]
+            rows = session.execute(
+                select(Service.id, Service.status).where(Service.code.in_(chunk))
+            ).all()
+            for service_id, _status in rows:
+                if -service_id in self._graph:
+                    self._graph.remove_node(-service_id)
+            active = [service_id for service_id, s in rows if s == RecordStatus.ACTIVE.value]
+            self._graph.add_edges_from(
+                (act, -service)
+                for service, act in session.execute(
+                    select(ServiceLegalBasis.service_id, ServiceLegalBasis.legislation_id).where(
+                        ServiceLegalBasis.service_id.in_(active)
+                    )
+                )
+            )
+
+
+_GRAPHS: weakref.WeakKeyDictionary[Engine, LegalGraph] = weakref.WeakKeyDictionary()
+_GRAPHS_LOCK = threading.Lock()
+
+
+def current(session: Session) -> LegalGraph:
+    """This process's graph for the session's database, synced to the last committed change."""
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    with _GRAPHS_LOCK:
+        graph = _GRAPHS.get(engine)
+        if graph is None:
+            graph = _GRAPHS[engine] = LegalGraph()
+    return graph.sync(session)

@@ -1,0 +1,502 @@
+"""Writing and reading services (HEYS) and standard document names (DBYS).
+
+Codes are assigned when a create is applied and never change: a service is
+``{DETSİS of its unit}-{sequence}``, a document ``BLG-{sequence}``. Every write appends an audit
+entry (entity ``service`` or ``document``, id the code), which feeds the change feed and keeps the
+legal graph current.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from registry import durations, turkish
+from registry.clock import today
+from registry.errors import Conflict, InvalidInput, NotFound
+from registry.models import (
+    Document,
+    DocumentAlias,
+    DocumentRole,
+    Legislation,
+    Organization,
+    RecordStatus,
+    Service,
+    ServiceDocument,
+    ServiceLegalBasis,
+    Status,
+)
+from registry.services import audit
+from registry.services import organization_tree as tree
+from registry.services.audit import NO_PROVENANCE, Provenance
+
+SERVICE_FIELDS = ("name", "description", "applicants", "kind", "channels", "annual_volume")
+DOCUMENT_FIELDS = ("name", "description", "sample_url")
+_CODE_ATTEMPTS = 20
+
+
+# -- services: reading --
+
+
+def get_service(session: Session, code: str) -> Service:
+    service = session.scalar(select(Service).where(Service.code == code))
+    if service is None:
+        raise NotFound(f"{code} kodlu hizmet yok / no such service.")
+    return service
+
+
+@dataclass
+class ServiceFilter:
+    organization_ids: list[int] | None = None
+    q: str | None = None
+    kind: str | None = None
+    include_closed: bool = False
+
+
+def list_services(filters: ServiceFilter) -> Select[tuple[Service]]:
+    stmt = select(Service)
+    if not filters.include_closed:
+        stmt = stmt.where(Service.status == RecordStatus.ACTIVE.value)
+    if filters.organization_ids is not None:
+        stmt = stmt.where(Service.organization_id.in_(filters.organization_ids))
+    if filters.kind:
+        stmt = stmt.where(Service.kind == filters.kind)
+    if filters.q:
+        for word in turkish.fold(filters.q).split():
+            stmt = stmt.where(Service.search_text.like(f"%{_escape(word)}%", escape="\\"))
+    return stmt.order_by(Service.sort_key, Service.code)
+
+
+def service_views(session: Session, services: Sequence[Service]) -> list[dict[str, Any]]:
+    """Services as the API shows them, with numbers and codes resolved in a few batched queries."""
+    if not services:
+        return []
+    org_ids = {s.organization_id for s in services}
+    found = tree.versions_at(session, org_ids, today())
+    paths = tree.lineages(session, found, today())
+    numbers = _org_numbers(session, org_ids)
+    ids = [s.id for s in services]
+    bases: dict[int, list[int]] = {i: [] for i in ids}
+    for service_id, act_id in session.execute(
+        select(ServiceLegalBasis.service_id, ServiceLegalBasis.legislation_id)
+        .where(ServiceLegalBasis.service_id.in_(ids))
+        .order_by(ServiceLegalBasis.service_id, ServiceLegalBasis.position)
+    ):
+        bases[service_id].append(act_id)
+    docs: dict[tuple[int, str], list[str]] = {}
+    for service_id, role, code in session.execute(
+        select(ServiceDocument.service_id, ServiceDocument.role, Document.code)
+        .join(Document, Document.id == ServiceDocument.document_id)
+        .where(ServiceDocument.service_id.in_(ids))
+        .order_by(ServiceDocument.service_id, ServiceDocument.position)
+    ):
+        docs.setdefault((service_id, role), []).append(code)
+    views = []
+    for service in services:
+        path = paths.get(service.organization_id)
+        views.append(
+            {
+                "code": service.code,
+                "name": service.name,
+                "description": service.description,
+                "applicants": service.applicants,
+                "organization": numbers[service.organization_id],
+                "institution": tree.institution_of(path).detsis_no if path else None,
+                "kind": service.kind,
+                "legal_basis": bases[service.id],
+                "required_documents": docs.get((service.id, DocumentRole.REQUIRED.value), []),
+                "issued_documents": docs.get((service.id, DocumentRole.ISSUED.value), []),
+                "max_duration": _duration(service.max_duration_value, service.max_duration_unit),
+                "average_duration": _duration(
+                    service.average_duration_value, service.average_duration_unit
+                ),
+                "channels": list(service.channels or []),
+                "annual_volume": service.annual_volume,
+                "status": service.status,
+                "version": service.version,
+            }
+        )
+    return views
+
+
+def service_record(session: Session, service: Service) -> dict[str, Any]:
+    return service_views(session, [service])[0]
+
+
+# -- services: writing --
+
+
+def create_service(
+    session: Session, data: dict[str, Any], *, provenance: Provenance = NO_PROVENANCE
+) -> Service:
+    org_id = _active_unit(session, data["organization"], "data.organization")
+    service = Service(organization_id=org_id, version=1, status=RecordStatus.ACTIVE.value)
+    _set_service_fields(session, service, data)
+    number = data["organization"]
+
+    def next_code() -> str:
+        used = session.scalar(
+            select(func.count()).select_from(Service).where(Service.organization_id == org_id)
+        )
+        return f"{number}-{(used or 0) + 1:03d}"
+
+    _insert_with_code(session, service, next_code)
+    _set_service_links(session, service, data)
+    session.flush()
+    audit.record_change(
+        session,
+        "service",
+        service.code,
+        "create",
+        None,
+        service_record(session, service),
+        provenance,
+    )
+    return service
+
+
+def update_service(
+    session: Session, code: str, data: dict[str, Any], *, provenance: Provenance = NO_PROVENANCE
+) -> Service:
+    service = get_service(session, code)
+    if service.status != RecordStatus.ACTIVE.value:
+        raise Conflict(f"{code} kodlu hizmet kapatılmış / the service is closed.")
+    before = service_record(session, service)
+    if "organization" in data:
+        service.organization_id = _active_unit(session, data["organization"], "data.organization")
+    _set_service_fields(session, service, data)
+    _set_service_links(session, service, data)
+    service.version += 1
+    session.flush()
+    audit.record_change(
+        session, "service", code, "update", before, service_record(session, service), provenance
+    )
+    return service
+
+
+def close_service(
+    session: Session, code: str, *, provenance: Provenance = NO_PROVENANCE
+) -> Service:
+    service = get_service(session, code)
+    if service.status != RecordStatus.ACTIVE.value:
+        raise Conflict(f"{code} kodlu hizmet zaten kapatılmış / the service is already closed.")
+    before = service_record(session, service)
+    service.status = RecordStatus.CLOSED.value
+    service.version += 1
+    session.flush()
+    audit.record_change(
+        session, "service", code, "close", before, service_record(session, service), provenance
+    )
+    return service
+
+
+def check_service_references(session: Session, data: dict[str, Any]) -> None:
+    """Refuse unknown or repealed acts and unknown documents or units, before any write."""
+    if data.get("organization"):
+        _active_unit(session, data["organization"], "data.organization")
+    acts = data.get("legal_basis") or []
+    if acts:
+        found = dict(
+            (act_id, status)
+            for act_id, status in session.execute(
+                select(Legislation.id, Legislation.status).where(Legislation.id.in_(acts))
+            )
+        )
+        for act_id in acts:
+            if act_id not in found:
+                raise InvalidInput(
+                    f"{act_id} numaralı mevzuat kaydı yok / no act with id {act_id}.",
+                    errors={"data.legal_basis": [f"unknown act {act_id}"]},
+                )
+            if found[act_id] != "in_force":
+                raise InvalidInput(
+                    f"{act_id} numaralı mevzuat yürürlükte değil / the act is repealed.",
+                    errors={"data.legal_basis": [f"act {act_id} is repealed"]},
+                )
+    for name in ("required_documents", "issued_documents"):
+        codes = data.get(name) or []
+        known = set(session.scalars(select(Document.code).where(Document.code.in_(codes))))
+        for code in codes:
+            if code not in known:
+                raise InvalidInput(
+                    f"{code} kodlu belge yok / no document {code}.",
+                    errors={f"data.{name}": [f"unknown document {code}"]},
+                )
+
+
+def _set_service_fields(session: Session, service: Service, data: dict[str, Any]) -> None:
+    for name in SERVICE_FIELDS:
+        if name in data:
+            setattr(service, name, data[name])
+    for name in ("max_duration", "average_duration"):
+        if name in data:
+            value: durations.Duration | None = data[name]
+            setattr(service, f"{name}_value", value.value if value else None)
+            setattr(service, f"{name}_unit", value.unit if value else None)
+    if service.channels is None:
+        service.channels = []
+    service.search_text = turkish.fold(" ".join(filter(None, (service.name, service.description))))
+    service.sort_key = turkish.sort_key(service.name)[:600]
+
+
+def _set_service_links(session: Session, service: Service, data: dict[str, Any]) -> None:
+    check_service_references(session, {k: data[k] for k in data if k != "organization"})
+    if "legal_basis" in data:
+        service.legal_basis.clear()
+        session.flush()
+        for position, act_id in enumerate(data["legal_basis"], start=1):
+            service.legal_basis.append(ServiceLegalBasis(legislation_id=act_id, position=position))
+    for name, role in (
+        ("required_documents", DocumentRole.REQUIRED),
+        ("issued_documents", DocumentRole.ISSUED),
+    ):
+        if name not in data:
+            continue
+        for old in [d for d in service.documents if d.role == role.value]:
+            service.documents.remove(old)
+        session.flush()
+        ids = dict(
+            (code, doc_id)
+            for code, doc_id in session.execute(
+                select(Document.code, Document.id).where(Document.code.in_(data[name]))
+            )
+        )
+        for position, code in enumerate(data[name], start=1):
+            service.documents.append(
+                ServiceDocument(document_id=ids[code], role=role.value, position=position)
+            )
+
+
+# -- documents --
+
+
+def get_document(session: Session, code: str) -> Document:
+    document = session.scalar(select(Document).where(Document.code == code))
+    if document is None:
+        raise NotFound(f"{code} kodlu belge yok / no such document.")
+    return document
+
+
+def list_documents(q: str | None) -> Select[tuple[Document]]:
+    stmt = select(Document).where(Document.status == RecordStatus.ACTIVE.value)
+    if q:
+        for word in turkish.fold(q).split():
+            stmt = stmt.where(Document.search_text.like(f"%{_escape(word)}%", escape="\\"))
+    return stmt.order_by(Document.sort_key, Document.code)
+
+
+def document_views(session: Session, documents: Sequence[Document]) -> list[dict[str, Any]]:
+    if not documents:
+        return []
+    ids = [d.id for d in documents]
+    numbers = _org_numbers(session, {d.issuer_id for d in documents if d.issuer_id})
+    uses: dict[tuple[int, str], list[str]] = {}
+    for document_id, role, code in session.execute(
+        select(ServiceDocument.document_id, ServiceDocument.role, Service.code)
+        .join(Service, Service.id == ServiceDocument.service_id)
+        .where(ServiceDocument.document_id.in_(ids), Service.status == RecordStatus.ACTIVE.value)
+        .order_by(Service.code)
+    ):
+        uses.setdefault((document_id, role), []).append(code)
+    return [
+        {
+            "code": d.code,
+            "name": d.name,
+            "aliases": [a.alias for a in d.aliases if a.folded != turkish.fold(d.name)],
+            "issuer": numbers.get(d.issuer_id) if d.issuer_id else None,
+            "description": d.description,
+            "sample_url": d.sample_url,
+            "issued_by_services": uses.get((d.id, DocumentRole.ISSUED.value), []),
+            "required_by_services": uses.get((d.id, DocumentRole.REQUIRED.value), []),
+            "status": d.status,
+            "version": d.version,
+        }
+        for d in documents
+    ]
+
+
+def document_record(session: Session, document: Document) -> dict[str, Any]:
+    return document_views(session, [document])[0]
+
+
+def create_document(
+    session: Session, data: dict[str, Any], *, provenance: Provenance = NO_PROVENANCE
+) -> Document:
+    check_document_names(session, None, data)
+    document = Document(version=1, status=RecordStatus.ACTIVE.value, search_text="")
+    _set_document_fields(session, document, data)
+
+    def next_code() -> str:
+        used = session.scalar(select(func.count()).select_from(Document))
+        return f"BLG-{(used or 0) + 1:06d}"
+
+    _insert_with_code(session, document, next_code)
+    _set_aliases(session, document, data.get("aliases", []))
+    session.flush()
+    audit.record_change(
+        session,
+        "document",
+        document.code,
+        "create",
+        None,
+        document_record(session, document),
+        provenance,
+    )
+    return document
+
+
+def update_document(
+    session: Session, code: str, data: dict[str, Any], *, provenance: Provenance = NO_PROVENANCE
+) -> Document:
+    document = get_document(session, code)
+    check_document_names(session, document, data)
+    before = document_record(session, document)
+    _set_document_fields(session, document, data)
+    if "aliases" in data or "name" in data:
+        kept = [a.alias for a in document.aliases if a.folded != turkish.fold(before["name"])]
+        _set_aliases(session, document, data.get("aliases", kept))
+    document.version += 1
+    session.flush()
+    audit.record_change(
+        session, "document", code, "update", before, document_record(session, document), provenance
+    )
+    return document
+
+
+def close_document(
+    session: Session, code: str, *, provenance: Provenance = NO_PROVENANCE
+) -> Document:
+    document = get_document(session, code)
+    if document.status != RecordStatus.ACTIVE.value:
+        raise Conflict(f"{code} kodlu belge zaten kapatılmış / the document is already closed.")
+    in_use = session.scalar(
+        select(func.count())
+        .select_from(ServiceDocument)
+        .join(Service, Service.id == ServiceDocument.service_id)
+        .where(
+            ServiceDocument.document_id == document.id,
+            Service.status == RecordStatus.ACTIVE.value,
+        )
+    )
+    if in_use:
+        raise Conflict(
+            f"{code} kodlu belge {in_use} hizmette kullanılıyor; önce hizmetleri güncelleyin "
+            "/ services still use this document."
+        )
+    before = document_record(session, document)
+    document.status = RecordStatus.CLOSED.value
+    document.version += 1
+    session.flush()
+    audit.record_change(
+        session, "document", code, "close", before, document_record(session, document), provenance
+    )
+    return document
+
+
+def check_document_names(session: Session, document: Document | None, data: dict[str, Any]) -> None:
+    """One folded name belongs to one document: a name or alias used elsewhere is refused."""
+    if data.get("issuer"):
+        _active_unit(session, data["issuer"], "data.issuer")
+    names = [data["name"]] if data.get("name") else []
+    names += data.get("aliases") or []
+    own = document.id if document is not None else 0
+    for name in names:
+        folded = turkish.fold(name)
+        clash = session.scalar(
+            select(Document.code)
+            .join(DocumentAlias, DocumentAlias.document_id == Document.id)
+            .where(DocumentAlias.folded == folded, Document.id != own)
+        )
+        if clash:
+            raise InvalidInput(
+                f"'{name}' adı zaten {clash} kodlu belgeye ait / the name belongs to document "
+                f"{clash}.",
+                errors={"data.aliases" if name != data.get("name") else "data.name": [clash]},
+            )
+
+
+def _set_document_fields(session: Session, document: Document, data: dict[str, Any]) -> None:
+    for name in DOCUMENT_FIELDS:
+        if name in data:
+            setattr(document, name, data[name])
+    if "issuer" in data:
+        document.issuer_id = (
+            _active_unit(session, data["issuer"], "data.issuer") if data["issuer"] else None
+        )
+    document.sort_key = turkish.sort_key(document.name)[:600]
+
+
+def _set_aliases(session: Session, document: Document, aliases: list[str]) -> None:
+    """Store the name and every alias as folded names (one document per name), searchable."""
+    document.aliases.clear()
+    session.flush()
+    seen: set[str] = set()
+    for alias in [document.name, *aliases]:
+        folded = turkish.fold(alias)
+        if folded in seen:
+            continue
+        seen.add(folded)
+        document.aliases.append(DocumentAlias(alias=alias.strip(), folded=folded))
+    document.search_text = " | ".join(sorted(seen))
+
+
+# -- shared --
+
+
+def _insert_with_code(
+    session: Session, record: Service | Document, next_code: Callable[[], str]
+) -> None:
+    """Insert under the next free code; a concurrent insert that took it makes us try the next."""
+    for attempt in range(_CODE_ATTEMPTS):
+        code = next_code()
+        if attempt:
+            prefix, _, sequence = code.rpartition("-")
+            code = f"{prefix}-{int(sequence) + attempt:0{len(sequence)}d}"
+        record.code = code
+        try:
+            with session.begin_nested():
+                session.add(record)
+                session.flush()
+            return
+        except IntegrityError:
+            continue
+    raise Conflict("Kod atanamadı; tekrar deneyin / could not assign a code, try again.")
+
+
+def _active_unit(session: Session, number: str, field: str) -> int:
+    try:
+        org_id, version = tree.current_version(session, number, today())
+    except NotFound as error:
+        raise InvalidInput(
+            f"{number} numaralı birim yok / no such unit.", errors={field: [f"no unit {number}"]}
+        ) from error
+    if version.status != Status.ACTIVE.value:
+        raise InvalidInput(
+            f"{number} numaralı birim kapalı / the unit is closed.",
+            errors={field: ["closed unit"]},
+        )
+    return org_id
+
+
+def _org_numbers(session: Session, org_ids: set[int]) -> dict[int, str]:
+    if not org_ids:
+        return {}
+    rows = session.execute(
+        select(Organization.id, Organization.detsis_no).where(Organization.id.in_(org_ids))
+    )
+    return {org_id: number for org_id, number in rows}
+
+
+def _duration(value: int | None, unit: str | None) -> dict[str, Any] | None:
+    if unit is None:
+        return None
+    return durations.from_parts(value, unit).as_dict()
+
+
+def _escape(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
