@@ -26,3 +26,30 @@ def make_unit(
     )
     organization = changes.create_unit(session, data, valid_from=valid_from, detsis_no=detsis_no)
     return organization.detsis_no
+
+
+def make_act(session: Session, title: str, **fields: Any) -> int:
+    """Create an act directly (as an import would) and return its id."""
+    from registry.services import legislation_records
+    from schemas.legislation import LegislationInputSchema
+
+    if "gazette" not in fields:
+        fields.setdefault("adopted_on", "2015-01-01")
+    data = LegislationInputSchema().load({"type": fields.pop("type", 3), "title": title, **fields})
+    return legislation_records.create_act(session, data).act.id
+
+
+def make_document(session: Session, name: str, **fields: Any) -> str:
+    from registry.services import service_records
+    from schemas.services import DocumentInputSchema
+
+    data = DocumentInputSchema().load({"name": name, **fields})
+    return service_records.create_document(session, data).code
+
+
+def make_service(session: Session, name: str, organization: str, **fields: Any) -> str:
+    from registry.services import service_records
+    from schemas.services import ServiceInputSchema
+
+    data = ServiceInputSchema().load({"name": name, "organization": organization, **fields})
+    return service_records.create_service(session, data).code

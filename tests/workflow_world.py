@@ -18,6 +18,7 @@ class World:
     bidb: str
     labour: str
     sgk: str
+    tbmm: str = ""  # added by the legislation tests (the issuer of laws)
     tokens: dict[str, str] = field(default_factory=dict)
     user_ids: dict[str, int] = field(default_factory=dict)
 

@@ -28,7 +28,7 @@ from registry.models import (
 )
 from registry.services import audit, legal_graph
 from registry.services.audit import NO_PROVENANCE, Provenance
-from schemas.vocabularies import LEGISLATION_TYPES
+from schemas.vocabularies import INTERNAL_LEGISLATION_TYPES, LEGISLATION_TYPES
 
 SIMPLE_FIELDS = ("type_code", "number", "title", "adopted_on", "in_force_from")
 
@@ -194,7 +194,7 @@ class ActFilter:
     year: int | None = None
 
 
-def list_acts(filters: ActFilter) -> Select[tuple[Legislation]]:
+def list_acts(filters: ActFilter) -> Select[Legislation]:
     stmt = select(Legislation)
     if filters.type_code is not None:
         stmt = stmt.where(Legislation.type_code == filters.type_code)
@@ -415,25 +415,27 @@ def _set_fields(session: Session, act: Legislation, data: dict[str, Any]) -> Non
             "Kabul, yayım veya yürürlük tarihinden biri gerekir / a date is required.",
             errors={"data.in_force_from": ["required when neither date is known"]},
         )
-    _refuse_duplicate(session, act)
+    check_identity(session, act.type_code, act.number, act.id)
     act.search_text = turkish.fold(" ".join(filter(None, (act.number, act.title))))
     act.sort_key = turkish.sort_key(act.title)[:600]
 
 
-def _refuse_duplicate(session: Session, act: Legislation) -> None:
-    """A national act is identified by its type and number (Kanun 6458)."""
-    if not act.number or act.type_code > 100:
+def check_identity(
+    session: Session, type_code: int, number: str | None, own_id: int | None
+) -> None:
+    """A national act is identified by its type and number (Kanun 6458): one record each."""
+    if not number or type_code in INTERNAL_LEGISLATION_TYPES:
         return
     clash = session.scalar(
         select(Legislation.id).where(
-            Legislation.type_code == act.type_code,
-            Legislation.number == act.number,
-            Legislation.id != (act.id or 0),
+            Legislation.type_code == type_code,
+            Legislation.number == number,
+            Legislation.id != (own_id or 0),
         )
     )
     if clash is not None:
         raise InvalidInput(
-            f"{LEGISLATION_TYPES[act.type_code]} {act.number} zaten kayıtlı (kayıt {clash}) "
+            f"{LEGISLATION_TYPES[type_code]} {number} zaten kayıtlı (kayıt {clash}) "
             "/ this act is already registered.",
             errors={"data.number": [f"already registered as act {clash}"]},
         )

@@ -105,7 +105,7 @@ def confirm(session: Session, actor: User, task_id: int, note: str | None) -> Re
     return found
 
 
-def visible(session: Session, actor: User, status: str | None) -> Select[tuple[ReviewTask]]:
+def visible(session: Session, actor: User, status: str | None) -> Select[ReviewTask]:
     stmt = _visible(session, actor)
     if status:
         stmt = stmt.where(ReviewTask.status == status)
@@ -156,7 +156,7 @@ def views(session: Session, tasks: list[ReviewTask]) -> list[dict[str, Any]]:
     ]
 
 
-def _visible(session: Session, actor: User) -> Select[tuple[ReviewTask]]:
+def _visible(session: Session, actor: User) -> Select[ReviewTask]:
     role = Role(actor.role)
     if role is Role.ADMIN:
         raise Forbidden(

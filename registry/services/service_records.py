@@ -58,7 +58,7 @@ class ServiceFilter:
     include_closed: bool = False
 
 
-def list_services(filters: ServiceFilter) -> Select[tuple[Service]]:
+def list_services(filters: ServiceFilter) -> Select[Service]:
     stmt = select(Service)
     if not filters.include_closed:
         stmt = stmt.where(Service.status == RecordStatus.ACTIVE.value)
@@ -282,7 +282,7 @@ def get_document(session: Session, code: str) -> Document:
     return document
 
 
-def list_documents(q: str | None) -> Select[tuple[Document]]:
+def list_documents(q: str | None) -> Select[Document]:
     stmt = select(Document).where(Document.status == RecordStatus.ACTIVE.value)
     if q:
         for word in turkish.fold(q).split():

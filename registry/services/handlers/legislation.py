@@ -65,6 +65,12 @@ class LegislationHandler:
             return
         if loaded.get("issuer"):
             _issuer_org(session, loaded["issuer"])
+        records.check_identity(
+            session,
+            loaded.get("type_code", act.type_code if act else 0),
+            loaded.get("number", act.number if act else None),
+            act.id if act else None,
+        )
         records.check_links(session, legal_graph.current(session), act, loaded)
 
     def scopes(
