@@ -53,6 +53,57 @@ def _pending(client: FlaskClient, world: World) -> int:
     return int(response.json["id"])
 
 
+def _approved(
+    client: FlaskClient, world: World, who: str, approvers: list[str], **body: object
+) -> str:
+    response = client.post("/api/v1/change-requests", headers=world.auth(who), json=body)
+    assert response.status_code == 201, response.json
+    for approver in approvers:
+        decision = client.post(
+            f"/api/v1/change-requests/{response.json['id']}/approve", headers=world.auth(approver)
+        )
+        assert decision.status_code == 200, decision.json
+    return str(decision.json["result"]["id"])
+
+
+def _service_request(client: FlaskClient, world: World) -> int:
+    """A fresh service request by Göç's coordinator, waiting for its institution's approval."""
+    response = client.post(
+        "/api/v1/change-requests",
+        headers=world.auth("goc_coordinator"),
+        json={
+            "entity": "service",
+            "action": "create",
+            "data": {"name": "Veri Paylaşım Talebi", "organization": world.bidb},
+        },
+    )
+    assert response.status_code == 201, response.json
+    return int(response.json["id"])
+
+
+def _open_task(client: FlaskClient, world: World) -> int:
+    """A review task for a Göç service, opened by repealing the act it cites."""
+    act = {"type": 3, "title": "Eski Yönetmelik", "adopted_on": "2015-01-01"}
+    old = _approved(
+        client, world, "reviewer", ["reviewer2"], entity="legislation", action="create", data=act
+    )
+    _approved(
+        client,
+        world,
+        "goc_coordinator",
+        ["goc_approver", "reviewer"],
+        entity="service",
+        action="create",
+        data={"name": "Göç Hizmeti", "organization": world.bidb, "legal_basis": [int(old)]},
+    )
+    repeal = {**act, "title": "Yeni Yönetmelik", "repeals": [{"id": int(old), "on": "2016-01-01"}]}
+    _approved(
+        client, world, "reviewer", ["reviewer2"], entity="legislation", action="create", data=repeal
+    )
+    tasks = client.get("/api/v1/review-tasks?status=open", headers=world.auth("reviewer")).json
+    return int(tasks[-1]["id"])
+
+
 ENDPOINTS: dict[str, Cell] = {
     "POST /change-requests (unit in Göç İdaresi)": lambda c, w, h: (
         c.post(
@@ -102,6 +153,51 @@ ENDPOINTS: dict[str, Cell] = {
         c.post(f"/api/v1/change-requests/{_pending(c, w)}/withdraw", headers=h).status_code
     ),
     "GET /change-requests": lambda c, w, h: c.get("/api/v1/change-requests", headers=h).status_code,
+    "POST /change-requests (regulation issued by Göç)": lambda c, w, h: (
+        c.post(
+            "/api/v1/change-requests",
+            headers=h,
+            json={
+                "entity": "legislation",
+                "action": "create",
+                "data": {
+                    "type": 101,
+                    "title": "Arşiv Yönergesi",
+                    "adopted_on": "2024-01-02",
+                    "issuer": w.goc,
+                },
+            },
+        ).status_code
+    ),
+    "POST /change-requests (service of a Göç unit)": lambda c, w, h: (
+        c.post(
+            "/api/v1/change-requests",
+            headers=h,
+            json={
+                "entity": "service",
+                "action": "create",
+                "data": {"name": "Bilgi Edinme Başvurusu", "organization": w.bidb},
+            },
+        ).status_code
+    ),
+    "POST /change-requests (document issued by SGK)": lambda c, w, h: (
+        c.post(
+            "/api/v1/change-requests",
+            headers=h,
+            json={
+                "entity": "document",
+                "action": "create",
+                "data": {"name": "Sigortalılık Hizmet Dökümü", "issuer": w.sgk},
+            },
+        ).status_code
+    ),
+    "POST /change-requests/{id}/approve (Göç's service, first step)": lambda c, w, h: (
+        c.post(f"/api/v1/change-requests/{_service_request(c, w)}/approve", headers=h).status_code
+    ),
+    "POST /review-tasks/{id}/confirm (Göç's task)": lambda c, w, h: (
+        c.post(f"/api/v1/review-tasks/{_open_task(c, w)}/confirm", headers=h).status_code
+    ),
+    "GET /review-tasks": lambda c, w, h: c.get("/api/v1/review-tasks", headers=h).status_code,
 }
 
 EXPECTED: dict[str, list[int]] = {
@@ -113,6 +209,20 @@ EXPECTED: dict[str, list[int]] = {
     "POST /change-requests/{id}/reject (Göç's request)": [401, 401, 403, 403, 403, 200, 403],
     "POST /change-requests/{id}/withdraw (Göç's request)": [401, 401, 200, 403, 403, 403, 403],
     "GET /change-requests": [401, 401, 200, 200, 200, 200, 403],
+    "POST /change-requests (regulation issued by Göç)": [401, 401, 201, 403, 403, 201, 403],
+    "POST /change-requests (service of a Göç unit)": [401, 401, 201, 403, 403, 201, 403],
+    "POST /change-requests (document issued by SGK)": [401, 401, 403, 201, 403, 201, 403],
+    "POST /change-requests/{id}/approve (Göç's service, first step)": [
+        401,
+        401,
+        403,
+        403,
+        200,
+        403,
+        403,
+    ],
+    "POST /review-tasks/{id}/confirm (Göç's task)": [401, 401, 200, 404, 403, 403, 403],
+    "GET /review-tasks": [401, 401, 200, 200, 200, 200, 403],
 }
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "security.md"
