@@ -2,6 +2,12 @@
 
 from registry.models.accounts import ApiToken, Role, User
 from registry.models.audit import AuditEntry, AuditHead
+from registry.models.correspondence import (
+    DistributionList,
+    DistributionRecipient,
+    ServiceStandardContacts,
+    Signatory,
+)
 from registry.models.legislation import (
     Legislation,
     LegislationLink,
@@ -34,6 +40,10 @@ from registry.models.services import (
 from registry.models.workflow import ChangeRequest, ChangeRequestEvent, RequestStatus
 
 __all__ = [
+    "DistributionList",
+    "DistributionRecipient",
+    "ServiceStandardContacts",
+    "Signatory",
     "Document",
     "DocumentAlias",
     "DocumentRole",

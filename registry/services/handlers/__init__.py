@@ -95,6 +95,7 @@ def known_entities() -> list[str]:
 
 
 def _load_builtin() -> None:
+    from registry.services.handlers import correspondence
     from registry.services.handlers.legislation import LegislationHandler
     from registry.services.handlers.organization import OrganizationHandler
     from registry.services.handlers.records import DocumentHandler, ServiceHandler
@@ -103,3 +104,5 @@ def _load_builtin() -> None:
     register(LegislationHandler())
     register(ServiceHandler())
     register(DocumentHandler())
+    for owned in correspondence.handlers():
+        register(owned)
