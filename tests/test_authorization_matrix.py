@@ -191,6 +191,37 @@ ENDPOINTS: dict[str, Cell] = {
             },
         ).status_code
     ),
+    "POST /change-requests (signatory of Göç)": lambda c, w, h: (
+        c.post(
+            "/api/v1/change-requests",
+            headers=h,
+            json={
+                "entity": "signatory",
+                "action": "create",
+                "data": {
+                    "organization": w.goc,
+                    "name": "Ayşe",
+                    "surname": "Kaya",
+                    "title": "Başkan",
+                },
+            },
+        ).status_code
+    ),
+    "POST /change-requests (distribution list of SGK)": lambda c, w, h: (
+        c.post(
+            "/api/v1/change-requests",
+            headers=h,
+            json={
+                "entity": "distribution_list",
+                "action": "create",
+                "data": {
+                    "name": "İl Müdürlükleri",
+                    "owner": w.sgk,
+                    "recipients": [{"detsis_no": w.goc, "kind": "bilgi"}],
+                },
+            },
+        ).status_code
+    ),
     "POST /change-requests/{id}/approve (Göç's service, first step)": lambda c, w, h: (
         c.post(f"/api/v1/change-requests/{_service_request(c, w)}/approve", headers=h).status_code
     ),
@@ -212,6 +243,8 @@ EXPECTED: dict[str, list[int]] = {
     "POST /change-requests (regulation issued by Göç)": [401, 401, 201, 403, 403, 201, 403],
     "POST /change-requests (service of a Göç unit)": [401, 401, 201, 403, 403, 201, 403],
     "POST /change-requests (document issued by SGK)": [401, 401, 403, 201, 403, 201, 403],
+    "POST /change-requests (signatory of Göç)": [401, 401, 201, 403, 403, 201, 403],
+    "POST /change-requests (distribution list of SGK)": [401, 401, 403, 201, 403, 201, 403],
     "POST /change-requests/{id}/approve (Göç's service, first step)": [
         401,
         401,
