@@ -117,3 +117,25 @@ class ChangeFeedQuerySchema(ma.Schema):
         load_default=None, metadata={"description": "Opaque cursor; empty = from the beginning"}
     )
     limit = fields.Integer(load_default=500, validate=validate.Range(1, 5000))
+
+
+class RecordChangeSchema(ma.Schema):
+    """One applied change of a record, from the audit trail."""
+
+    seq = fields.Integer()
+    at = fields.DateTime()
+    action = fields.String()
+    changes = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.Raw()),
+        metadata={"description": "field → [before, after]"},
+    )
+    submitted_by = fields.String(allow_none=True, metadata={"description": "Authorized callers"})
+    approved_by = fields.String(allow_none=True, metadata={"description": "Authorized callers"})
+    request_id = fields.Integer(allow_none=True, metadata={"description": "Authorized callers"})
+
+
+class RecordHistorySchema(ma.Schema):
+    entity = fields.String()
+    id = fields.String()
+    changes = fields.List(fields.Nested(RecordChangeSchema))

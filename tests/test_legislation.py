@@ -100,6 +100,13 @@ def test_acts_and_their_basis_arrive_through_the_workflow(
     assert client.get(f"/api/v1/legislation/{reg_id}").json["basis"] == [law_id]
     basis = client.get(f"/api/v1/legislation/{reg_id}/basis").json["items"]
     assert [b["id"] for b in basis] == [law_id]
+    history = client.get(f"/api/v1/legislation/{reg_id}/history", headers=world.auth("reviewer"))
+    assert [
+        (c["action"], c["submitted_by"], c["approved_by"]) for c in history.json["changes"]
+    ] == [("create", "goc_coordinator", "reviewer")]
+    public = client.get(f"/api/v1/legislation/{law_id}/history").json["changes"]
+    assert [c["action"] for c in public] == ["create"] and "submitted_by" not in public[0]
+    assert public[0]["changes"]["title"] == [None, "Yabancılar ve Uluslararası Koruma Kanunu"]
     feed = client.get("/api/v1/changes").json["changes"]
     assert [c["id"] for c in feed if c["entity"] == "legislation"] == [str(law_id), str(reg_id)]
 
@@ -369,6 +376,9 @@ def test_repeal_through_the_workflow_opens_review_tasks_for_each_institution(
         "/api/v1/review-tasks?status=updated", headers=world.auth("sgk_coordinator")
     ).json
     assert [t["id"] for t in closed] == [sgk_task]
+    history = client.get(f"/api/v1/services/{sgk_service}/history").json["changes"]
+    assert [c["action"] for c in history] == ["create", "update"]
+    assert history[1]["changes"]["legal_basis"] == [[reg], [new_id]]
 
 
 def test_stats_count_types_statuses_and_internal_acts_per_institution(

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from registry.api import Blueprint
 from registry.api.pages import page_of
+from registry.api.record_history import record_history
 from registry.db import get_session
 from registry.models import Legislation
 from registry.services import legal_graph, legislation_impact
@@ -24,6 +25,7 @@ from schemas.legislation import (
     LegislationSummarySchema,
     RelatedListSchema,
 )
+from schemas.workflow import RecordHistorySchema
 
 blp = Blueprint(
     "legislation",
@@ -115,6 +117,16 @@ def _related(direction: str) -> type[MethodView]:
 
 blp.route("/<int:act_id>/basis", endpoint="basis")(_related("basis"))
 blp.route("/<int:act_id>/derived", endpoint="derived")(_related("derived"))
+
+
+@blp.route("/<int:act_id>/history")
+class LegislationHistory(MethodView):
+    @blp.response(200, RecordHistorySchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, act_id: int) -> Any:
+        """Every applied change of the act: what changed and when; who, for authorized callers"""
+        act = records.get_act(get_session(), act_id)
+        return record_history("legislation", str(act.id), act.issuer_id)
 
 
 @blp.route("/<int:act_id>/impact")

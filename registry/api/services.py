@@ -8,6 +8,7 @@ from flask.views import MethodView
 
 from registry.api import Blueprint
 from registry.api.pages import page_of
+from registry.api.record_history import record_history
 from registry.clock import today
 from registry.db import get_session
 from registry.services import organization_tree as tree
@@ -18,6 +19,7 @@ from schemas.services import (
     ServiceQuerySchema,
     ServiceSchema,
 )
+from schemas.workflow import RecordHistorySchema
 
 blp = Blueprint(
     "services",
@@ -59,6 +61,16 @@ class ServiceDetail(MethodView):
         return records.service_record(session, records.get_service(session, code))
 
 
+@blp.route("/services/<string:code>/history")
+class ServiceHistory(MethodView):
+    @blp.response(200, RecordHistorySchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, code: str) -> Any:
+        """Every applied change of the service: what and when; who, for authorized callers"""
+        service = records.get_service(get_session(), code)
+        return record_history("service", service.code, service.organization_id)
+
+
 @blp.route("/documents")
 class Documents(MethodView):
     @blp.arguments(DocumentQuerySchema, location="query")
@@ -79,3 +91,13 @@ class DocumentDetail(MethodView):
         """One document, with the services that issue it and those that ask for it"""
         session = get_session()
         return records.document_record(session, records.get_document(session, code))
+
+
+@blp.route("/documents/<string:code>/history")
+class DocumentHistory(MethodView):
+    @blp.response(200, RecordHistorySchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, code: str) -> Any:
+        """Every applied change of the document name: what and when; who, for authorized callers"""
+        document = records.get_document(get_session(), code)
+        return record_history("document", document.code, document.issuer_id)
