@@ -9,8 +9,9 @@ about 800 units. Then, in the same run, it measures:
 
 * the first load of the in-memory graph (time, and the memory it holds, with ``tracemalloc``), and
   a later ``legal_graph.current`` call, which must cost one SELECT and no reload;
-* the impact of the top-level law with the most transitive dependents, over HTTP and through the
-  service layer, and ``derived?depth=all`` for that law and for a mid-sized regulation;
+* the impact of the top-level law with the most transitive dependents, over HTTP, through the
+  service layer and as the bare graph walk; the impact of the median top-level act, for scale;
+  ``derived?depth=all`` for that law and for a mid-sized regulation (90th percentile of reach);
 * ``GET /api/v1/legislation/<id>`` of a single act, the baseline: every median is also given as a
   ratio to it, because the machines are noisy and the ratios are what we compare.
 
@@ -28,6 +29,7 @@ import argparse
 import functools
 import gc
 import itertools
+import json
 import logging
 import random
 import statistics
@@ -51,19 +53,8 @@ from sqlalchemy import event, insert, text  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
 from registry import create_app, migrate, turkish  # noqa: E402
-from registry.db import Database, get_db  # noqa: E402
-from registry.models import (  # noqa: E402
-    DetsisNumber,
-    Document,
-    DocumentAlias,
-    Legislation,
-    LegislationLink,
-    Organization,
-    OrganizationVersion,
-    Service,
-    ServiceDocument,
-    ServiceLegalBasis,
-)
+from registry.db import Base, Database, get_db  # noqa: E402
+from registry.models import Legislation  # noqa: E402
 from registry.reference import provinces  # noqa: E402
 from registry.services import legal_graph, legislation_impact  # noqa: E402
 from schemas.vocabularies import LEGISLATION_TYPES  # noqa: E402
@@ -324,8 +315,7 @@ class Units:
     institutions: list[int] = field(default_factory=list)  # organization ids
     departments: list[int] = field(default_factory=list)
     subunits: list[int] = field(default_factory=list)
-    institution_of: dict[int, int] = field(default_factory=dict)
-    departments_of: dict[int, list[int]] = field(default_factory=dict)  # institution → units
+    inside: dict[int, list[int]] = field(default_factory=dict)  # institution → its units
     numbers: dict[int, str] = field(default_factory=dict)  # organization id → DETSİS number
 
     @property
@@ -390,17 +380,14 @@ def build_units(rng: random.Random, rows: dict[str, Rows]) -> Units:
     for name, short_name, category, unit_type in INSTITUTIONS:
         root = add(name, short_name, None, category, unit_type)
         units.institutions.append(root)
-        units.institution_of[root] = root
-        inside = units.departments_of.setdefault(root, [])
+        inside = units.inside.setdefault(root, [])
         for topic in rng.sample(UNIT_TOPICS, rng.randint(*DEPARTMENTS)):
             dept = add(f"{topic} Dairesi Başkanlığı", None, root, None, "Daire Başkanlığı")
             units.departments.append(dept)
-            units.institution_of[dept] = root
             inside.append(dept)
             for sub_topic in rng.sample(UNIT_TOPICS, rng.randint(*SUBUNITS)):
                 sub = add(f"{sub_topic} Şube Müdürlüğü", None, dept, None, "Şube Müdürlüğü")
                 units.subunits.append(sub)
-                units.institution_of[sub] = root
                 inside.append(sub)
     return units
 
@@ -487,7 +474,8 @@ def build_acts(total: int, rng: random.Random, units: Units, rows: dict[str, Row
 
     # Level 0: laws and presidential decrees; the famous laws first (they head the ranking).
     famous = {number for number, _ in FAMOUS_LAWS}
-    law_numbers = iter(n for n in rng.sample(range(1000, 7600), n_top + 20) if str(n) not in famous)
+    numbers = rng.sample(range(1000, max(7600, 1000 + 2 * n_top)), n_top + len(famous))
+    law_numbers = (str(n) for n in numbers if str(n) not in famous)
     decree_number = 0
     for rank in range(n_top):
         issued = _day(rng, 1950, 2023)
@@ -499,7 +487,7 @@ def build_acts(total: int, rng: random.Random, units: Units, rows: dict[str, Row
             title = f"{rng.choice(SUBJECTS)} Hakkında Cumhurbaşkanlığı Kararnamesi"
             act_id = new_act(0, 19, str(decree_number), title, _day(rng, 2018, 2024), None)
         else:
-            number = str(next(law_numbers))
+            number = next(law_numbers)
             title = f"{rng.choice(SUBJECTS)} Kanunu"
             act_id = new_act(0, 1, number, title, issued, None)
         home[act_id] = None
@@ -539,7 +527,7 @@ def build_acts(total: int, rng: random.Random, units: Units, rows: dict[str, Row
             number = None
             kind = LEGISLATION_TYPES[type_code]
             title = f"{subject} {kind} ({sequence})"
-            issuer = rng.choice(units.departments_of[institution])
+            issuer = rng.choice(units.inside[institution])
         act_id = new_act(level, type_code, number, title, _day(rng, 2000, 2024), issuer)
         home[act_id] = institution
         based_on(act_id, uppers)
@@ -685,21 +673,19 @@ def build_rows(n_acts: int, n_services: int, seed: int) -> Dataset:
     return Dataset(units, acts, n_services, documents, rows)
 
 
-TABLES = {
-    table.name: table
-    for table in (
-        DetsisNumber.__table__,
-        Organization.__table__,
-        OrganizationVersion.__table__,
-        Legislation.__table__,
-        LegislationLink.__table__,
-        Service.__table__,
-        ServiceLegalBasis.__table__,
-        Document.__table__,
-        DocumentAlias.__table__,
-        ServiceDocument.__table__,
-    )
-}
+# Parents before children, for the foreign keys.
+TABLES = (
+    "detsis_numbers",
+    "organizations",
+    "organization_versions",
+    "legislation",
+    "legislation_links",
+    "services",
+    "service_legal_basis",
+    "documents",
+    "document_aliases",
+    "service_documents",
+)
 SEQUENCED = (
     "organizations",
     "organization_versions",
@@ -714,16 +700,16 @@ SEQUENCED = (
 def load(engine: Engine, rows: dict[str, Rows]) -> None:
     """Bulk insert with Core ``executemany`` in foreign-key order, then ``ANALYZE``."""
     with engine.begin() as connection:
-        for name in TABLES:  # parents before children
-            table_rows = rows.get(name, [])
+        for name in TABLES:
+            table, table_rows = Base.metadata.tables[name], rows.get(name, [])
             for start in range(0, len(table_rows), INSERT_CHUNK):
-                connection.execute(insert(TABLES[name]), table_rows[start : start + INSERT_CHUNK])
+                connection.execute(insert(table), table_rows[start : start + INSERT_CHUNK])
         if connection.dialect.name == "postgresql":
-            for table in SEQUENCED:
+            for name in SEQUENCED:
                 connection.execute(
                     text(
-                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                        f"(SELECT max(id) FROM {table}))"
+                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                        f"(SELECT max(id) FROM {name}))"
                     )
                 )
     with engine.begin() as connection:
@@ -740,7 +726,7 @@ def _percentile(values: Sequence[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def timed(call: Callable[[], Any], repeat: int, warmup: int = 2) -> list[float]:
+def timed(call: Callable[[], Any], repeat: int, warmup: int = 1) -> list[float]:
     """Milliseconds of each of ``repeat`` calls, after ``warmup`` untimed ones."""
     for _ in range(warmup):
         call()
@@ -818,11 +804,15 @@ class Targets:
     typical_reach: int
     regulation: int
     regulation_reach: int
-    reach_of_top_level: list[int]
+    reach_of_top_level: list[int]  # largest first
+    reach_of_regulations: list[int]  # of those with derived acts, smallest first
+
+
+REGULATION_PERCENTILE = 0.9  # the "mid-sized" regulation, among those with derived acts
 
 
 def choose_targets(db: Database, acts: Acts) -> Targets:
-    """The top-level act reaching the most acts, a median one, and a median regulation."""
+    """The top-level act reaching the most acts, a median one, and a mid-sized regulation."""
     with db.sessionmaker() as session:
         graph = legal_graph.current(session)
     top_reach = {act: len(graph.derived(act, None)) for act in acts.levels[0]}
@@ -831,9 +821,10 @@ def choose_targets(db: Database, acts: Acts) -> Targets:
     typical = by_reach[len(by_reach) // 2]
     regulation_reach = {act: len(graph.derived(act, None)) for act in acts.levels[1]}
     with_derived = sorted(
-        (act for act, reach in regulation_reach.items() if reach), key=regulation_reach.__getitem__
-    )
-    regulation = with_derived[len(with_derived) // 2] if with_derived else acts.levels[1][0]
+        (act for act, reach in regulation_reach.items() if reach),
+        key=lambda act: (regulation_reach[act], act),
+    ) or list(acts.levels[1])
+    regulation = with_derived[round(REGULATION_PERCENTILE * (len(with_derived) - 1))]
     return Targets(
         top,
         top_reach[top],
@@ -842,7 +833,24 @@ def choose_targets(db: Database, acts: Acts) -> Targets:
         regulation,
         regulation_reach[regulation],
         sorted(top_reach.values(), reverse=True),
+        [regulation_reach[act] for act in with_derived],
     )
+
+
+def count_statements(db: Database, call: Callable[[], Any]) -> int:
+    """SQL statements one call sends (BEGIN and the like included)."""
+    statements = 0
+
+    def count(*_: Any) -> None:
+        nonlocal statements
+        statements += 1
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        call()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return statements
 
 
 def _get(client: FlaskClient, url: str) -> Any:
@@ -852,26 +860,33 @@ def _get(client: FlaskClient, url: str) -> Any:
     return response
 
 
-def _impact_answer(answer: dict[str, Any], body: int | None = None) -> str:
+def _impact_answer(answer: dict[str, Any]) -> str:
     totals = answer["totals"]
-    text_ = (
+    return (
         f"{totals['legislation']:,} acts, {totals['services']:,} services, "
         f"{totals['documents']:,} documents, {totals['standards_tables']:,} tables, "
         f"{totals['institutions']:,} institutions"
     )
-    return text_ + (f"; {body / 1e6:.1f} MB JSON" if body is not None else "")
+
+
+def _megabytes(response: Any) -> str:
+    size = len(response.data)
+    return f"{size / 1e6:.1f} MB JSON" if size >= 100_000 else f"{size / 1e3:.1f} kB JSON"
 
 
 def measure(
     db: Database, client: FlaskClient, targets: Targets, acts: Acts, repeat: int
 ) -> tuple[Row, list[Row]]:
-    """The baseline and every timed read."""
+    """The baseline and every timed read, each with its answer and the SQL it sends."""
     top, regulation, typical = targets.top, targets.regulation, targets.typical_top
     api = "/api/v1/legislation"
 
-    def service_impact(act_id: int) -> dict[str, Any]:
+    def http(path: str) -> Callable[[], Any]:
+        return lambda: _get(client, f"{api}/{path}")
+
+    def service_impact() -> dict[str, Any]:
         with db.sessionmaker() as session:
-            act = session.get(Legislation, act_id)
+            act = session.get(Legislation, top)
             assert act is not None
             return legislation_impact.impact(session, act)
 
@@ -879,60 +894,49 @@ def measure(
         with db.sessionmaker() as session:
             return legal_graph.current(session).dependents([top])
 
-    baseline = Row(
-        f"GET /legislation/{top} (baseline)",
-        timed(lambda: _get(client, f"{api}/{top}"), repeat),
-        f"{acts.names[top]}",
-    )
-    rows: list[Row] = []
+    def impact_answer(response: Any) -> str:
+        return f"{_impact_answer(response.get_json())}; {_megabytes(response)}"
 
-    response = _get(client, f"{api}/{top}/impact")
-    rows.append(
-        Row(
-            f"HTTP impact, top law {top}",
-            timed(lambda: _get(client, f"{api}/{top}/impact"), repeat),
-            _impact_answer(response.get_json(), len(response.data)),
-        )
-    )
-    rows.append(
-        Row(
-            f"service impact(), top law {top}",
-            timed(lambda: service_impact(top), repeat),
-            _impact_answer(service_impact(top)),
-        )
-    )
-    acts_reached, services_reached = graph_walk()
-    rows.append(
-        Row(
+    def derived_answer(response: Any) -> str:
+        total = json.loads(response.headers["X-Pagination"])["total"]
+        page = len(response.get_json())
+        return f"{page:,} of {total:,} acts (one page); {_megabytes(response)}"
+
+    def probe(label: str, call: Callable[[], Any], describe: Callable[[Any], str]) -> Row:
+        answer = describe(call())
+        statements = count_statements(db, call)
+        return Row(label, timed(call, repeat), f"{answer}; {statements} SQL")
+
+    baseline = probe(f"HTTP GET /{top} (baseline)", http(str(top)), lambda _: f"{acts.names[top]}")
+    rows = [
+        probe(f"HTTP impact, top law {top}", http(f"{top}/impact"), impact_answer),
+        probe(f"service impact(), top law {top}", service_impact, _impact_answer),
+        probe(
             f"graph walk only, top law {top}",
-            timed(graph_walk, repeat),
-            f"{len(acts_reached):,} acts, {len(services_reached):,} services",
-        )
-    )
-    response = _get(client, f"{api}/{top}/derived?depth=all")
-    rows.append(
-        Row(
+            graph_walk,
+            lambda found: f"{len(found[0]):,} acts, {len(found[1]):,} services",
+        ),
+        probe(
             f"HTTP derived?depth=all, top law {top}",
-            timed(lambda: _get(client, f"{api}/{top}/derived?depth=all"), repeat),
-            f"{len(response.get_json()['items']):,} acts; {len(response.data) / 1e6:.1f} MB JSON",
-        )
-    )
-    response = _get(client, f"{api}/{regulation}/derived?depth=all")
-    rows.append(
-        Row(
+            http(f"{top}/derived?depth=all"),
+            derived_answer,
+        ),
+        probe(
+            f"HTTP derived?depth=all&page_size=500, top law {top}",
+            http(f"{top}/derived?depth=all&page_size=500"),
+            derived_answer,
+        ),
+        probe(
             f"HTTP derived?depth=all, regulation {regulation}",
-            timed(lambda: _get(client, f"{api}/{regulation}/derived?depth=all"), repeat),
-            f"{len(response.get_json()['items']):,} acts",
-        )
-    )
-    response = _get(client, f"{api}/{typical}/impact")
-    rows.append(
-        Row(
+            http(f"{regulation}/derived?depth=all"),
+            derived_answer,
+        ),
+        probe(
             f"HTTP impact, median top-level act {typical}",
-            timed(lambda: _get(client, f"{api}/{typical}/impact"), repeat),
-            _impact_answer(response.get_json(), len(response.data)),
-        )
-    )
+            http(f"{typical}/impact"),
+            impact_answer,
+        ),
+    ]
     return baseline, rows
 
 
@@ -992,8 +996,15 @@ def report(
     print(
         f"  reach of the top-level acts (derived acts): largest "
         f"{', '.join(f'{r:,}' for r in targets.reach_of_top_level[:5])}; median "
-        f"{targets.typical_reach:,}; mid-sized regulation {targets.regulation}: "
-        f"{targets.regulation_reach:,}"
+        f"{targets.typical_reach:,}"
+    )
+    reach = targets.reach_of_regulations
+    print(
+        f"  reach of the {len(reach):,} regulations with derived acts: "
+        + ", ".join(f"p{p} {_percentile(reach, p / 100):,}" for p in (50, 90, 99))
+        + f", max {reach[-1]:,}; the mid-sized regulation is the p"
+        f"{REGULATION_PERCENTILE * 100:.0f} one, act {targets.regulation} "
+        f"({targets.regulation_reach:,} derived acts)"
     )
     print(
         f"  top law: act {targets.top} ({dataset.acts.names[targets.top]}), "

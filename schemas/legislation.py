@@ -221,10 +221,14 @@ class RelatedActSchema(LegislationSummarySchema):
     depth = fields.Integer(metadata={"description": "Distance from the act asked about"})
 
 
-class RelatedListSchema(ma.Schema):
+class ImpactActSchema(ma.Schema):
     id = fields.Integer()
-    depth = fields.String()
-    items = fields.List(fields.Nested(RelatedActSchema))
+    type = fields.Nested(LegislationTypeSchema)
+    number = fields.String(allow_none=True)
+    title = fields.String()
+    status = fields.String()
+    issuer = fields.String(allow_none=True)
+    depth = fields.Integer(metadata={"description": "Distance from the act asked about"})
 
 
 class ImpactServiceSchema(ma.Schema):
@@ -243,7 +247,7 @@ class ImpactDocumentSchema(ma.Schema):
 
 
 class ImpactTableSchema(ma.Schema):
-    organization = fields.String()
+    organization = fields.String(metadata={"description": "The unit whose table it is"})
     name = fields.String()
     services = fields.List(fields.String())
 
@@ -251,20 +255,23 @@ class ImpactTableSchema(ma.Schema):
 class ImpactGroupSchema(ma.Schema):
     institution = fields.String(allow_none=True, metadata={"description": "DETSİS, or null"})
     name = fields.String(allow_none=True)
-    legislation = fields.List(fields.Nested(RelatedActSchema))
-    services = fields.List(fields.Nested(ImpactServiceSchema))
-    documents = fields.List(fields.Nested(ImpactDocumentSchema))
-    standards_tables = fields.List(fields.Nested(ImpactTableSchema))
+    legislation = fields.List(fields.Integer())
+    services = fields.List(fields.String())
+    documents = fields.List(fields.String())
+    standards_tables = fields.List(fields.String())
 
 
 class ImpactSchema(ma.Schema):
     id = fields.Integer()
     totals = fields.Dict(keys=fields.String(), values=fields.Integer())
-    legislation = fields.List(fields.Integer())
-    services = fields.List(fields.String())
-    documents = fields.List(fields.String())
-    standards_tables = fields.List(fields.String())
-    institutions = fields.List(fields.Nested(ImpactGroupSchema))
+    legislation = fields.List(fields.Nested(ImpactActSchema))
+    services = fields.List(fields.Nested(ImpactServiceSchema))
+    documents = fields.List(fields.Nested(ImpactDocumentSchema))
+    standards_tables = fields.List(fields.Nested(ImpactTableSchema))
+    institutions = fields.List(
+        fields.Nested(ImpactGroupSchema),
+        metadata={"description": "The same records by owning institution, as ids and codes"},
+    )
 
 
 class TypeStatsSchema(ma.Schema):

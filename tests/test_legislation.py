@@ -80,7 +80,7 @@ def test_acts_and_their_basis_arrive_through_the_workflow(
 ) -> None:
     law_id = int(approved(client, world, "reviewer2", **law(world)))
     # The graph is loaded now; the next approval must show up without a restart.
-    assert client.get(f"/api/v1/legislation/{law_id}/derived").json["items"] == []
+    assert client.get(f"/api/v1/legislation/{law_id}/derived").json == []
     reg_id = int(
         approved(
             client,
@@ -95,10 +95,10 @@ def test_acts_and_their_basis_arrive_through_the_workflow(
     assert act["gazette"] == {"date": "2013-04-11", "issue": 28615, "repeat": None}
     assert act["issuer"] == world.tbmm
     assert act["status"] == "in_force" and act["texts"][0]["body"].startswith("MADDE 1")
-    derived = client.get(f"/api/v1/legislation/{law_id}/derived").json["items"]
+    derived = client.get(f"/api/v1/legislation/{law_id}/derived").json
     assert [(d["id"], d["depth"]) for d in derived] == [(reg_id, 1)]
     assert client.get(f"/api/v1/legislation/{reg_id}").json["basis"] == [law_id]
-    basis = client.get(f"/api/v1/legislation/{reg_id}/basis").json["items"]
+    basis = client.get(f"/api/v1/legislation/{reg_id}/basis").json
     assert [b["id"] for b in basis] == [law_id]
     history = client.get(f"/api/v1/legislation/{reg_id}/history", headers=world.auth("reviewer"))
     assert [
@@ -120,12 +120,15 @@ def test_depth_one_is_direct_and_all_is_transitive(
     other = make_act(session, "Başka Tebliğ", type=9, basis=[top])
     session.commit()
 
-    direct = client.get(f"/api/v1/legislation/{top}/derived?depth=1").json["items"]
+    direct = client.get(f"/api/v1/legislation/{top}/derived?depth=1").json
     assert sorted(d["id"] for d in direct) == sorted([middle, other])
-    everything = client.get(f"/api/v1/legislation/{top}/derived?depth=all").json["items"]
+    everything = client.get(f"/api/v1/legislation/{top}/derived?depth=all").json
     assert {d["id"]: d["depth"] for d in everything} == {middle: 1, other: 1, bottom: 2}
-    upward = client.get(f"/api/v1/legislation/{bottom}/basis?depth=all").json["items"]
+    upward = client.get(f"/api/v1/legislation/{bottom}/basis?depth=all").json
     assert [(u["id"], u["depth"]) for u in upward] == [(middle, 1), (top, 2)]
+    paged = client.get(f"/api/v1/legislation/{top}/derived?depth=all&page_size=2&page=2")
+    assert [d["id"] for d in paged.json] == [bottom]
+    assert '"total": 3' in paged.headers["X-Pagination"]
     assert client.get(f"/api/v1/legislation/{top}/derived?depth=0").status_code == 422
     assert client.get(f"/api/v1/legislation/{top}/derived?depth=alot").status_code == 422
 
@@ -293,16 +296,22 @@ def test_impact_reaches_services_documents_and_tables_grouped_by_institution(
     session.commit()
 
     impact = client.get(f"/api/v1/legislation/{top}/impact").json
-    assert impact["legislation"] == [reg]
-    assert sorted(impact["services"]) == sorted([residence, insurance])
-    assert sorted(impact["documents"]) == sorted([passport, permit])
-    assert sorted(impact["standards_tables"]) == sorted([world.bidb, world.sgk])
+    assert [(a["id"], a["depth"]) for a in impact["legislation"]] == [(reg, 1)]
+    assert sorted(s["code"] for s in impact["services"]) == sorted([residence, insurance])
+    assert sorted(d["code"] for d in impact["documents"]) == sorted([passport, permit])
+    permit_users = next(d for d in impact["documents"] if d["code"] == permit)["services"]
+    assert permit_users == sorted([residence, insurance])
+    tables = {t["organization"]: t["services"] for t in impact["standards_tables"]}
+    assert tables == {world.bidb: [residence], world.sgk: [insurance]}
+    cites = {s["code"]: s["cites"] for s in impact["services"]}
+    assert cites == {residence: [reg], insurance: [top]}
     groups = {g["institution"]: g for g in impact["institutions"]}
     assert set(groups) == {world.goc, world.sgk}
-    assert [s["code"] for s in groups[world.goc]["services"]] == [residence]
-    assert groups[world.goc]["services"][0]["cites"] == [reg]
-    assert [a["id"] for a in groups[world.goc]["legislation"]] == [reg]
-    assert {d["code"] for d in groups[world.sgk]["documents"]} == {permit}
+    assert groups[world.goc]["services"] == [residence]
+    assert groups[world.goc]["legislation"] == [reg]
+    assert groups[world.goc]["standards_tables"] == [world.bidb]
+    assert set(groups[world.goc]["documents"]) == {passport, permit}
+    assert groups[world.sgk]["documents"] == [permit]
     assert impact["totals"] == {
         "legislation": 1,
         "services": 2,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from flask import current_app
 from flask.views import MethodView
 from sqlalchemy import select
 
@@ -23,7 +25,7 @@ from schemas.legislation import (
     LegislationSchema,
     LegislationStatsSchema,
     LegislationSummarySchema,
-    RelatedListSchema,
+    RelatedActSchema,
 )
 from schemas.workflow import RecordHistorySchema
 
@@ -87,29 +89,35 @@ def _related(direction: str) -> type[MethodView]:
     class Related(MethodView):
         @blp.doc(summary=RELATED_SUMMARIES[direction])
         @blp.arguments(DepthQuerySchema, location="query")
-        @blp.response(200, RelatedListSchema)
+        @blp.response(200, RelatedActSchema(many=True))
         @blp.alt_response(404, response="NOT_FOUND")
-        def get(self, args: dict[str, Any], act_id: int) -> Any:
+        @blp.paginate()
+        def get(self, args: dict[str, Any], act_id: int, pagination_parameters: Any) -> Any:
+            """Nearest first; paginated, the total in ``X-Pagination``"""
             session = get_session()
             act = records.get_act(session, act_id)
             at = args.get("at")
             records.require_known(act, at)
             depth = None if args["depth"] == "all" else int(args["depth"])
             graph = legal_graph.current(session)
-            distances = (
-                graph.basis(act.id, depth) if direction == "basis" else graph.derived(act.id, depth)
-            )
-            acts = [
-                a
-                for a in _acts(session, list(distances))
-                if at is None or records.known_from(a) <= at
-            ]
-            acts.sort(key=lambda a: (distances[a.id], a.type_code, a.sort_key, a.id))
-            items = [
+            walk = graph.basis if direction == "basis" else graph.derived
+            distances = walk(act.id, depth)
+            ids = sorted(distances, key=lambda i: (distances[i], i))
+            if at is not None:
+                existing = records.known_by(session, ids, at)
+                ids = [i for i in ids if i in existing]
+            pagination_parameters.item_count = len(ids)
+            offset = (pagination_parameters.page - 1) * pagination_parameters.page_size
+            page = ids[offset : offset + pagination_parameters.page_size]
+            acts = {
+                a.id: a
+                for a in session.scalars(select(Legislation).where(Legislation.id.in_(page)))
+            }
+            ordered = [acts[i] for i in page]
+            return [
                 {**summary, "depth": distances[a.id]}
-                for summary, a in zip(records.summaries(session, acts, at), acts, strict=True)
+                for summary, a in zip(records.summaries(session, ordered, at), ordered, strict=True)
             ]
-            return {"id": act.id, "depth": args["depth"], "items": items}
 
     Related.__name__ = f"Legislation{direction.capitalize()}"
     return Related
@@ -140,13 +148,8 @@ class LegislationImpact(MethodView):
         services ask for or issue, and the standards tables (one per providing unit) they are in.
         """
         session = get_session()
-        return legislation_impact.impact(session, records.get_act(session, act_id))
-
-
-def _acts(session: Any, ids: list[int]) -> list[Legislation]:
-    found: list[Legislation] = []
-    for start in range(0, len(ids), 500):
-        found.extend(
-            session.scalars(select(Legislation).where(Legislation.id.in_(ids[start : start + 500])))
-        )
-    return found
+        data = legislation_impact.impact(session, records.get_act(session, act_id))
+        # Serialized directly: the impact of a framework law holds tens of thousands of
+        # entries already in their final shape, and a schema dump would triple the time.
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return current_app.response_class(body, mimetype="application/json")

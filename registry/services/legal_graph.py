@@ -12,8 +12,8 @@ appends an audit entry (``services.audit``), so several app nodes sharing one da
 change on their next request after it commits.
 
 The graph only ever absorbs committed changes: in a transaction that has already written audit
-entries, ``current`` answers from the graph as last synced (or, on a first load, from a throwaway
-load that is not kept), so a rolled-back transaction cannot leave phantom edges behind.
+entries, ``current`` answers from the graph as last synced (or, on a first load, from a scratch
+load kept until the transaction ends), so a rolled-back transaction cannot leave phantom edges behind.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -41,6 +41,7 @@ from registry.models import (
 from registry.services import audit
 
 TRACKED_ENTITIES = ("legislation", "service")
+SCRATCH_KEY = "legal_graph_scratch"
 _BATCH = 500
 
 
@@ -59,8 +60,10 @@ class LegalGraph:
         if audit.has_pending_entries(session):
             if self._seq is not None:
                 return self
-            scratch = LegalGraph()
-            scratch._load_all(session)
+            scratch = session.info.get(SCRATCH_KEY)
+            if scratch is None:  # loaded once per transaction, dropped when it ends
+                scratch = session.info[SCRATCH_KEY] = LegalGraph()
+                scratch._load_all(session)
             return scratch
         head = session.scalar(select(AuditHead.last_seq).where(AuditHead.id == 1)) or 0
         with self._lock:
@@ -207,6 +210,12 @@ class LegalGraph:
                     )
                 )
             )
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _drop_scratch(session: Session) -> None:
+    session.info.pop(SCRATCH_KEY, None)
 
 
 _GRAPHS: weakref.WeakKeyDictionary[Engine, LegalGraph] = weakref.WeakKeyDictionary()

@@ -1,9 +1,11 @@
 """What an act's amendment or repeal reaches, and the statistics of the legislation registry.
 
 Impact walks the in-memory legal graph once (acts based on the act, transitively, and the services
-citing any of them), then reads the rows it names in batches: the derived acts, the services, the
-documents those services ask for or issue, and the standards tables (one per providing unit) they
-appear in, grouped by the institution that owns each.
+citing any of them), then reads only the columns it shows of the rows it names, in batches: the
+derived acts, the services, the documents those services ask for or issue, and the standards
+tables (one per providing unit) they appear in. Each item appears once, in full, in the flat lists;
+the groups by owning institution name them by id or code. An impact of a framework law reaches tens
+of thousands of records, so nothing here builds ORM objects (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -20,15 +22,15 @@ from registry.models import (
     Document,
     Legislation,
     LegislationStatus,
+    Organization,
     Service,
     ServiceDocument,
 )
 from registry.services import legal_graph
-from registry.services import legislation_records as records
 from registry.services import organization_tree as tree
 from schemas.vocabularies import INTERNAL_LEGISLATION_TYPES, LEGISLATION_TYPES
 
-_CHUNK = 500
+_CHUNK = 2000
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -36,82 +38,60 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[start : start + _CHUNK]
 
 
-class _Groups:
-    """Impact entries bucketed by owning institution (organization id, or None)."""
-
-    def __init__(self) -> None:
-        self.buckets: dict[int | None, dict[str, list[Any]]] = {}
-
-    def add(self, owner: int | None, kind: str, item: Any) -> None:
-        bucket = self.buckets.setdefault(
-            owner, {"legislation": [], "services": [], "documents": [], "standards_tables": []}
-        )
-        bucket[kind].append(item)
-
-
 def impact(session: Session, act: Legislation) -> dict[str, Any]:
     graph = legal_graph.current(session)
     derived, service_ids = graph.dependents([act.id])
     reach = set(derived) | {act.id}
 
-    acts = _rows(session, Legislation, sorted(derived))
-    services = _rows(session, Service, sorted(service_ids))
+    acts = _columns(
+        session,
+        sorted(derived),
+        Legislation.id,
+        Legislation.type_code,
+        Legislation.number,
+        Legislation.title,
+        Legislation.status,
+        Legislation.issuer_id,
+    )
+    services = _columns(
+        session,
+        sorted(service_ids),
+        Service.id,
+        Service.code,
+        Service.name,
+        Service.organization_id,
+    )
+    uses = _document_uses(session, [s.id for s in services])
+    documents = _columns(session, sorted(uses), Document.id, Document.code, Document.name)
+
     org_ids = {s.organization_id for s in services} | {a.issuer_id for a in acts if a.issuer_id}
     owners, units = _institutions(session, org_ids)
+    groups: dict[int | None, dict[str, list[Any]]] = {}
 
-    groups = _Groups()
-    for summary_row, row in zip(records.summaries(session, acts), acts, strict=True):
-        owner = owners.get(row.issuer_id) if row.issuer_id else None
-        groups.add(owner, "legislation", {**summary_row, "depth": derived[row.id]})
+    def group(owner: int | None) -> dict[str, list[Any]]:
+        return groups.setdefault(
+            owner, {"legislation": [], "services": [], "documents": [], "standards_tables": []}
+        )
 
-    codes = {s.id: s.code for s in services}
+    for row in acts:
+        group(owners.get(row.issuer_id) if row.issuer_id else None)["legislation"].append(row.id)
     tables: dict[int, list[str]] = {}
+    owner_of_service: dict[int, int | None] = {}
     for service in services:
-        groups.add(
-            owners.get(service.organization_id),
-            "services",
-            {
-                "code": service.code,
-                "name": service.name,
-                "organization": units[service.organization_id][0],
-                "cites": graph.cited(service.id, reach),
-            },
-        )
+        owner = owners.get(service.organization_id)
+        owner_of_service[service.id] = owner
+        group(owner)["services"].append(service.code)
         tables.setdefault(service.organization_id, []).append(service.code)
-    for org_id, table_services in tables.items():
-        number, name = units[org_id]
-        groups.add(
-            owners.get(org_id),
-            "standards_tables",
-            {"organization": number, "name": name, "services": table_services},
-        )
+    for org_id in tables:
+        group(owners.get(org_id))["standards_tables"].append(units[org_id][0])
+    codes = {d.id: d.code for d in documents}
+    service_codes = {s.id: s.code for s in services}
+    for document_id, users in uses.items():
+        for owner in {owner_of_service[user] for user in users}:
+            group(owner)["documents"].append(codes[document_id])
 
-    documents = _documents(session, [s.id for s in services])
-    service_owner = {s.id: owners.get(s.organization_id) for s in services}
-    for document, users in documents:
-        for owner in dict.fromkeys(service_owner[sid] for sid in users):
-            groups.add(
-                owner,
-                "documents",
-                {
-                    "code": document.code,
-                    "name": document.name,
-                    "services": [codes[sid] for sid in users if service_owner[sid] == owner],
-                },
-            )
-
-    names = _names(session, {o for o in groups.buckets if o is not None})
-    institutions = [
-        {
-            "institution": names[owner][0] if owner in names else None,
-            "name": names[owner][1] if owner in names else None,
-            **bucket,
-        }
-        for owner, bucket in sorted(
-            groups.buckets.items(),
-            key=lambda item: turkish.sort_key(names[item[0]][1]) if item[0] in names else "~",
-        )
-    ]
+    names = _names(session, {o for o in groups if o is not None})
+    numbers = units | {o: names[o] for o in names}
     return {
         "id": act.id,
         "totals": {
@@ -119,37 +99,75 @@ def impact(session: Session, act: Legislation) -> dict[str, Any]:
             "services": len(services),
             "documents": len(documents),
             "standards_tables": len(tables),
-            "institutions": len(institutions),
+            "institutions": len(groups),
         },
-        "legislation": [a.id for a in acts],
-        "services": [s.code for s in services],
-        "documents": [d.code for d, _ in documents],
-        "standards_tables": [units[org_id][0] for org_id in tables],
-        "institutions": institutions,
+        "legislation": [
+            {
+                "id": row.id,
+                "type": {"code": row.type_code, "name": LEGISLATION_TYPES[row.type_code]},
+                "number": row.number,
+                "title": row.title,
+                "status": row.status,
+                "issuer": numbers[row.issuer_id][0] if row.issuer_id in numbers else None,
+                "depth": derived[row.id],
+            }
+            for row in acts
+        ],
+        "services": [
+            {
+                "code": s.code,
+                "name": s.name,
+                "organization": units[s.organization_id][0],
+                "cites": graph.cited(s.id, reach),
+            }
+            for s in services
+        ],
+        "documents": [
+            {
+                "code": d.code,
+                "name": d.name,
+                "services": sorted(service_codes[user] for user in uses[d.id]),
+            }
+            for d in documents
+        ],
+        "standards_tables": [
+            {"organization": units[org_id][0], "name": units[org_id][1], "services": codes_}
+            for org_id, codes_ in tables.items()
+        ],
+        "institutions": [
+            {
+                "institution": names[owner][0] if owner in names else None,
+                "name": names[owner][1] if owner in names else None,
+                **bucket,
+            }
+            for owner, bucket in sorted(
+                groups.items(),
+                key=lambda item: turkish.sort_key(names[item[0]][1]) if item[0] in names else "~",
+            )
+        ],
     }
 
 
-def _rows(session: Session, model: Any, ids: list[int]) -> list[Any]:
+def _columns(session: Session, ids: list[int], *columns: Any) -> list[Any]:
+    """Rows of the given columns for the ids (the first column is the model's id), in id order."""
     rows: list[Any] = []
     for chunk in _chunks(ids):
-        rows.extend(session.scalars(select(model).where(model.id.in_(chunk)).order_by(model.id)))
+        rows.extend(session.execute(select(*columns).where(columns[0].in_(chunk))))
+    rows.sort(key=lambda row: row[0])
     return rows
 
 
-def _documents(session: Session, service_ids: list[int]) -> list[tuple[Document, list[int]]]:
-    """Documents asked for or issued by the services, each with the services using it."""
-    users: dict[int, list[int]] = {}
+def _document_uses(session: Session, service_ids: list[int]) -> dict[int, set[int]]:
+    """Document id → the services (among those given) that ask for or issue it."""
+    uses: dict[int, set[int]] = {}
     for chunk in _chunks(service_ids):
         for service_id, document_id in session.execute(
             select(ServiceDocument.service_id, ServiceDocument.document_id).where(
                 ServiceDocument.service_id.in_(chunk)
             )
         ):
-            users.setdefault(document_id, [])
-            if service_id not in users[document_id]:
-                users[document_id].append(service_id)
-    documents = _rows(session, Document, sorted(users))
-    return [(d, users[d.id]) for d in documents]
+            uses.setdefault(document_id, set()).add(service_id)
+    return uses
 
 
 def _institutions(
@@ -160,9 +178,13 @@ def _institutions(
     paths = tree.lineages(session, found, today())
     owners = {org_id: tree.institution_of(path).organization_id for org_id, path in paths.items()}
     units = {org_id: (number, version.name) for org_id, (number, version) in found.items()}
-    for org_id in org_ids - found.keys():  # closed since, or not yet open: keep it addressable
-        owners[org_id] = org_id
-        units[org_id] = (tree.number_of(session, org_id), "")
+    missing = org_ids - found.keys()  # closed since, or not yet open: keep them addressable
+    if missing:
+        for org_id, number in session.execute(
+            select(Organization.id, Organization.detsis_no).where(Organization.id.in_(missing))
+        ):
+            owners[org_id] = org_id
+            units[org_id] = (number, "")
     return owners, units
 
 

@@ -77,6 +77,24 @@ def status_at(act: Legislation, at: date | None) -> tuple[str, date | None]:
     return LegislationStatus.IN_FORCE.value, None
 
 
+def known_by(session: Session, act_ids: Sequence[int], at: date) -> set[int]:
+    """The acts among ``act_ids`` that existed on ``at`` (published, adopted or in force)."""
+    found: set[int] = set()
+    for start in range(0, len(act_ids), 2000):
+        rows = session.execute(
+            select(
+                Legislation.id,
+                Legislation.gazette_date,
+                Legislation.adopted_on,
+                Legislation.in_force_from,
+            ).where(Legislation.id.in_(act_ids[start : start + 2000]))
+        )
+        for act_id, *dates in rows:
+            if min(d for d in dates if d) <= at:
+                found.add(act_id)
+    return found
+
+
 def require_known(act: Legislation, at: date | None) -> None:
     if at is not None and at < known_from(act):
         raise NotFound(
