@@ -13,7 +13,7 @@ change on their next request after it commits.
 
 The graph only ever absorbs committed changes: in a transaction that has already written audit
 entries, ``current`` answers from the graph as last synced (or, on a first load, from a scratch
-load kept until the transaction ends), so a rolled-back transaction cannot leave phantom edges behind.
+load kept until the transaction ends), so a rolled-back transaction leaves no phantom edges.
 """
 
 from __future__ import annotations
