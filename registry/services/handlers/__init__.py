@@ -75,6 +75,24 @@ def load_data(schema: type[ma.Schema], data: dict[str, Any]) -> dict[str, Any]:
     return loaded
 
 
+def require_change(action: str, loaded: dict[str, Any]) -> None:
+    """An update must name at least one field."""
+    if action == "update" and not loaded:
+        raise InvalidInput(
+            "Değişiklik yok / the request changes nothing.",
+            errors={"data": ["name at least one field to change"]},
+        )
+
+
+def require_reason(action: str, reason: str | None) -> None:
+    """Closing a record needs a reason: it is kept in the history."""
+    if action == "close" and not (reason and reason.strip()):
+        raise InvalidInput(
+            "Kapatma gerekçesi zorunludur / closing needs a reason.",
+            errors={"reason": ["required to close a record"]},
+        )
+
+
 _HANDLERS: dict[str, EntityHandler] = {}
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from registry.errors import InvalidInput
 from registry.services import correspondence_records as records
 from registry.services.audit import Provenance
-from registry.services.handlers import Applied, load_data
+from registry.services.handlers import Applied, load_data, require_change, require_reason
 from schemas.correspondence import (
     DistributionListInputSchema,
     DistributionListUpdateSchema,
@@ -56,16 +56,8 @@ class OwnedRecordHandler:
         reason: str | None,
     ) -> None:
         loaded = load_data(self._schema(action), data)
-        if action == "update" and not loaded:
-            raise InvalidInput(
-                "Değişiklik yok / the request changes nothing.",
-                errors={"data": ["name at least one field to change"]},
-            )
-        if action == "close" and not (reason and reason.strip()):
-            raise InvalidInput(
-                "Kapatma gerekçesi zorunludur / closing needs a reason.",
-                errors={"reason": ["required to close"]},
-            )
+        require_change(action, loaded)
+        require_reason(action, reason)
         if target is not None and self.get(session, target).status != "active":
             raise InvalidInput(
                 "Kayıt kapatılmış / the record is closed.", errors={"target": ["closed"]}

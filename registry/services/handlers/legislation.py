@@ -16,7 +16,7 @@ from registry.services import legal_graph, review_tasks
 from registry.services import legislation_records as records
 from registry.services import organization_tree as tree
 from registry.services.audit import Provenance
-from registry.services.handlers import Applied, load_data
+from registry.services.handlers import Applied, load_data, require_change, require_reason
 from schemas.legislation import (
     LegislationCloseSchema,
     LegislationInputSchema,
@@ -45,18 +45,10 @@ class LegislationHandler:
     ) -> None:
         loaded = load_data(SCHEMAS[action], data)
         act = records.get_act(session, target) if target is not None else None
-        if action == "update" and not loaded:
-            raise InvalidInput(
-                "Değişiklik yok / the request changes nothing.",
-                errors={"data": ["name at least one field to change"]},
-            )
+        require_change(action, loaded)
+        require_reason(action, reason)
         if action == "close":
             assert act is not None
-            if not (reason and reason.strip()):
-                raise InvalidInput(
-                    "Yürürlükten kaldırma gerekçesi zorunludur / closing needs a reason.",
-                    errors={"reason": ["required to close an act"]},
-                )
             if act.status == "repealed":
                 raise InvalidInput(
                     "Mevzuat zaten yürürlükten kaldırılmış / the act is already repealed.",

@@ -13,7 +13,7 @@ from registry.services import organization_tree as tree
 from registry.services import review_tasks
 from registry.services import service_records as records
 from registry.services.audit import Provenance
-from registry.services.handlers import Applied, load_data
+from registry.services.handlers import Applied, load_data, require_change, require_reason
 from schemas.services import (
     DocumentInputSchema,
     DocumentUpdateSchema,
@@ -42,14 +42,6 @@ def _unit(session: Session, number: str, field: str) -> int:
         ) from error
 
 
-def _require_change(action: str, loaded: dict[str, Any]) -> None:
-    if action == "update" and not loaded:
-        raise InvalidInput(
-            "Değişiklik yok / the request changes nothing.",
-            errors={"data": ["name at least one field to change"]},
-        )
-
-
 class ServiceHandler:
     """A service is its providing unit's record; its institution approves before the reviewers."""
 
@@ -66,7 +58,8 @@ class ServiceHandler:
         reason: str | None,
     ) -> None:
         loaded = load_data(SERVICE_SCHEMAS[action], data)
-        _require_change(action, loaded)
+        require_change(action, loaded)
+        require_reason(action, reason)
         if target is not None:
             service = records.get_service(session, target)
             if service.status != "active":
@@ -74,11 +67,6 @@ class ServiceHandler:
                     "Hizmet kapatılmış / the service is closed.",
                     errors={"target": ["closed service"]},
                 )
-        if action == "close" and not (reason and reason.strip()):
-            raise InvalidInput(
-                "Kapatma gerekçesi zorunludur / closing needs a reason.",
-                errors={"reason": ["required to close a service"]},
-            )
         records.check_service_references(session, loaded)
 
     def scopes(
@@ -135,13 +123,9 @@ class DocumentHandler:
         reason: str | None,
     ) -> None:
         loaded = load_data(DOCUMENT_SCHEMAS[action], data)
-        _require_change(action, loaded)
+        require_change(action, loaded)
+        require_reason(action, reason)
         document = records.get_document(session, target) if target is not None else None
-        if action == "close" and not (reason and reason.strip()):
-            raise InvalidInput(
-                "Kapatma gerekçesi zorunludur / closing needs a reason.",
-                errors={"reason": ["required to close a document"]},
-            )
         if action != "close":
             records.check_document_names(session, document, loaded)
 
