@@ -13,37 +13,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.clock import today
 from registry.errors import Conflict, InvalidInput, NotFound
 from registry.models import (
     DistributionList,
     DistributionRecipient,
-    Organization,
     ServiceStandardContacts,
     Signatory,
-    Status,
 )
 from registry.services import audit
 from registry.services import organization_tree as tree
 from registry.services.audit import NO_PROVENANCE, Provenance
 
 SIGNATORY_FIELDS = ("name", "surname", "title", "delegation", "rank")
-
-
-def active_unit(session: Session, number: str, field: str) -> int:
-    """The id of an open unit, or 422 naming the field."""
-    try:
-        org_id, version = tree.current_version(session, number, today())
-    except (NotFound, InvalidInput) as error:
-        raise InvalidInput(
-            f"{number} numaralı birim yok / no such unit.", errors={field: [f"no unit {number}"]}
-        ) from error
-    if version.status != Status.ACTIVE.value:
-        raise InvalidInput(
-            f"{number} numaralı birim kapalı / the unit is closed.",
-            errors={field: ["closed unit"]},
-        )
-    return org_id
 
 
 def _number(session: Session, org_id: int) -> str:
@@ -99,7 +80,9 @@ def save_signatory(
     if target is not None:
         _require_active(signatory)
     if "organization" in data:
-        signatory.organization_id = active_unit(session, data["organization"], "data.organization")
+        signatory.organization_id = tree.unit_id_for(
+            session, data["organization"], "data.organization"
+        )
     for name in SIGNATORY_FIELDS:
         if name in data:
             setattr(
@@ -131,13 +114,7 @@ def get_distribution_list(session: Session, target: str | int) -> DistributionLi
 
 
 def distribution_list_record(session: Session, found: DistributionList) -> dict[str, Any]:
-    ids = [r.organization_id for r in found.recipients]
-    numbers = dict(
-        (org_id, number)
-        for org_id, number in session.execute(
-            select(Organization.id, Organization.detsis_no).where(Organization.id.in_(ids))
-        )
-    )
+    numbers = tree.numbers_of(session, [r.organization_id for r in found.recipients])
     return {
         "id": found.id,
         "name": found.name,
@@ -166,12 +143,12 @@ def save_distribution_list(
     if target is not None:
         _require_active(found)
     if "owner" in data:
-        found.owner_id = active_unit(session, data["owner"], "data.owner")
+        found.owner_id = tree.unit_id_for(session, data["owner"], "data.owner")
     if "name" in data:
         found.name = data["name"].strip()
     if "recipients" in data:
         recipients = [
-            (active_unit(session, r["detsis_no"], f"data.recipients.{i}.detsis_no"), r["kind"])
+            (tree.unit_id_for(session, r["detsis_no"], f"data.recipients.{i}.detsis_no"), r["kind"])
             for i, r in enumerate(data["recipients"])
         ]
         found.recipients.clear()
@@ -230,7 +207,7 @@ def save_contacts(
 ) -> ServiceStandardContacts:
     """Create a unit's contacts (one record per unit) or update them."""
     if target is None:
-        org_id = active_unit(session, data["organization"], "data.organization")
+        org_id = tree.unit_id_for(session, data["organization"], "data.organization")
         existing = session.scalar(
             select(ServiceStandardContacts).where(ServiceStandardContacts.organization_id == org_id)
         )
@@ -267,7 +244,7 @@ def refuse_second_contacts(
     session: Session, data: dict[str, Any]
 ) -> ServiceStandardContacts | None:
     """A unit has one contacts record: a create while one is active is refused (use update)."""
-    org_id = active_unit(session, data["organization"], "data.organization")
+    org_id = tree.unit_id_for(session, data["organization"], "data.organization")
     existing = session.scalar(
         select(ServiceStandardContacts).where(ServiceStandardContacts.organization_id == org_id)
     )

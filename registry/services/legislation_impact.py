@@ -22,7 +22,6 @@ from registry.models import (
     Document,
     Legislation,
     LegislationStatus,
-    Organization,
     Service,
     ServiceDocument,
 )
@@ -179,12 +178,9 @@ def _institutions(
     owners = {org_id: tree.institution_of(path).organization_id for org_id, path in paths.items()}
     units = {org_id: (number, version.name) for org_id, (number, version) in found.items()}
     missing = org_ids - found.keys()  # closed since, or not yet open: keep them addressable
-    if missing:
-        for org_id, number in session.execute(
-            select(Organization.id, Organization.detsis_no).where(Organization.id.in_(missing))
-        ):
-            owners[org_id] = org_id
-            units[org_id] = (number, "")
+    for org_id, number in tree.numbers_of(session, missing).items():
+        owners[org_id] = org_id
+        units[org_id] = (number, "")
     return owners, units
 
 

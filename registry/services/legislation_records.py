@@ -24,9 +24,9 @@ from registry.models import (
     LegislationStatus,
     LegislationText,
     LinkKind,
-    Organization,
 )
 from registry.services import audit, legal_graph
+from registry.services import organization_tree as tree
 from registry.services.audit import NO_PROVENANCE, Provenance
 from schemas.vocabularies import INTERNAL_LEGISLATION_TYPES, LEGISLATION_TYPES
 
@@ -138,13 +138,7 @@ def summaries(
 
 
 def issuer_numbers(session: Session, acts: Iterable[Legislation]) -> dict[int, str]:
-    ids = {act.issuer_id for act in acts if act.issuer_id}
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(Organization.id, Organization.detsis_no).where(Organization.id.in_(ids))
-    )
-    return {org_id: number for org_id, number in rows}
+    return tree.numbers_of(session, {act.issuer_id for act in acts if act.issuer_id})
 
 
 def representation(session: Session, act: Legislation, at: date | None = None) -> dict[str, Any]:
@@ -232,8 +226,7 @@ def list_acts(filters: ActFilter) -> Select[Legislation]:
         )
     if filters.q:
         for word in turkish.fold(filters.q).split():
-            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            stmt = stmt.where(Legislation.search_text.like(f"%{escaped}%", escape="\\"))
+            stmt = stmt.where(Legislation.search_text.contains(word, autoescape=True))
     return stmt.order_by(Legislation.type_code, Legislation.sort_key, Legislation.id)
 
 
@@ -425,7 +418,11 @@ def _set_fields(session: Session, act: Legislation, data: dict[str, Any]) -> Non
         act.gazette_issue = gazette.get("issue")
         act.gazette_repeat = gazette.get("repeat")
     if "issuer" in data:
-        act.issuer_id = _issuer_id(session, data["issuer"])
+        act.issuer_id = (
+            tree.unit_id_for(session, data["issuer"], "data.issuer", open_only=False)
+            if data["issuer"]
+            else None
+        )
     if data.get("in_force_from") is None:
         act.in_force_from = act.gazette_date or act.adopted_on or act.in_force_from
     if act.in_force_from is None:
@@ -457,18 +454,6 @@ def check_identity(
             "/ this act is already registered.",
             errors={"data.number": [f"already registered as act {clash}"]},
         )
-
-
-def _issuer_id(session: Session, number: str | None) -> int | None:
-    if number is None:
-        return None
-    org_id = session.scalar(select(Organization.id).where(Organization.detsis_no == number))
-    if org_id is None:
-        raise InvalidInput(
-            f"{number} numaralı birim yok / no such unit.",
-            errors={"data.issuer": [f"no unit {number}"]},
-        )
-    return org_id
 
 
 def _replace_texts(session: Session, act: Legislation, texts: list[dict[str, Any]]) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from registry import turkish
+from registry.clock import today
 from registry.errors import InvalidInput, NotFound
 from registry.models import Organization, OrganizationLink, OrganizationVersion
 from registry.models.organization import CONTENT_FIELDS
@@ -110,6 +111,35 @@ def organization_id(session: Session, detsis_no: str) -> int:
     org_id = session.scalar(select(Organization.id).where(Organization.detsis_no == detsis_no))
     if org_id is None:
         raise NotFound(f"DETSİS numarası {detsis_no} ile kayıtlı birim yok / no such unit.")
+    return org_id
+
+
+def numbers_of(session: Session, org_ids: Collection[int]) -> dict[int, str]:
+    """``organization_id → DETSİS number`` for the given units."""
+    found: dict[int, str] = {}
+    for chunk in _chunks(sorted(set(org_ids))):
+        rows = session.execute(
+            select(Organization.id, Organization.detsis_no).where(Organization.id.in_(chunk))
+        )
+        found.update({org_id: number for org_id, number in rows})
+    return found
+
+
+def unit_id_for(session: Session, number: str, field: str, *, open_only: bool = True) -> int:
+    """Resolve a unit named in request data: unknown, or closed today, is a 422 on ``field``."""
+    try:
+        org_id = organization_id(session, number)
+    except (NotFound, InvalidInput) as error:
+        raise InvalidInput(
+            f"{number} numaralı birim yok / no such unit.", errors={field: [f"no unit {number}"]}
+        ) from error
+    if open_only:
+        found = versions_at(session, [org_id], today()).get(org_id)
+        if found is None or found[1].status != "active":
+            raise InvalidInput(
+                f"{number} numaralı birim bugün açık değil / the unit is not open today.",
+                errors={field: ["closed unit"]},
+            )
     return org_id
 
 

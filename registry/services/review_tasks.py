@@ -17,7 +17,6 @@ from registry.clock import today
 from registry.errors import Forbidden, InvalidTransition, NotFound
 from registry.models import (
     Legislation,
-    Organization,
     ReviewTask,
     Role,
     Service,
@@ -129,14 +128,7 @@ def views(session: Session, tasks: list[ReviewTask]) -> list[dict[str, Any]]:
             )
         )
     }
-    numbers = dict(
-        (org_id, number)
-        for org_id, number in session.execute(
-            select(Organization.id, Organization.detsis_no).where(
-                Organization.id.in_({t.institution_id for t in tasks})
-            )
-        )
-    )
+    numbers = tree.numbers_of(session, {t.institution_id for t in tasks})
     return [
         {
             "id": t.id,

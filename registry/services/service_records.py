@@ -24,12 +24,10 @@ from registry.models import (
     DocumentAlias,
     DocumentRole,
     Legislation,
-    Organization,
     RecordStatus,
     Service,
     ServiceDocument,
     ServiceLegalBasis,
-    Status,
 )
 from registry.services import audit
 from registry.services import organization_tree as tree
@@ -68,7 +66,7 @@ def list_services(filters: ServiceFilter) -> Select[Service]:
         stmt = stmt.where(Service.kind == filters.kind)
     if filters.q:
         for word in turkish.fold(filters.q).split():
-            stmt = stmt.where(Service.search_text.like(f"%{_escape(word)}%", escape="\\"))
+            stmt = stmt.where(Service.search_text.contains(word, autoescape=True))
     return stmt.order_by(Service.sort_key, Service.code)
 
 
@@ -79,7 +77,7 @@ def service_views(session: Session, services: Sequence[Service]) -> list[dict[st
     org_ids = {s.organization_id for s in services}
     found = tree.versions_at(session, org_ids, today())
     paths = tree.lineages(session, found, today())
-    numbers = _org_numbers(session, org_ids)
+    numbers = tree.numbers_of(session, org_ids)
     ids = [s.id for s in services]
     bases: dict[int, list[int]] = {i: [] for i in ids}
     for service_id, act_id in session.execute(
@@ -134,7 +132,7 @@ def service_record(session: Session, service: Service) -> dict[str, Any]:
 def create_service(
     session: Session, data: dict[str, Any], *, provenance: Provenance = NO_PROVENANCE
 ) -> Service:
-    org_id = _active_unit(session, data["organization"], "data.organization")
+    org_id = tree.unit_id_for(session, data["organization"], "data.organization")
     service = Service(organization_id=org_id, version=1, status=RecordStatus.ACTIVE.value)
     _set_service_fields(session, service, data)
     number = data["organization"]
@@ -168,7 +166,9 @@ def update_service(
         raise Conflict(f"{code} kodlu hizmet kapatılmış / the service is closed.")
     before = service_record(session, service)
     if "organization" in data:
-        service.organization_id = _active_unit(session, data["organization"], "data.organization")
+        service.organization_id = tree.unit_id_for(
+            session, data["organization"], "data.organization"
+        )
     _set_service_fields(session, service, data)
     _set_service_links(session, service, data)
     service.version += 1
@@ -198,7 +198,7 @@ def close_service(
 def check_service_references(session: Session, data: dict[str, Any]) -> None:
     """Refuse unknown or repealed acts and unknown documents or units, before any write."""
     if data.get("organization"):
-        _active_unit(session, data["organization"], "data.organization")
+        tree.unit_id_for(session, data["organization"], "data.organization")
     acts = data.get("legal_basis") or []
     if acts:
         found = dict(
@@ -286,7 +286,7 @@ def list_documents(q: str | None) -> Select[Document]:
     stmt = select(Document).where(Document.status == RecordStatus.ACTIVE.value)
     if q:
         for word in turkish.fold(q).split():
-            stmt = stmt.where(Document.search_text.like(f"%{_escape(word)}%", escape="\\"))
+            stmt = stmt.where(Document.search_text.contains(word, autoescape=True))
     return stmt.order_by(Document.sort_key, Document.code)
 
 
@@ -294,7 +294,7 @@ def document_views(session: Session, documents: Sequence[Document]) -> list[dict
     if not documents:
         return []
     ids = [d.id for d in documents]
-    numbers = _org_numbers(session, {d.issuer_id for d in documents if d.issuer_id})
+    numbers = tree.numbers_of(session, {d.issuer_id for d in documents if d.issuer_id})
     uses: dict[tuple[int, str], list[str]] = {}
     for document_id, role, code in session.execute(
         select(ServiceDocument.document_id, ServiceDocument.role, Service.code)
@@ -401,7 +401,7 @@ def close_document(
 def check_document_names(session: Session, document: Document | None, data: dict[str, Any]) -> None:
     """One folded name belongs to one document: a name or alias used elsewhere is refused."""
     if data.get("issuer"):
-        _active_unit(session, data["issuer"], "data.issuer")
+        tree.unit_id_for(session, data["issuer"], "data.issuer")
     names = [data["name"]] if data.get("name") else []
     names += data.get("aliases") or []
     own = document.id if document is not None else 0
@@ -426,7 +426,7 @@ def _set_document_fields(session: Session, document: Document, data: dict[str, A
             setattr(document, name, data[name])
     if "issuer" in data:
         document.issuer_id = (
-            _active_unit(session, data["issuer"], "data.issuer") if data["issuer"] else None
+            tree.unit_id_for(session, data["issuer"], "data.issuer") if data["issuer"] else None
         )
     document.sort_key = turkish.sort_key(document.name)[:600]
 
@@ -468,35 +468,7 @@ def _insert_with_code(
     raise Conflict("Kod atanamadı; tekrar deneyin / could not assign a code, try again.")
 
 
-def _active_unit(session: Session, number: str, field: str) -> int:
-    try:
-        org_id, version = tree.current_version(session, number, today())
-    except NotFound as error:
-        raise InvalidInput(
-            f"{number} numaralı birim yok / no such unit.", errors={field: [f"no unit {number}"]}
-        ) from error
-    if version.status != Status.ACTIVE.value:
-        raise InvalidInput(
-            f"{number} numaralı birim kapalı / the unit is closed.",
-            errors={field: ["closed unit"]},
-        )
-    return org_id
-
-
-def _org_numbers(session: Session, org_ids: set[int]) -> dict[int, str]:
-    if not org_ids:
-        return {}
-    rows = session.execute(
-        select(Organization.id, Organization.detsis_no).where(Organization.id.in_(org_ids))
-    )
-    return {org_id: number for org_id, number in rows}
-
-
 def _duration(value: int | None, unit: str | None) -> dict[str, Any] | None:
     if unit is None:
         return None
     return durations.from_parts(value, unit).as_dict()
-
-
-def _escape(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

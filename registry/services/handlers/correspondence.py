@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from registry.errors import InvalidInput
 from registry.services import correspondence_records as records
+from registry.services import organization_tree as tree
 from registry.services.audit import Provenance
 from registry.services.handlers import Applied, load_data, require_change, require_reason
 from schemas.correspondence import (
@@ -63,13 +64,11 @@ class OwnedRecordHandler:
                 "Kayıt kapatılmış / the record is closed.", errors={"target": ["closed"]}
             )
         if loaded.get(self.owner_field):
-            records.active_unit(session, loaded[self.owner_field], f"data.{self.owner_field}")
+            tree.unit_id_for(session, loaded[self.owner_field], f"data.{self.owner_field}")
         if action == "create" and self.check_create is not None:
             self.check_create(session, loaded)
         for index, recipient in enumerate(loaded.get("recipients") or []):
-            records.active_unit(
-                session, recipient["detsis_no"], f"data.recipients.{index}.detsis_no"
-            )
+            tree.unit_id_for(session, recipient["detsis_no"], f"data.recipients.{index}.detsis_no")
 
     def scopes(
         self, session: Session, action: str, target: str | None, data: dict[str, Any]
@@ -79,7 +78,7 @@ class OwnedRecordHandler:
             scopes.append(self.owner_id(self.get(session, target)))
         owner = data.get(self.owner_field)
         if isinstance(owner, str):
-            scopes.append(records.active_unit(session, owner, f"data.{self.owner_field}"))
+            scopes.append(tree.unit_id_for(session, owner, f"data.{self.owner_field}"))
         return scopes
 
     def live(self, session: Session, target: str) -> tuple[int, dict[str, Any]]:

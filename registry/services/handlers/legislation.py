@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from registry.errors import InvalidInput, RegistryError
+from registry.errors import InvalidInput
 from registry.services import legal_graph, review_tasks
 from registry.services import legislation_records as records
 from registry.services import organization_tree as tree
@@ -56,7 +56,7 @@ class LegislationHandler:
                 )
             return
         if loaded.get("issuer"):
-            _issuer_org(session, loaded["issuer"])
+            tree.unit_id_for(session, loaded["issuer"], "data.issuer", open_only=False)
         records.check_identity(
             session,
             loaded.get("type_code", act.type_code if act else 0),
@@ -74,7 +74,11 @@ class LegislationHandler:
             scopes.append(records.get_act(session, target).issuer_id)
         if action != "close" and (action == "create" or "issuer" in data):
             issuer = data.get("issuer")
-            scopes.append(_issuer_org(session, issuer) if issuer else None)
+            scopes.append(
+                tree.unit_id_for(session, issuer, "data.issuer", open_only=False)
+                if issuer
+                else None
+            )
         return scopes
 
     def live(self, session: Session, target: str) -> tuple[int, dict[str, Any]]:
@@ -109,13 +113,3 @@ class LegislationHandler:
             )
         review_tasks.open_for(session, applied, provenance.request_id)
         return Applied("legislation", str(applied.act.id))
-
-
-def _issuer_org(session: Session, number: str) -> int:
-    try:
-        return tree.organization_id(session, number)
-    except RegistryError as error:  # unknown or malformed: both are bad data here
-        raise InvalidInput(
-            f"{number} numaralı birim yok / no such unit.",
-            errors={"data.issuer": [f"no unit {number}"]},
-        ) from error

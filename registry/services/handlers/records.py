@@ -8,7 +8,7 @@ from typing import Any
 from marshmallow import Schema
 from sqlalchemy.orm import Session
 
-from registry.errors import InvalidInput, RegistryError
+from registry.errors import InvalidInput
 from registry.services import organization_tree as tree
 from registry.services import review_tasks
 from registry.services import service_records as records
@@ -31,15 +31,6 @@ DOCUMENT_SCHEMAS: dict[str, type[Schema]] = {
     "update": DocumentUpdateSchema,
     "close": Schema,
 }
-
-
-def _unit(session: Session, number: str, field: str) -> int:
-    try:
-        return tree.organization_id(session, number)
-    except RegistryError as error:
-        raise InvalidInput(
-            f"{number} numaralı birim yok / no such unit.", errors={field: [f"no unit {number}"]}
-        ) from error
 
 
 class ServiceHandler:
@@ -76,7 +67,11 @@ class ServiceHandler:
         if target is not None:
             scopes.append(records.get_service(session, target).organization_id)
         if data.get("organization"):
-            scopes.append(_unit(session, data["organization"], "data.organization"))
+            scopes.append(
+                tree.unit_id_for(
+                    session, data["organization"], "data.organization", open_only=False
+                )
+            )
         return scopes
 
     def live(self, session: Session, target: str) -> tuple[int, dict[str, Any]]:
@@ -137,7 +132,11 @@ class DocumentHandler:
             scopes.append(records.get_document(session, target).issuer_id)
         if action == "create" or "issuer" in data:
             issuer = data.get("issuer")
-            scopes.append(_unit(session, issuer, "data.issuer") if issuer else None)
+            scopes.append(
+                tree.unit_id_for(session, issuer, "data.issuer", open_only=False)
+                if issuer
+                else None
+            )
         return scopes
 
     def live(self, session: Session, target: str) -> tuple[int, dict[str, Any]]:
