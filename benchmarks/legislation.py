@@ -9,13 +9,15 @@ about 800 units. Then, in the same run, it measures:
 
 * the first load of the in-memory graph (time, and the memory it holds, with ``tracemalloc``), and
   a later ``legal_graph.current`` call, which must cost one SELECT and no reload;
-* the impact of the top-level law with the most transitive dependents, over HTTP, through the
+* the impact of the top-level law with the most transitive dependents, over HTTP (the overview
+  by institution, the largest institution's part in full, and everything in full), through the
   service layer and as the bare graph walk; the impact of the median top-level act, for scale;
   ``derived?depth=all`` for that law and for a mid-sized regulation (90th percentile of reach);
 * ``GET /api/v1/legislation/<id>`` of a single act, the baseline: every median is also given as a
   ratio to it, because the machines are noisy and the ratios are what we compare.
 
-The target (the issue's words): an impact query on that data answers in well under a second.
+The target (the issue's words): an impact query on that data answers in well under a second; the
+verdict holds the overview and the largest institution's part in full to half a second each.
 
 Usage, from the repository root::
 
@@ -808,6 +810,7 @@ class Targets:
     reach_of_regulations: list[int]  # of those with derived acts, smallest first
 
 
+TARGET_MS = 500  # "well under a second", for the overview and for one institution's part
 REGULATION_PERCENTILE = 0.9  # the "mid-sized" regulation, among those with derived acts
 
 
@@ -908,9 +911,25 @@ def measure(
         return Row(label, timed(call, repeat), f"{answer}; {statements} SQL")
 
     baseline = probe(f"HTTP GET /{top} (baseline)", http(str(top)), lambda _: f"{acts.names[top]}")
+    overview = _get(client, f"{api}/{top}/impact").get_json()
+    largest = max(overview["institutions"], key=lambda group: sum(group["totals"].values()))
     rows = [
-        probe(f"HTTP impact, top law {top}", http(f"{top}/impact"), impact_answer),
-        probe(f"service impact(), top law {top}", service_impact, _impact_answer),
+        probe(f"HTTP impact (overview), top law {top}", http(f"{top}/impact"), impact_answer),
+        probe(
+            f"HTTP impact?institution=<largest part>&details=true, top law {top}",
+            http(f"{top}/impact?institution={largest['institution']}&details=true"),
+            lambda response: (
+                f"{largest['name']}: "
+                + ", ".join(f"{n:,} {kind}" for kind, n in largest["totals"].items())
+                + f"; {_megabytes(response)}"
+            ),
+        ),
+        probe(
+            f"HTTP impact?details=true (everything), top law {top}",
+            http(f"{top}/impact?details=true"),
+            impact_answer,
+        ),
+        probe(f"service impact() overview, top law {top}", service_impact, _impact_answer),
         probe(
             f"graph walk only, top law {top}",
             graph_walk,
@@ -932,8 +951,8 @@ def measure(
             derived_answer,
         ),
         probe(
-            f"HTTP impact, median top-level act {typical}",
-            http(f"{typical}/impact"),
+            f"HTTP impact?details=true, median top-level act {typical}",
+            http(f"{typical}/impact?details=true"),
             impact_answer,
         ),
     ]
@@ -1045,13 +1064,13 @@ def report(
             f"{median / base:>9.1f}   {row.answer}"
         )
 
-    impact = statistics.median(rows[0].times)
-    verdict = "PASS" if impact < 1000 else "FAIL"
+    overview, part = statistics.median(rows[0].times), statistics.median(rows[1].times)
+    passed = overview < TARGET_MS and part < TARGET_MS
     print(
-        f"\n{verdict}: impact of the top law (act {targets.top}, {targets.top_reach:,} derived "
-        f"acts) answered over HTTP in {impact:,.0f} ms median "
-        f"({'under' if impact < 1000 else 'not under'} 1 second; {impact / base:.1f}× the "
-        "baseline)"
+        f"\n{'PASS' if passed else 'FAIL'}: impact of the top law (act {targets.top}, "
+        f"{targets.top_reach:,} derived acts) over HTTP: overview {overview:,.0f} ms median "
+        f"({overview / base:.1f}× the baseline), the largest institution's part in full "
+        f"{part:,.0f} ms ({part / base:.1f}×); target: each under {TARGET_MS:,} ms"
     )
 
 

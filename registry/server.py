@@ -18,8 +18,11 @@ class RegistryServer(BaseApplication):  # gunicorn ships no type hints: BaseAppl
 
     def load(self) -> Any:
         from registry import create_app
+        from registry.services import legal_graph
 
-        return create_app()
+        app = create_app()
+        legal_graph.warm(app)  # each worker loads it at start, not in its first request
+        return app
 
 
 def run_gunicorn(host: str, port: int, workers: int, threads: int) -> None:

@@ -252,25 +252,52 @@ class ImpactTableSchema(ma.Schema):
     services = fields.List(fields.String())
 
 
+class ImpactTotalsSchema(ma.Schema):
+    legislation = fields.Integer()
+    services = fields.Integer()
+    documents = fields.Integer()
+    standards_tables = fields.Integer()
+
+
 class ImpactGroupSchema(ma.Schema):
     institution = fields.String(allow_none=True, metadata={"description": "DETSİS, or null"})
     name = fields.String(allow_none=True)
-    legislation = fields.List(fields.Integer())
-    services = fields.List(fields.String())
-    documents = fields.List(fields.String())
-    standards_tables = fields.List(fields.String())
+    totals = fields.Nested(ImpactTotalsSchema)
+    legislation = fields.List(
+        fields.Nested(ImpactActSchema), metadata={"description": "With details=true"}
+    )
+    services = fields.List(
+        fields.Nested(ImpactServiceSchema), metadata={"description": "With details=true"}
+    )
+    documents = fields.List(
+        fields.Nested(ImpactDocumentSchema),
+        metadata={"description": "With details=true; the services are this institution's"},
+    )
+    standards_tables = fields.List(
+        fields.Nested(ImpactTableSchema), metadata={"description": "With details=true"}
+    )
 
 
 class ImpactSchema(ma.Schema):
     id = fields.Integer()
-    totals = fields.Dict(keys=fields.String(), values=fields.Integer())
-    legislation = fields.List(fields.Nested(ImpactActSchema))
-    services = fields.List(fields.Nested(ImpactServiceSchema))
-    documents = fields.List(fields.Nested(ImpactDocumentSchema))
-    standards_tables = fields.List(fields.Nested(ImpactTableSchema))
+    totals = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "Over all institutions, whatever the filter"},
+    )
     institutions = fields.List(
         fields.Nested(ImpactGroupSchema),
-        metadata={"description": "The same records by owning institution, as ids and codes"},
+        metadata={"description": "Owning institutions, by name; records counted, or listed"},
+    )
+
+
+class ImpactQuerySchema(ma.Schema):
+    institution = fields.String(
+        metadata={"description": "DETSİS number: only this institution's part (a unit: its own)"}
+    )
+    details = fields.Boolean(
+        load_default=False,
+        metadata={"description": "List the records, not only count them (large for big laws)"},
     )
 
 

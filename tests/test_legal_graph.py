@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from sqlalchemy import event
 
 from registry import create_app, migrate
 from registry.db import get_db
-from registry.services import legal_graph
-from tests.factories import make_act
+from registry.services import legal_graph, service_records
+from tests.factories import make_act, make_service, make_unit
 from tests.postgres import ThrowawayPostgres
 
 
@@ -73,3 +74,47 @@ def test_an_uncommitted_write_never_reaches_the_graph(database_url: str) -> None
     with get_db(node).sessionmaker() as session:
         assert legal_graph.current(session).derived(law, None) == {}
     get_db(node).dispose()
+
+
+def test_a_service_moved_to_another_unit_is_owned_by_it_on_every_node(database_url: str) -> None:
+    writer, reader = _node(database_url), _node(database_url)
+    with get_db(writer).transaction() as session:
+        first = make_unit(session, "Birinci Kurum", category="Bakanlık")
+        second = make_unit(session, "İkinci Kurum", category="Bakanlık")
+        law = make_act(session, "Kanun", type=1, number="9003")
+        code = make_service(session, "Taşınan Hizmet", first, legal_basis=[law])
+    client = reader.test_client()
+
+    def owners() -> list[str | None]:
+        groups = client.get(f"/api/v1/legislation/{law}/impact").json["institutions"]
+        return [group["institution"] for group in groups if group["totals"]["services"]]
+
+    assert owners() == [first]
+    with get_db(writer).transaction() as session:
+        service_records.update_service(session, code, {"organization": second})
+    assert owners() == [second]
+    for app in (writer, reader):
+        get_db(app).dispose()
+
+
+def test_a_worker_warms_the_graph_at_start_and_survives_an_unmigrated_database(
+    database_url: str, tmp_path: Path
+) -> None:
+    node = _node(database_url)
+    with get_db(node).transaction() as session:
+        make_act(session, "Kanun", type=1, number="9004")
+    legal_graph.warm(node)
+    statements: list[str] = []
+    engine = get_db(node).engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    with get_db(node).sessionmaker() as session:
+        graph = legal_graph.current(session)
+    event.remove(engine, "before_cursor_execute", listener)
+    assert graph.size()["acts"] == 1
+    selects = [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 1 and "audit_head" in selects[0]  # loaded already: no reload
+    empty = _node(f"sqlite:///{tmp_path / 'not-migrated.sqlite3'}")
+    legal_graph.warm(empty)  # logged, not raised: the first request will load it
+    for app in (node, empty):
+        get_db(app).dispose()

@@ -295,30 +295,39 @@ def test_impact_reaches_services_documents_and_tables_grouped_by_institution(
     make_service(session, "İlgisiz Hizmet", world.sgk, legal_basis=[unrelated])
     session.commit()
 
-    impact = client.get(f"/api/v1/legislation/{top}/impact").json
-    assert [(a["id"], a["depth"]) for a in impact["legislation"]] == [(reg, 1)]
-    assert sorted(s["code"] for s in impact["services"]) == sorted([residence, insurance])
-    assert sorted(d["code"] for d in impact["documents"]) == sorted([passport, permit])
-    permit_users = next(d for d in impact["documents"] if d["code"] == permit)["services"]
-    assert permit_users == sorted([residence, insurance])
-    tables = {t["organization"]: t["services"] for t in impact["standards_tables"]}
-    assert tables == {world.bidb: [residence], world.sgk: [insurance]}
-    cites = {s["code"]: s["cites"] for s in impact["services"]}
-    assert cites == {residence: [reg], insurance: [top]}
-    groups = {g["institution"]: g for g in impact["institutions"]}
-    assert set(groups) == {world.goc, world.sgk}
-    assert groups[world.goc]["services"] == [residence]
-    assert groups[world.goc]["legislation"] == [reg]
-    assert groups[world.goc]["standards_tables"] == [world.bidb]
-    assert set(groups[world.goc]["documents"]) == {passport, permit}
-    assert groups[world.sgk]["documents"] == [permit]
-    assert impact["totals"] == {
-        "legislation": 1,
-        "services": 2,
-        "documents": 2,
-        "standards_tables": 2,
-        "institutions": 2,
+    url = f"/api/v1/legislation/{top}/impact"
+    overview = client.get(url).json
+    totals = {"legislation": 1, "services": 2, "documents": 2, "standards_tables": 2}
+    assert overview["totals"] == {**totals, "institutions": 2}
+    assert [(g["institution"], g["totals"]) for g in overview["institutions"]] == [
+        (world.goc, {"legislation": 1, "services": 1, "documents": 2, "standards_tables": 1}),
+        (world.sgk, {"legislation": 0, "services": 1, "documents": 1, "standards_tables": 1}),
+    ]  # by name: Göç İdaresi before Sosyal Güvenlik Kurumu
+    assert "services" not in overview["institutions"][0]
+
+    groups = {g["institution"]: g for g in client.get(f"{url}?details=true").json["institutions"]}
+    goc, sgk = groups[world.goc], groups[world.sgk]
+    assert [(a["id"], a["depth"], a["issuer"]) for a in goc["legislation"]] == [(reg, 1, world.goc)]
+    assert [(s["code"], s["organization"], s["cites"]) for s in goc["services"]] == [
+        (residence, world.bidb, [reg])
+    ]
+    assert [(s["code"], s["cites"]) for s in sgk["services"]] == [(insurance, [top])]
+    assert {d["code"]: d["services"] for d in goc["documents"]} == {
+        passport: [residence],
+        permit: [residence],
     }
+    assert {d["code"]: d["services"] for d in sgk["documents"]} == {permit: [insurance]}
+    assert [(t["organization"], t["services"]) for t in goc["standards_tables"]] == [
+        (world.bidb, [residence])
+    ]
+    assert sgk["legislation"] == []
+
+    only_goc = client.get(f"{url}?institution={world.bidb}&details=true").json
+    assert only_goc["totals"] == {**totals, "institutions": 2}  # the whole, whatever the filter
+    assert only_goc["institutions"] == [goc]  # a sub-unit stands for its institution
+    refused = client.get(f"{url}?institution=99999999")
+    assert refused.status_code == 422
+    assert "institution" in refused.json["errors"]
     assert client.get("/api/v1/legislation/999999/impact").status_code == 404
 
 

@@ -20,6 +20,7 @@ from registry.services import organization_tree as tree
 from schemas.legislation import (
     AtQuerySchema,
     DepthQuerySchema,
+    ImpactQuerySchema,
     ImpactSchema,
     LegislationQuerySchema,
     LegislationSchema,
@@ -139,16 +140,27 @@ class LegislationHistory(MethodView):
 
 @blp.route("/<int:act_id>/impact")
 class LegislationImpact(MethodView):
+    @blp.arguments(ImpactQuerySchema, location="query")
     @blp.response(200, ImpactSchema)
     @blp.alt_response(404, response="NOT_FOUND")
-    def get(self, act_id: int) -> Any:
+    def get(self, args: dict[str, Any], act_id: int) -> Any:
         """Everything depending on the act, transitively, grouped by owning institution
 
         Acts based on it, services citing it or anything based on it, the documents those
-        services ask for or issue, and the standards tables (one per providing unit) they are in.
+        services ask for or issue, and the standards tables (one per providing unit) they are in:
+        counted per institution, or listed with ``details=true``; ``institution`` keeps one.
         """
         session = get_session()
-        data = legislation_impact.impact(session, records.get_act(session, act_id))
+        act = records.get_act(session, act_id)
+        number = args.get("institution")
+        data = legislation_impact.impact(
+            session,
+            act,
+            institution=tree.unit_id_for(session, number, "institution", open_only=False)
+            if number
+            else None,
+            details=args["details"],
+        )
         # Serialized directly: the impact of a framework law holds tens of thousands of
         # entries already in their final shape, and a schema dump would triple the time.
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -3,7 +3,8 @@
 Nodes are legislation ids (positive) and services (negated service ids). Edges point from an upper
 act to what depends on it: ``upper → lower`` for a basis link, ``act → -service`` for a citation.
 So "derived" is a walk forward, "basis" a walk backward, and the impact of an act is everything
-reachable from it.
+reachable from it. Each node also carries the unit that owns it (an act's issuer, a service's
+provider), so the impact of an act can be counted per institution without touching those rows.
 
 Each process keeps one graph per database and never rebuilds it per request: before answering it
 reads the audit trail's head (one indexed row) and, if changes were applied since it last looked,
@@ -18,16 +19,20 @@ load kept until the transaction ends), so a rolled-back transaction leaves no ph
 
 from __future__ import annotations
 
+import logging
 import threading
 import weakref
 from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
+from flask import Flask
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from registry.db import get_db
 from registry.models import (
     AuditEntry,
     AuditHead,
@@ -40,6 +45,7 @@ from registry.models import (
 )
 from registry.services import audit
 
+logger = logging.getLogger(__name__)
 TRACKED_ENTITIES = ("legislation", "service")
 SCRATCH_KEY = "legal_graph_scratch"
 _BATCH = 500
@@ -48,6 +54,7 @@ _BATCH = 500
 class LegalGraph:
     def __init__(self) -> None:
         self._graph: nx.DiGraph[int] = nx.DiGraph()
+        self._units: dict[int, int | None] = {}  # node → owning unit (issuer or provider)
         self._seq: int | None = None
         self._lock = threading.Lock()
 
@@ -123,6 +130,11 @@ class LegalGraph:
                 return []
             return sorted(act for act in self._graph.predecessors(node) if act in among)
 
+    def units_of(self, nodes: Iterable[int]) -> dict[int, int | None]:
+        """Owning unit of each node (act id, or negated service id)."""
+        with self._lock:
+            return {node: self._units.get(node) for node in nodes}
+
     def would_cycle(self, act_id: int, uppers: Iterable[int]) -> int | None:
         """An upper act that already depends on ``act_id`` (basis there would close a cycle)."""
         with self._lock:
@@ -154,7 +166,11 @@ class LegalGraph:
 
     def _load_all(self, session: Session) -> None:
         graph: nx.DiGraph[int] = nx.DiGraph()
-        graph.add_nodes_from(session.scalars(select(Legislation.id)))
+        units: dict[int, int | None] = {
+            act: issuer
+            for act, issuer in session.execute(select(Legislation.id, Legislation.issuer_id))
+        }
+        graph.add_nodes_from(units)
         graph.add_edges_from(
             (target, source)
             for source, target in session.execute(
@@ -171,7 +187,16 @@ class LegalGraph:
                 .where(Service.status == RecordStatus.ACTIVE.value)
             )
         )
+        units.update(
+            (-service, unit)
+            for service, unit in session.execute(
+                select(Service.id, Service.organization_id).where(
+                    Service.status == RecordStatus.ACTIVE.value
+                )
+            )
+        )
         self._graph = graph
+        self._units = units
 
     def _reload_acts(self, session: Session, act_ids: list[int]) -> None:
         for start in range(0, len(act_ids), _BATCH):
@@ -182,6 +207,12 @@ class LegalGraph:
                     self._graph.remove_edges_from((upper, act_id) for upper in uppers)
                 else:
                     self._graph.add_node(act_id)
+            self._units.update(
+                (act, issuer)
+                for act, issuer in session.execute(
+                    select(Legislation.id, Legislation.issuer_id).where(Legislation.id.in_(chunk))
+                )
+            )
             self._graph.add_edges_from(
                 (target, source)
                 for source, target in session.execute(
@@ -196,12 +227,20 @@ class LegalGraph:
         for start in range(0, len(codes), _BATCH):
             chunk = codes[start : start + _BATCH]
             rows = session.execute(
-                select(Service.id, Service.status).where(Service.code.in_(chunk))
+                select(Service.id, Service.status, Service.organization_id).where(
+                    Service.code.in_(chunk)
+                )
             ).all()
-            for service_id, _status in rows:
+            for service_id, _status, _unit in rows:
                 if -service_id in self._graph:
                     self._graph.remove_node(-service_id)
-            active = [service_id for service_id, s in rows if s == RecordStatus.ACTIVE.value]
+                self._units.pop(-service_id, None)
+            active = [service_id for service_id, s, _ in rows if s == RecordStatus.ACTIVE.value]
+            self._units.update(
+                (-service_id, unit)
+                for service_id, s, unit in rows
+                if s == RecordStatus.ACTIVE.value
+            )
             self._graph.add_edges_from(
                 (act, -service)
                 for service, act in session.execute(
@@ -231,3 +270,17 @@ def current(session: Session) -> LegalGraph:
         if graph is None:
             graph = _GRAPHS[engine] = LegalGraph()
     return graph.sync(session)
+
+
+def warm(app: Flask) -> None:
+    """Load the graph before the first request (a worker's start), so no caller waits for it.
+
+    A database not yet migrated is logged and skipped: the first request then loads the graph.
+    """
+    try:
+        with get_db(app).sessionmaker() as session:
+            size = current(session).size()
+    except SQLAlchemyError as error:
+        logger.warning("legal graph not warmed: %s", error.__class__.__name__)
+        return
+    logger.info("legal graph warmed: %(acts)d acts, %(services)d services", size)

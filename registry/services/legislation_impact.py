@@ -1,16 +1,21 @@
 """What an act's amendment or repeal reaches, and the statistics of the legislation registry.
 
-Impact walks the in-memory legal graph once (acts based on the act, transitively, and the services
-citing any of them), then reads only the columns it shows of the rows it names, in batches: the
-derived acts, the services, the documents those services ask for or issue, and the standards
-tables (one per providing unit) they appear in. Each item appears once, in full, in the flat lists;
-the groups by owning institution name them by id or code. An impact of a framework law reaches tens
-of thousands of records, so nothing here builds ORM objects (docs/benchmarks.md).
+Impact walks the in-memory legal graph once: the acts based on the act, transitively, and the
+services citing any of them, each with the unit that owns it (``legal_graph``). Every record is
+then counted for its owning institution, and the documents those services ask for or issue and
+the standards tables (one per providing unit) they appear in are counted with them. That overview
+costs one walk and one read of service-document pairs, whatever the size of the answer.
+
+The details (titles, names, which acts each service cites) are read only when asked for, and then
+only the columns shown, for the institution asked about or for all of them. An impact of a
+framework law reaches tens of thousands of records (docs/benchmarks.md): its overview answers in a
+fraction of a second, the complete list of its details is several megabytes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
@@ -30,6 +35,7 @@ from registry.services import organization_tree as tree
 from schemas.vocabularies import INTERNAL_LEGISLATION_TYPES, LEGISLATION_TYPES
 
 _CHUNK = 2000
+GROUP_KINDS = ("legislation", "services", "documents", "standards_tables")
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -37,121 +43,187 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[start : start + _CHUNK]
 
 
-def impact(session: Session, act: Legislation) -> dict[str, Any]:
+@dataclass
+class _Group:
+    """What one institution owns in the impact: ids of acts and services, documents, table units."""
+
+    acts: list[int] = field(default_factory=list)
+    services: list[int] = field(default_factory=list)
+    documents: dict[int, list[int]] = field(default_factory=dict)  # document → its services here
+    tables: dict[int, list[int]] = field(default_factory=dict)  # providing unit → its services
+
+    def totals(self) -> dict[str, int]:
+        return {
+            "legislation": len(self.acts),
+            "services": len(self.services),
+            "documents": len(self.documents),
+            "standards_tables": len(self.tables),
+        }
+
+
+def impact(
+    session: Session, act: Legislation, *, institution: int | None = None, details: bool = False
+) -> dict[str, Any]:
+    """Everything depending on ``act``, by owning institution.
+
+    ``institution`` (a unit id; a sub-unit stands for its institution) keeps that group only;
+    ``details`` lists each group's records in full, not only their counts.
+    """
     graph = legal_graph.current(session)
     derived, service_ids = graph.dependents([act.id])
-    reach = set(derived) | {act.id}
+    owner_units = graph.units_of([*derived, *(-s for s in service_ids)])
+    uses = _document_uses(session, sorted(service_ids))
+    units = {unit for unit in owner_units.values() if unit is not None}
+    owners, unit_names = _institutions(session, units)
 
-    acts = _columns(
-        session,
-        sorted(derived),
-        Legislation.id,
-        Legislation.type_code,
-        Legislation.number,
-        Legislation.title,
-        Legislation.status,
-        Legislation.issuer_id,
-    )
-    services = _columns(
-        session,
-        sorted(service_ids),
-        Service.id,
-        Service.code,
-        Service.name,
-        Service.organization_id,
-    )
-    uses = _document_uses(session, [s.id for s in services])
-    documents = _columns(session, sorted(uses), Document.id, Document.code, Document.name)
+    groups: dict[int | None, _Group] = {}  # by institution
+    group_by_unit: dict[int | None, _Group] = {}
 
-    org_ids = {s.organization_id for s in services} | {a.issuer_id for a in acts if a.issuer_id}
-    owners, units = _institutions(session, org_ids)
-    groups: dict[int | None, dict[str, list[Any]]] = {}
+    def group_of(unit: int | None) -> _Group:
+        group = group_by_unit.get(unit)
+        if group is None:
+            owner = owners.get(unit) if unit is not None else None
+            group = group_by_unit[unit] = groups.setdefault(owner, _Group())
+        return group
 
-    def group(owner: int | None) -> dict[str, list[Any]]:
-        return groups.setdefault(
-            owner, {"legislation": [], "services": [], "documents": [], "standards_tables": []}
+    for act_id in sorted(derived):
+        group_of(owner_units[act_id]).acts.append(act_id)
+    for service_id in sorted(service_ids):
+        unit = owner_units[-service_id]
+        group = group_of(unit)
+        group.services.append(service_id)
+        if unit is not None:
+            group.tables.setdefault(unit, []).append(service_id)
+    for document_id in sorted(uses):
+        for service_id in sorted(uses[document_id]):
+            group_of(owner_units[-service_id]).documents.setdefault(document_id, []).append(
+                service_id
+            )
+
+    if institution is not None:
+        institution = _institutions(session, {institution})[0].get(institution, institution)
+    names = _names(session, {owner for owner in groups if owner is not None})
+    totals = {
+        "legislation": len(derived),
+        "services": len(service_ids),
+        "documents": len(uses),
+        "standards_tables": len({owner_units[-s] for s in service_ids} - {None}),
+        "institutions": len(groups),
+    }
+    shown = [
+        (owner, group)
+        for owner, group in groups.items()
+        if institution is None or owner == institution
+    ]
+    shown.sort(key=lambda item: turkish.sort_key(names[item[0]][1]) if item[0] in names else "~")
+    listed = [
+        {
+            "institution": names[owner][0] if owner in names else None,
+            "name": names[owner][1] if owner in names else None,
+            "totals": group.totals(),
+        }
+        for owner, group in shown
+    ]
+    if details:
+        _Details.read(session, [group for _, group in shown], unit_names).fill(
+            listed, [group for _, group in shown], derived, graph, reach={*derived, act.id}
+        )
+    return {"id": act.id, "totals": totals, "institutions": listed}
+
+
+@dataclass
+class _Details:
+    """The shown columns of the acts, services and documents in the groups being listed."""
+
+    acts: dict[int, Any]
+    services: dict[int, Any]
+    documents: dict[int, Any]
+    units: dict[int, tuple[str, str]]
+
+    @classmethod
+    def read(
+        cls, session: Session, groups: list[_Group], units: dict[int, tuple[str, str]]
+    ) -> _Details:
+        act_ids = sorted({a for g in groups for a in g.acts})
+        service_ids = sorted({s for g in groups for s in g.services})
+        document_ids = sorted({d for g in groups for d in g.documents})
+        acts = _columns(
+            session,
+            act_ids,
+            Legislation.id,
+            Legislation.type_code,
+            Legislation.number,
+            Legislation.title,
+            Legislation.status,
+            Legislation.issuer_id,
+        )
+        services = _columns(
+            session, service_ids, Service.id, Service.code, Service.name, Service.organization_id
+        )
+        documents = _columns(session, document_ids, Document.id, Document.code, Document.name)
+        return cls(
+            {row.id: row for row in acts},
+            {row.id: row for row in services},
+            {row.id: row for row in documents},
+            units,
         )
 
-    for row in acts:
-        group(owners.get(row.issuer_id) if row.issuer_id else None)["legislation"].append(row.id)
-    tables: dict[int, list[str]] = {}
-    owner_of_service: dict[int, int | None] = {}
-    for service in services:
-        owner = owners.get(service.organization_id)
-        owner_of_service[service.id] = owner
-        group(owner)["services"].append(service.code)
-        tables.setdefault(service.organization_id, []).append(service.code)
-    for org_id in tables:
-        group(owners.get(org_id))["standards_tables"].append(units[org_id][0])
-    codes = {d.id: d.code for d in documents}
-    service_codes = {s.id: s.code for s in services}
-    for document_id, users in uses.items():
-        for owner in {owner_of_service[user] for user in users}:
-            group(owner)["documents"].append(codes[document_id])
-
-    names = _names(session, {o for o in groups if o is not None})
-    numbers = units | {o: names[o] for o in names}
-    return {
-        "id": act.id,
-        "totals": {
-            "legislation": len(acts),
-            "services": len(services),
-            "documents": len(documents),
-            "standards_tables": len(tables),
-            "institutions": len(groups),
-        },
-        "legislation": [
-            {
-                "id": row.id,
-                "type": {"code": row.type_code, "name": LEGISLATION_TYPES[row.type_code]},
-                "number": row.number,
-                "title": row.title,
-                "status": row.status,
-                "issuer": numbers[row.issuer_id][0] if row.issuer_id in numbers else None,
-                "depth": derived[row.id],
-            }
-            for row in acts
-        ],
-        "services": [
-            {
-                "code": s.code,
-                "name": s.name,
-                "organization": units[s.organization_id][0],
-                "cites": graph.cited(s.id, reach),
-            }
-            for s in services
-        ],
-        "documents": [
-            {
-                "code": d.code,
-                "name": d.name,
-                "services": sorted(service_codes[user] for user in uses[d.id]),
-            }
-            for d in documents
-        ],
-        "standards_tables": [
-            {"organization": units[org_id][0], "name": units[org_id][1], "services": codes_}
-            for org_id, codes_ in tables.items()
-        ],
-        "institutions": [
-            {
-                "institution": names[owner][0] if owner in names else None,
-                "name": names[owner][1] if owner in names else None,
-                **bucket,
-            }
-            for owner, bucket in sorted(
-                groups.items(),
-                key=lambda item: turkish.sort_key(names[item[0]][1]) if item[0] in names else "~",
-            )
-        ],
-    }
+    def fill(
+        self,
+        listed: list[dict[str, Any]],
+        groups: list[_Group],
+        derived: dict[int, int],
+        graph: legal_graph.LegalGraph,
+        reach: set[int],
+    ) -> None:
+        """Add each group's records, in full, to its entry in ``listed``."""
+        units = self.units
+        for entry, group in zip(listed, groups, strict=True):
+            entry["legislation"] = [
+                {
+                    "id": row.id,
+                    "type": {"code": row.type_code, "name": LEGISLATION_TYPES[row.type_code]},
+                    "number": row.number,
+                    "title": row.title,
+                    "status": row.status,
+                    "issuer": units[row.issuer_id][0] if row.issuer_id in units else None,
+                    "depth": derived[row.id],
+                }
+                for row in (self.acts[a] for a in group.acts)
+            ]
+            entry["services"] = [
+                {
+                    "code": row.code,
+                    "name": row.name,
+                    "organization": units[row.organization_id][0],
+                    "cites": graph.cited(row.id, reach),
+                }
+                for row in (self.services[s] for s in group.services)
+            ]
+            entry["documents"] = [
+                {
+                    "code": self.documents[d].code,
+                    "name": self.documents[d].name,
+                    "services": sorted(self.services[s].code for s in users),
+                }
+                for d, users in group.documents.items()
+            ]
+            entry["standards_tables"] = [
+                {
+                    "organization": units[unit][0],
+                    "name": units[unit][1],
+                    "services": [self.services[s].code for s in users],
+                }
+                for unit, users in group.tables.items()
+            ]
 
 
 def _columns(session: Session, ids: list[int], *columns: Any) -> list[Any]:
     """Rows of the given columns for the ids (the first column is the model's id), in id order."""
     rows: list[Any] = []
+    connection = session.connection()  # Core rows: the ORM's per-row processing is not needed
     for chunk in _chunks(ids):
-        rows.extend(session.execute(select(*columns).where(columns[0].in_(chunk))))
+        rows.extend(connection.execute(select(*columns).where(columns[0].in_(chunk))).all())
     rows.sort(key=lambda row: row[0])
     return rows
 
@@ -159,8 +231,9 @@ def _columns(session: Session, ids: list[int], *columns: Any) -> list[Any]:
 def _document_uses(session: Session, service_ids: list[int]) -> dict[int, set[int]]:
     """Document id → the services (among those given) that ask for or issue it."""
     uses: dict[int, set[int]] = {}
+    connection = session.connection()
     for chunk in _chunks(service_ids):
-        for service_id, document_id in session.execute(
+        for service_id, document_id in connection.execute(
             select(ServiceDocument.service_id, ServiceDocument.document_id).where(
                 ServiceDocument.service_id.in_(chunk)
             )
