@@ -22,6 +22,15 @@ UNITS: dict[str, str] = {
     "week": "hafta",
     "month": "ay",
 }
+_MINUTES: dict[str, float] = {
+    "immediate": 0,
+    "minute": 1,
+    "hour": 60,
+    "working_day": 1440 * 7 / 5,
+    "day": 1440,
+    "week": 1440 * 7,
+    "month": 1440 * 30,
+}
 _WORDS = {turkish.fold(word): unit for unit, word in UNITS.items()}
 _WORDS.update({"is gun": "working_day", "isgunu": "working_day", "takvim gunu": "day"})
 _PATTERN = re.compile(r"^\s*(\d{1,5})\s*([a-z ]+?)\s*$")
@@ -37,6 +46,11 @@ class Duration:
         if self.unit == "immediate":
             return UNITS["immediate"]
         return f"{self.value} {UNITS[self.unit]}"
+
+    def minutes(self) -> float:
+        """Roughly how long, to compare durations in different units (a working day is 7/5 of a
+        calendar day on average, a month 30 days)."""
+        return (self.value or 0) * _MINUTES[self.unit]
 
     def as_dict(self) -> dict[str, object]:
         return {"value": self.value, "unit": self.unit, "text": self.text}

@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from registry import durations
+from registry import durations, turkish
 from schemas.common import DetsisNumber
 
 SERVICE_KINDS = ("core", "support")
@@ -22,6 +22,7 @@ CHANNELS: dict[str, str] = {
     "mobile": "Mobil uygulama",
 }
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{1,23}$"
+DOCUMENT_CODE_PATTERN = r"^BLG-[0-9]{6}$"
 
 
 class DurationField(fields.Field):
@@ -49,6 +50,41 @@ class DurationField(fields.Field):
         return value
 
 
+class FeeSchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    amount = fields.Decimal(
+        required=True,
+        places=2,
+        as_string=True,
+        validate=validate.Range(0, 10_000_000),
+        metadata={"description": "Turkish lira; 0.00 for a free service"},
+    )
+    note = fields.String(allow_none=True, validate=validate.Length(max=300))
+
+
+class DocumentChannelsSchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    document = fields.String(required=True, validate=validate.Regexp(DOCUMENT_CODE_PATTERN))
+    channels = fields.List(
+        fields.String(validate=validate.OneOf(list(CHANNELS))),
+        required=True,
+        validate=validate.Length(1, len(CHANNELS)),
+    )
+
+
+DOCUMENT_ENTRY = fields.String(
+    validate=validate.Length(2, 300),
+    metadata={
+        "description": "A document code (BLG-000123) or a name in free text: resolved to the "
+        "standard name, or queued for the reviewers when nothing matches well"
+    },
+)
+
+
 class ServiceInputSchema(ma.Schema):
     """A service as a change request carries it, in the names of its GET form."""
 
@@ -63,23 +99,43 @@ class ServiceInputSchema(ma.Schema):
     legal_basis = fields.List(
         fields.Integer(validate=validate.Range(1)), validate=validate.Length(0, 100)
     )
-    required_documents = fields.List(
-        fields.String(validate=validate.Regexp(CODE_PATTERN)), validate=validate.Length(0, 100)
+    required_documents = fields.List(DOCUMENT_ENTRY, validate=validate.Length(0, 100))
+    issued_documents = fields.List(DOCUMENT_ENTRY, validate=validate.Length(0, 100))
+    document_channels = fields.List(
+        fields.Nested(DocumentChannelsSchema),
+        validate=validate.Length(0, 100),
+        metadata={"description": "Required documents asked only on some channels"},
     )
-    issued_documents = fields.List(
-        fields.String(validate=validate.Regexp(CODE_PATTERN)), validate=validate.Length(0, 100)
+    max_duration = DurationField(
+        allow_none=True, metadata={"description": "The legal maximum (longest completion time)"}
     )
-    max_duration = DurationField(allow_none=True)
+    norm_duration = DurationField(
+        allow_none=True, metadata={"description": "The institution's own service norm"}
+    )
     average_duration = DurationField(allow_none=True)
     channels = fields.List(fields.String(validate=validate.OneOf(list(CHANNELS))))
     annual_volume = fields.Integer(allow_none=True, validate=validate.Range(0, 2_000_000_000))
+    fee = fields.Nested(FeeSchema, allow_none=True)
 
     @ma.validates_schema
     def check_lists(self, data: dict[str, Any], **_kwargs: Any) -> None:
         for name in ("legal_basis", "required_documents", "issued_documents", "channels"):
             values = data.get(name) or []
-            if len(set(values)) != len(values):
+            if len({turkish.fold(str(v)) for v in values}) != len(values):
                 raise ma.ValidationError("Tekrarlanan kayıt / duplicate entry.", name)
+        restricted = [entry["document"] for entry in data.get("document_channels") or []]
+        if len(set(restricted)) != len(restricted):
+            raise ma.ValidationError("Tekrarlanan kayıt / duplicate entry.", "document_channels")
+
+    @ma.validates_schema
+    def check_norm(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        norm, legal = data.get("norm_duration"), data.get("max_duration")
+        if norm is not None and legal is not None and norm.minutes() > legal.minutes():
+            raise ma.ValidationError(
+                f"Hizmet normu ({norm.text}) yasal azami süreyi ({legal.text}) aşamaz / the "
+                "service norm cannot exceed the legal maximum.",
+                "norm_duration",
+            )
 
 
 class ServiceUpdateSchema(ServiceInputSchema):
@@ -108,10 +164,20 @@ class ServiceSchema(ma.Schema):
     legal_basis = fields.List(fields.Integer(), metadata={"description": "Legislation ids"})
     required_documents = fields.List(fields.String(), metadata={"description": "Document codes"})
     issued_documents = fields.List(fields.String(), metadata={"description": "Document codes"})
-    max_duration = fields.Nested(DurationSchema, allow_none=True)
+    document_channels = fields.List(
+        fields.Nested(DocumentChannelsSchema),
+        metadata={"description": "Required documents asked only on these channels"},
+    )
+    max_duration = fields.Nested(
+        DurationSchema, allow_none=True, metadata={"description": "The legal maximum"}
+    )
+    norm_duration = fields.Nested(
+        DurationSchema, allow_none=True, metadata={"description": "The institution's norm"}
+    )
     average_duration = fields.Nested(DurationSchema, allow_none=True)
     channels = fields.List(fields.String())
     annual_volume = fields.Integer(allow_none=True)
+    fee = fields.Nested(FeeSchema, allow_none=True)
     status = fields.String()
     version = fields.Integer()
 

@@ -53,6 +53,8 @@ def init_app(app: Flask) -> Api:
     from registry.api import (
         change_requests,
         changes,
+        dataflows,
+        document_names,
         legislation,
         organizations,
         review_tasks,
@@ -79,6 +81,8 @@ def init_app(app: Flask) -> Api:
     api.register_blueprint(changes.blp)
     api.register_blueprint(legislation.blp)
     api.register_blueprint(services.blp)
+    api.register_blueprint(document_names.blp)
+    api.register_blueprint(dataflows.blp)
     api.register_blueprint(review_tasks.blp)
     _serve_swagger_ui_assets(app)
     return api

@@ -116,6 +116,10 @@ def load_services(
                 "legal_basis": [acts[key] for key in item.get("legal_basis", [])],
                 "required_documents": [codes[k] for k in item.get("required_documents", [])],
                 "issued_documents": [codes[k] for k in item.get("issued_documents", [])],
+                "document_channels": [
+                    {"document": codes[entry["document"]], "channels": entry["channels"]}
+                    for entry in item.get("document_channels", [])
+                ],
             }
         )
         service_records.create_service(session, data, provenance=provenance)

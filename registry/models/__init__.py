@@ -31,11 +31,14 @@ from registry.models.services import (
     Document,
     DocumentAlias,
     DocumentRole,
+    DocumentSample,
     RecordStatus,
     Service,
     ServiceDocument,
     ServiceKind,
     ServiceLegalBasis,
+    UnmatchedDocumentName,
+    UnmatchedStatus,
 )
 from registry.models.workflow import ChangeRequest, ChangeRequestEvent, RequestStatus
 
@@ -47,6 +50,9 @@ __all__ = [
     "Document",
     "DocumentAlias",
     "DocumentRole",
+    "DocumentSample",
+    "UnmatchedDocumentName",
+    "UnmatchedStatus",
     "Legislation",
     "LegislationLink",
     "LegislationProvision",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     JSON,
@@ -18,6 +19,8 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
+    Numeric,
     String,
     Text,
     func,
@@ -55,8 +58,13 @@ class Service(Base):
     kind: Mapped[str] = mapped_column(String(10))
     max_duration_value: Mapped[int | None] = mapped_column(Integer)
     max_duration_unit: Mapped[str | None] = mapped_column(String(16))
+    # The institution's own service norm, at most the legal maximum above.
+    norm_duration_value: Mapped[int | None] = mapped_column(Integer)
+    norm_duration_unit: Mapped[str | None] = mapped_column(String(16))
     average_duration_value: Mapped[int | None] = mapped_column(Integer)
     average_duration_unit: Mapped[str | None] = mapped_column(String(16))
+    fee_amount: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))  # Turkish lira; 0 = free
+    fee_note: Mapped[str | None] = mapped_column(String(300))
     channels: Mapped[list[str]] = mapped_column(JSON, default=list)
     annual_volume: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(10), default=RecordStatus.ACTIVE.value)
@@ -80,6 +88,7 @@ class Service(Base):
         CheckConstraint("kind IN ('core', 'support')", name="kind"),
         CheckConstraint("status IN ('active', 'closed')", name="status"),
         CheckConstraint("annual_volume IS NULL OR annual_volume >= 0", name="annual_volume"),
+        CheckConstraint("fee_amount IS NULL OR fee_amount >= 0", name="fee_amount"),
     )
 
 
@@ -103,6 +112,9 @@ class ServiceDocument(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
     role: Mapped[str] = mapped_column(String(10), primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
+    # A required document asked only on these channels (a wet-signed petition in person only);
+    # None: on every channel of the service.
+    channels: Mapped[list[str] | None] = mapped_column(JSON)
 
     document: Mapped[Document] = relationship()
 
@@ -148,3 +160,48 @@ class DocumentAlias(Base):
     folded: Mapped[str] = mapped_column(String(300), unique=True)
 
     __table_args__ = (Index("ix_document_aliases_document", "document_id"),)
+
+
+class DocumentSample(Base):
+    """A sample of the document (PDF or image), checked by its first bytes and size-limited."""
+
+    __tablename__ = "document_samples"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(40))
+    filename: Mapped[str] = mapped_column(String(200))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class UnmatchedStatus(enum.StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class UnmatchedDocumentName(Base):
+    """A document name typed for a service that matched no standard name well enough.
+
+    Reviewers resolve it into an alias of a standard document or a new one; the service it came
+    from then gets that document in the role it was asked in.
+    """
+
+    __tablename__ = "unmatched_document_names"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    folded: Mapped[str] = mapped_column(String(300))
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
+    role: Mapped[str | None] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10), default=UnmatchedStatus.OPEN.value)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_by: Mapped[str | None] = mapped_column(String(160))
+
+    __table_args__ = (
+        Index("ix_unmatched_document_names_status", "status", "id"),
+        CheckConstraint("status IN ('open', 'resolved')", name="status"),
+        CheckConstraint("role IS NULL OR role IN ('required', 'issued')", name="role"),
+    )

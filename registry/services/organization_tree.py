@@ -186,6 +186,16 @@ def lineages(
     return paths
 
 
+def institutions_of(session: Session, org_ids: Collection[int], at: date) -> dict[int, PathEntry]:
+    """Each unit's institution on ``at``; a unit not open then stands for itself (name "")."""
+    found = versions_at(session, org_ids, at)
+    result = {org_id: institution_of(path) for org_id, path in lineages(session, found, at).items()}
+    missing = set(org_ids) - result.keys()
+    for org_id, number in numbers_of(session, missing).items():
+        result[org_id] = PathEntry(org_id, number, "", None)
+    return result
+
+
 def subtree_ids(session: Session, org_id: int, at: date) -> list[int]:
     """The unit and every unit under it on ``at``, one query per level of the tree."""
     ids = [org_id]

@@ -8,6 +8,7 @@ legal graph current.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,9 +30,10 @@ from registry.models import (
     ServiceDocument,
     ServiceLegalBasis,
 )
-from registry.services import audit
+from registry.services import audit, document_names, unmatched_names
 from registry.services import organization_tree as tree
 from registry.services.audit import NO_PROVENANCE, Provenance
+from schemas.services import DOCUMENT_CODE_PATTERN
 
 SERVICE_FIELDS = ("name", "description", "applicants", "kind", "channels", "annual_volume")
 DOCUMENT_FIELDS = ("name", "description", "sample_url")
@@ -87,13 +89,23 @@ def service_views(session: Session, services: Sequence[Service]) -> list[dict[st
     ):
         bases[service_id].append(act_id)
     docs: dict[tuple[int, str], list[str]] = {}
-    for service_id, role, code in session.execute(
-        select(ServiceDocument.service_id, ServiceDocument.role, Document.code)
+    restricted: dict[int, list[dict[str, Any]]] = {}
+    for service_id, role, code, channels in session.execute(
+        select(
+            ServiceDocument.service_id,
+            ServiceDocument.role,
+            Document.code,
+            ServiceDocument.channels,
+        )
         .join(Document, Document.id == ServiceDocument.document_id)
         .where(ServiceDocument.service_id.in_(ids))
         .order_by(ServiceDocument.service_id, ServiceDocument.position)
     ):
         docs.setdefault((service_id, role), []).append(code)
+        if channels:
+            restricted.setdefault(service_id, []).append(
+                {"document": code, "channels": list(channels)}
+            )
     views = []
     for service in services:
         path = paths.get(service.organization_id)
@@ -109,12 +121,17 @@ def service_views(session: Session, services: Sequence[Service]) -> list[dict[st
                 "legal_basis": bases[service.id],
                 "required_documents": docs.get((service.id, DocumentRole.REQUIRED.value), []),
                 "issued_documents": docs.get((service.id, DocumentRole.ISSUED.value), []),
+                "document_channels": restricted.get(service.id, []),
                 "max_duration": _duration(service.max_duration_value, service.max_duration_unit),
+                "norm_duration": _duration(service.norm_duration_value, service.norm_duration_unit),
                 "average_duration": _duration(
                     service.average_duration_value, service.average_duration_unit
                 ),
                 "channels": list(service.channels or []),
                 "annual_volume": service.annual_volume,
+                "fee": None
+                if service.fee_amount is None
+                else {"amount": f"{service.fee_amount:.2f}", "note": service.fee_note},
                 "status": service.status,
                 "version": service.version,
             }
@@ -195,6 +212,36 @@ def close_service(
     return service
 
 
+def add_service_document(
+    session: Session,
+    service_id: int,
+    document_id: int,
+    role: str,
+    *,
+    provenance: Provenance = NO_PROVENANCE,
+) -> None:
+    """Give a service one more document (a queued name resolved by a reviewer)."""
+    service = session.get(Service, service_id)
+    if service is None or service.status != RecordStatus.ACTIVE.value:
+        return  # closed since the name was queued: nothing to link
+    if any(d.document_id == document_id and d.role == role for d in service.documents):
+        return
+    before = service_record(session, service)
+    position = max((d.position for d in service.documents if d.role == role), default=0) + 1
+    service.documents.append(ServiceDocument(document_id=document_id, role=role, position=position))
+    service.version += 1
+    session.flush()
+    audit.record_change(
+        session,
+        "service",
+        service.code,
+        "update",
+        before,
+        service_record(session, service),
+        provenance,
+    )
+
+
 def check_service_references(session: Session, data: dict[str, Any]) -> None:
     """Refuse unknown or repealed acts and unknown documents or units, before any write."""
     if data.get("organization"):
@@ -219,7 +266,7 @@ def check_service_references(session: Session, data: dict[str, Any]) -> None:
                     errors={"data.legal_basis": [f"act {act_id} is repealed"]},
                 )
     for name in ("required_documents", "issued_documents"):
-        codes = data.get(name) or []
+        codes = [entry for entry in data.get(name) or [] if is_document_code(entry)]
         known = set(session.scalars(select(Document.code).where(Document.code.in_(codes))))
         for code in codes:
             if code not in known:
@@ -227,13 +274,26 @@ def check_service_references(session: Session, data: dict[str, Any]) -> None:
                     f"{code} kodlu belge yok / no document {code}.",
                     errors={f"data.{name}": [f"unknown document {code}"]},
                 )
+    if "channels" in data:
+        for entry in data.get("document_channels") or []:
+            outside = sorted(set(entry["channels"]) - set(data["channels"]))
+            if outside:
+                raise _channels_not_offered(entry["document"], outside)
+
+
+def is_document_code(entry: str) -> bool:
+    return re.fullmatch(DOCUMENT_CODE_PATTERN, entry) is not None
 
 
 def _set_service_fields(session: Session, service: Service, data: dict[str, Any]) -> None:
     for name in SERVICE_FIELDS:
         if name in data:
             setattr(service, name, data[name])
-    for name in ("max_duration", "average_duration"):
+    if "fee" in data:
+        fee = data["fee"]
+        service.fee_amount = fee["amount"] if fee else None
+        service.fee_note = fee.get("note") if fee else None
+    for name in ("max_duration", "norm_duration", "average_duration"):
         if name in data:
             value: durations.Duration | None = data[name]
             setattr(service, f"{name}_value", value.value if value else None)
@@ -251,6 +311,11 @@ def _set_service_links(session: Session, service: Service, data: dict[str, Any])
         session.flush()
         for position, act_id in enumerate(data["legal_basis"], start=1):
             service.legal_basis.append(ServiceLegalBasis(legislation_id=act_id, position=position))
+    kept = {  # restrictions stay on documents a new list keeps, unless new ones are given
+        link.document.code: link.channels
+        for link in service.documents
+        if link.role == DocumentRole.REQUIRED.value and link.channels
+    }
     for name, role in (
         ("required_documents", DocumentRole.REQUIRED),
         ("issued_documents", DocumentRole.ISSUED),
@@ -260,16 +325,84 @@ def _set_service_links(session: Session, service: Service, data: dict[str, Any])
         for old in [d for d in service.documents if d.role == role.value]:
             service.documents.remove(old)
         session.flush()
-        ids = dict(
-            (code, doc_id)
-            for code, doc_id in session.execute(
-                select(Document.code, Document.id).where(Document.code.in_(data[name]))
-            )
-        )
-        for position, code in enumerate(data[name], start=1):
+        document_ids, unmatched = _documents_named(session, data[name])
+        for position, document_id in enumerate(document_ids, start=1):
             service.documents.append(
-                ServiceDocument(document_id=ids[code], role=role.value, position=position)
+                ServiceDocument(document_id=document_id, role=role.value, position=position)
             )
+        for text in unmatched:
+            unmatched_names.enqueue(session, text, service.id, role.value)
+    if "document_channels" in data or "required_documents" in data:
+        given = data.get("document_channels")
+        restrictions = (
+            given
+            if given is not None
+            else [{"document": code, "channels": channels} for code, channels in kept.items()]
+        )
+        _restrict_channels(session, service, restrictions, strict=given is not None)
+
+
+def _documents_named(session: Session, entries: list[str]) -> tuple[list[int], list[str]]:
+    """Document ids for codes and for names that resolve; the names that do not, for the queue."""
+    codes = [entry for entry in entries if is_document_code(entry)]
+    ids = dict(
+        (code, doc_id)
+        for code, doc_id in session.execute(
+            select(Document.code, Document.id).where(Document.code.in_(codes))
+        )
+    )
+    found: list[int] = []
+    unmatched: list[str] = []
+    for entry in entries:
+        if is_document_code(entry):
+            document_id: int | None = ids[entry]
+        else:
+            match = document_names.accepted(session, entry)
+            document_id = ids.get(match.code) if match else None
+            if match and document_id is None:
+                document_id = session.scalar(select(Document.id).where(Document.code == match.code))
+        if document_id is None:
+            unmatched.append(entry.strip())
+        elif document_id not in found:  # two names for one document: asked for once
+            found.append(document_id)
+    return found, unmatched
+
+
+def _restrict_channels(
+    session: Session, service: Service, restrictions: list[dict[str, Any]], *, strict: bool
+) -> None:
+    """Mark required documents asked only on some channels; the rest are asked on every one.
+
+    Restrictions given in the request must name required documents and the service's channels
+    (``strict``); those kept from before are dropped where they no longer apply.
+    """
+    session.flush()
+    required = {link.document.code: link for link in service.documents if link.role == "required"}
+    for link in required.values():
+        link.channels = None
+    offered = set(service.channels or [])
+    for entry in restrictions:
+        found = required.get(entry["document"])
+        if not strict and (found is None or not set(entry["channels"]) <= offered):
+            continue
+        if found is None:
+            raise InvalidInput(
+                f"{entry['document']} hizmetin istediği belgeler arasında değil / not a required "
+                "document of the service.",
+                errors={"data.document_channels": [f"{entry['document']} is not required"]},
+            )
+        outside = sorted(set(entry["channels"]) - offered)
+        if outside:
+            raise _channels_not_offered(entry["document"], outside)
+        found.channels = sorted(entry["channels"])
+
+
+def _channels_not_offered(code: str, outside: list[str]) -> InvalidInput:
+    return InvalidInput(
+        f"{code} belgesi için verilen kanal hizmette yok: {', '.join(outside)} / the service is "
+        "not offered on that channel.",
+        errors={"data.document_channels": [f"channels {outside} are not of the service"]},
+    )
 
 
 # -- documents --

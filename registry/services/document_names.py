@@ -1,0 +1,219 @@
+"""Free-text document names matched to standard names (DBYS), Turkish-aware.
+
+Coordinators write "nufus cuzdani fotokopisi", "2 adet vesikalık resim", "ikametgah"; the registry
+keeps one standard name per document and its aliases. Both sides are reduced the same way: Turkish
+case and letters folded (``turkish.fold``), numbers and the words that describe a copy rather than
+a document ("aslı", "fotokopisi", "onaylı", "adet"…) dropped. rapidfuzz's ``WRatio`` then scores
+each name, which tolerates word order, extra words and small typos. A document's score is its best
+name's.
+
+The names live in memory, one index per database and process, kept current like the legal graph:
+each call reads the audit head and reloads only the documents written since (entity
+``document``). Matching 80,000 names is a few tens of milliseconds (docs/benchmarks.md); reading
+them from the database on every call would be most of the time.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from registry import turkish
+from registry.models import AuditEntry, AuditHead, Document, DocumentAlias, RecordStatus
+from registry.services import audit
+
+# A name is taken to mean a document (a service gets it without review) when it scores at least
+# SURE_SCORE, or at least ACCEPT_SCORE and MARGIN points above the next document. Tuned on
+# tests/data/document_names.json (docs/benchmarks.md): no wrong document is accepted there.
+SURE_SCORE = 90.0
+ACCEPT_SCORE = 75.0
+MARGIN = 2.0
+# WRatio below this: not offered at all.
+OFFER_SCORE = 60.0
+# Words that say which copy to bring, not which document: dropped before scoring.
+# ("sureti" stays: "nüfus cüzdanı sureti" is the registry extract, not a copy of the card.)
+COPY_WORDS = frozenset(
+    turkish.fold(word)
+    for word in (
+        "adet",
+        "aslı",
+        "asıl",
+        "aslını",
+        "fotokopi",
+        "fotokopisi",
+        "fotokopileri",
+        "kopya",
+        "kopyası",
+        "onaylı",
+        "tasdikli",
+        "noter",
+        "noterden",
+        "ve",
+        "veya",
+        "ile",
+        "nüsha",
+        "nüshası",
+        "orijinal",
+        "orijinali",
+        "güncel",
+        "geçerli",
+    )
+)
+_BATCH = 500
+SCRATCH_KEY = "document_names_scratch"
+
+
+def normalize(text: str) -> str:
+    """The form names are compared in: folded, without numbers and copy words."""
+    words = [w for w in turkish.fold(text).split() if not w.isdigit() and w not in COPY_WORDS]
+    return " ".join(words) or turkish.fold(text)
+
+
+@dataclass(frozen=True)
+class Match:
+    code: str
+    name: str
+    score: float
+    matched: str  # the standard name or alias that scored best
+
+
+class NameIndex:
+    """Every active document's names, normalized, keyed by alias row id."""
+
+    def __init__(self) -> None:
+        self._choices: dict[int, str] = {}  # alias id → normalized name
+        self._alias_of: dict[int, tuple[int, str]] = {}  # alias id → (document id, alias)
+        self._aliases_of_document: dict[int, list[int]] = {}
+        self._documents: dict[int, tuple[str, str]] = {}  # document id → (code, name)
+        self._seq: int | None = None
+        self._lock = threading.Lock()
+
+    def sync(self, session: Session) -> NameIndex:
+        if audit.has_pending_entries(session):  # answer from what is committed
+            if self._seq is not None:
+                return self
+            scratch = session.info.get(SCRATCH_KEY)
+            if scratch is None:  # loaded once per transaction, dropped when it ends
+                scratch = session.info[SCRATCH_KEY] = NameIndex()
+                scratch._load(session, None)
+            assert isinstance(scratch, NameIndex)
+            return scratch
+        head = session.scalar(select(AuditHead.last_seq).where(AuditHead.id == 1)) or 0
+        with self._lock:
+            if self._seq is None:
+                self._load(session, None)
+            elif head > self._seq:
+                codes = list(
+                    session.scalars(
+                        select(AuditEntry.entity_id)
+                        .where(
+                            AuditEntry.seq > self._seq,
+                            AuditEntry.seq <= head,
+                            AuditEntry.entity == "document",
+                        )
+                        .distinct()
+                    )
+                )
+                for start in range(0, len(codes), _BATCH):
+                    self._load(session, codes[start : start + _BATCH])
+            self._seq = max(head, self._seq or 0)
+        return self
+
+    def match(self, name: str, limit: int = 5) -> list[Match]:
+        """Documents whose names score at least ``OFFER_SCORE`` against ``name``, best first."""
+        query = normalize(name)
+        with self._lock:
+            found = process.extract(
+                query,
+                self._choices,
+                scorer=fuzz.WRatio,
+                processor=None,
+                limit=limit * 4,
+                score_cutoff=OFFER_SCORE,
+            )
+            best: dict[int, Match] = {}
+            for choice, score, alias_id in found:
+                document_id, alias = self._alias_of[alias_id]
+                # WRatio gives every name containing one shared word the same partial score;
+                # the share of words in common breaks those ties. An exact name scores 100.
+                exact = choice == query
+                blended = 0.75 * score + 0.25 * fuzz.token_sort_ratio(query, choice)
+                score = round(min(blended, 99.0) if not exact else 100.0, 1)
+                if document_id not in best or score > best[document_id].score:
+                    code, standard = self._documents[document_id]
+                    best[document_id] = Match(code, standard, score, alias)
+        ranked = sorted(best.values(), key=lambda m: (-m.score, turkish.sort_key(m.name)))
+        return ranked[:limit]
+
+    def size(self) -> int:
+        return len(self._choices)
+
+    def _load(self, session: Session, codes: list[str] | None) -> None:
+        """Load every document (``codes`` None) or reload those documents."""
+        documents = select(Document.id, Document.code, Document.name, Document.status)
+        if codes is not None:
+            documents = documents.where(Document.code.in_(codes))
+            for document_id, *_ in session.execute(documents):
+                for alias_id in self._aliases_of_document.pop(document_id, []):
+                    self._choices.pop(alias_id, None)
+                    self._alias_of.pop(alias_id, None)
+                self._documents.pop(document_id, None)
+        active = {
+            document_id: (code, name)
+            for document_id, code, name, status in session.execute(documents)
+            if status == RecordStatus.ACTIVE.value
+        }
+        self._documents.update(active)
+        aliases = select(DocumentAlias.id, DocumentAlias.document_id, DocumentAlias.alias)
+        if codes is not None:
+            aliases = aliases.where(DocumentAlias.document_id.in_(list(active)))
+        for alias_id, document_id, alias in session.execute(aliases):
+            if document_id not in active:
+                continue
+            self._choices[alias_id] = normalize(alias)
+            self._alias_of[alias_id] = (document_id, alias)
+            self._aliases_of_document.setdefault(document_id, []).append(alias_id)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _drop_scratch(session: Session) -> None:
+    session.info.pop(SCRATCH_KEY, None)
+
+
+_INDEXES: weakref.WeakKeyDictionary[Engine, NameIndex] = weakref.WeakKeyDictionary()
+_INDEXES_LOCK = threading.Lock()
+
+
+def current(session: Session) -> NameIndex:
+    engine = session.get_bind()
+    assert isinstance(engine, Engine)
+    with _INDEXES_LOCK:
+        index = _INDEXES.get(engine)
+        if index is None:
+            index = _INDEXES[engine] = NameIndex()
+    return index.sync(session)
+
+
+def resolve(session: Session, name: str, limit: int = 5) -> list[Match]:
+    return current(session).match(name, limit)
+
+
+def accepted(session: Session, name: str) -> Match | None:
+    """The document ``name`` means, when one scores high enough and clearly above the next."""
+    matches = resolve(session, name, limit=2)
+    if not matches:
+        return None
+    best = matches[0]
+    runner_up = matches[1].score if len(matches) > 1 else 0.0
+    if best.score >= SURE_SCORE or (
+        best.score >= ACCEPT_SCORE and best.score - runner_up >= MARGIN
+    ):
+        return best
+    return None  # too weak, or two documents about as likely: a reviewer decides
