@@ -225,3 +225,57 @@ class DocumentSchema(ma.Schema):
 
 class DocumentQuerySchema(ma.Schema):
     q = fields.String(validate=validate.Length(1, 200))
+
+
+class InstitutionServiceCountSchema(ma.Schema):
+    institution = fields.String()
+    name = fields.String()
+    core = fields.Integer()
+    support = fields.Integer()
+    total = fields.Integer()
+    annual_volume = fields.Integer(metadata={"description": "Sum of the services' yearly volume"})
+
+
+class ServiceBriefSchema(ma.Schema):
+    code = fields.String()
+    name = fields.String()
+    organization = fields.String()
+    annual_volume = fields.Integer(allow_none=True)
+    max_duration = fields.Nested(DurationSchema, allow_none=True)
+
+
+class ServiceStatsSchema(ma.Schema):
+    total = fields.Integer()
+    by_kind = fields.Dict(keys=fields.String(), values=fields.Integer())
+    annual_volume = fields.Integer()
+    by_institution = fields.List(fields.Nested(InstitutionServiceCountSchema))
+    max_duration_units = fields.Dict(
+        keys=fields.String(),
+        values=fields.Integer(),
+        metadata={"description": "How many services state their maximum in each unit"},
+    )
+    without_max_duration = fields.Integer()
+    most_used = fields.List(fields.Nested(ServiceBriefSchema), metadata={"description": "Top 10"})
+    slowest = fields.List(
+        fields.Nested(ServiceBriefSchema), metadata={"description": "Top 10 by legal maximum"}
+    )
+
+
+class DueDateQuerySchema(ma.Schema):
+    start = fields.Date(
+        data_key="from",
+        metadata={"description": "Application date (default: today)"},
+    )
+
+
+class DueDateSchema(ma.Schema):
+    service = fields.String()
+    start = fields.Date(data_key="from")
+    max_duration = fields.Nested(DurationSchema, allow_none=True)
+    due = fields.Date(allow_none=True, metadata={"description": "Last day of the legal maximum"})
+    norm_duration = fields.Nested(DurationSchema, allow_none=True)
+    norm_due = fields.Date(allow_none=True, metadata={"description": "Last day of the norm"})
+    holidays = fields.List(
+        fields.Dict(),
+        metadata={"description": "Public holidays between the application and the due date"},
+    )

@@ -13,11 +13,15 @@ from registry.clock import today
 from registry.db import get_session
 from registry.services import organization_tree as tree
 from registry.services import service_records as records
+from registry.services import service_stats
 from schemas.services import (
     DocumentQuerySchema,
     DocumentSchema,
+    DueDateQuerySchema,
+    DueDateSchema,
     ServiceQuerySchema,
     ServiceSchema,
+    ServiceStatsSchema,
 )
 from schemas.workflow import RecordHistorySchema
 
@@ -51,6 +55,14 @@ class Services(MethodView):
         return records.service_views(session, services)
 
 
+@blp.route("/services/stats")
+class ServiceStats(MethodView):
+    @blp.response(200, ServiceStatsSchema)
+    def get(self) -> Any:
+        """Counts per institution and kind, yearly volumes, the most used and slowest services"""
+        return service_stats.stats(get_session())
+
+
 @blp.route("/services/<string:code>")
 class ServiceDetail(MethodView):
     @blp.response(200, ServiceSchema)
@@ -59,6 +71,21 @@ class ServiceDetail(MethodView):
         """One service"""
         session = get_session()
         return records.service_record(session, records.get_service(session, code))
+
+
+@blp.route("/services/<string:code>/due-date")
+class ServiceDueDate(MethodView):
+    @blp.arguments(DueDateQuerySchema, location="query")
+    @blp.response(200, DueDateSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, args: dict[str, Any], code: str) -> Any:
+        """The day the service's legal maximum (and its norm) run out for an application
+
+        Working days skip weekends and Turkey's public and religious holidays; a period in days
+        ending on a holiday runs to the next working day.
+        """
+        session = get_session()
+        return records.due_dates(records.get_service(session, code), args.get("start") or today())
 
 
 @blp.route("/services/<string:code>/history")

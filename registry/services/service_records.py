@@ -11,13 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from registry import durations, turkish
+from registry import durations, turkish, workdays
 from registry.clock import today
 from registry.errors import Conflict, InvalidInput, NotFound
 from registry.models import (
@@ -141,6 +142,26 @@ def service_views(session: Session, services: Sequence[Service]) -> list[dict[st
 
 def service_record(session: Session, service: Service) -> dict[str, Any]:
     return service_views(session, [service])[0]
+
+
+def due_dates(service: Service, start: date) -> dict[str, Any]:
+    """When the legal maximum and the norm run out for an application made on ``start``."""
+    answer: dict[str, Any] = {"service": service.code, "start": start}
+    last = start
+    for name in ("max_duration", "norm_duration"):
+        unit = getattr(service, f"{name}_unit")
+        duration = durations.from_parts(getattr(service, f"{name}_value"), unit) if unit else None
+        due = workdays.due_date(start, duration) if duration else None
+        answer[name] = duration.as_dict() if duration else None
+        answer["due" if name == "max_duration" else "norm_due"] = due
+        last = max(last, due or start)
+    answer["holidays"] = [
+        {"date": day.isoformat(), "name": name}
+        for year in range(start.year, last.year + 1)
+        for day, name in workdays.holidays_of(year)
+        if start < day <= last
+    ]
+    return answer
 
 
 # -- services: writing --
