@@ -129,9 +129,10 @@ def resolve(
         new = decision.get("new_document") or {"name": item.name}
         records.check_document_names(session, None, new)
         document = records.create_document(session, new, provenance=provenance)
-        if turkish.fold(document.name) != item.folded:
+        given = list(new.get("aliases") or [])
+        if item.folded not in {turkish.fold(n) for n in [document.name, *given]}:
             records.update_document(
-                session, document.code, {"aliases": [item.name]}, provenance=provenance
+                session, document.code, {"aliases": [*given, item.name]}, provenance=provenance
             )
     if item.service_id is not None and item.role is not None:
         records.add_service_document(
