@@ -13,7 +13,7 @@ from sqlalchemy import event
 from registry import create_app, migrate
 from registry.db import get_db
 from registry.services import legal_graph, service_records
-from tests.factories import make_act, make_service, make_unit
+from tests.factories import make_act, make_document, make_service, make_unit
 from tests.postgres import ThrowawayPostgres
 
 
@@ -76,7 +76,7 @@ def test_an_uncommitted_write_never_reaches_the_graph(database_url: str) -> None
     get_db(node).dispose()
 
 
-def test_a_service_moved_to_another_unit_is_owned_by_it_on_every_node(database_url: str) -> None:
+def test_a_service_moved_or_given_documents_is_seen_so_on_every_node(database_url: str) -> None:
     writer, reader = _node(database_url), _node(database_url)
     with get_db(writer).transaction() as session:
         first = make_unit(session, "Birinci Kurum", category="Bakanlık")
@@ -85,14 +85,21 @@ def test_a_service_moved_to_another_unit_is_owned_by_it_on_every_node(database_u
         code = make_service(session, "Taşınan Hizmet", first, legal_basis=[law])
     client = reader.test_client()
 
-    def owners() -> list[str | None]:
+    def owners() -> list[tuple[str | None, int]]:
         groups = client.get(f"/api/v1/legislation/{law}/impact").json["institutions"]
-        return [group["institution"] for group in groups if group["totals"]["services"]]
+        return [
+            (group["institution"], group["totals"]["documents"])
+            for group in groups
+            if group["totals"]["services"]
+        ]
 
-    assert owners() == [first]
+    assert owners() == [(first, 0)]
     with get_db(writer).transaction() as session:
-        service_records.update_service(session, code, {"organization": second})
-    assert owners() == [second]
+        document = make_document(session, "Pasaport")
+        service_records.update_service(
+            session, code, {"organization": second, "required_documents": [document]}
+        )
+    assert owners() == [(second, 1)]
     for app in (writer, reader):
         get_db(app).dispose()
 

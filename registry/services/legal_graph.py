@@ -4,7 +4,8 @@ Nodes are legislation ids (positive) and services (negated service ids). Edges p
 act to what depends on it: ``upper → lower`` for a basis link, ``act → -service`` for a citation.
 So "derived" is a walk forward, "basis" a walk backward, and the impact of an act is everything
 reachable from it. Each node also carries the unit that owns it (an act's issuer, a service's
-provider), so the impact of an act can be counted per institution without touching those rows.
+provider) and each service the documents it asks for or issues, so the impact of an act can be
+counted per institution without reading those rows.
 
 Each process keeps one graph per database and never rebuilds it per request: before answering it
 reads the audit trail's head (one indexed row) and, if changes were applied since it last looked,
@@ -41,6 +42,7 @@ from registry.models import (
     LinkKind,
     RecordStatus,
     Service,
+    ServiceDocument,
     ServiceLegalBasis,
 )
 from registry.services import audit
@@ -55,6 +57,7 @@ class LegalGraph:
     def __init__(self) -> None:
         self._graph: nx.DiGraph[int] = nx.DiGraph()
         self._units: dict[int, int | None] = {}  # node → owning unit (issuer or provider)
+        self._documents: dict[int, list[int]] = {}  # service id → documents it asks for or issues
         self._seq: int | None = None
         self._lock = threading.Lock()
 
@@ -135,6 +138,11 @@ class LegalGraph:
         with self._lock:
             return {node: self._units.get(node) for node in nodes}
 
+    def documents_of(self, service_ids: Iterable[int]) -> dict[int, list[int]]:
+        """Documents each service asks for or issues (as service-document rows, not graph nodes)."""
+        with self._lock:
+            return {s: self._documents.get(s, []) for s in service_ids}
+
     def would_cycle(self, act_id: int, uppers: Iterable[int]) -> int | None:
         """An upper act that already depends on ``act_id`` (basis there would close a cycle)."""
         with self._lock:
@@ -195,8 +203,16 @@ class LegalGraph:
                 )
             )
         )
+        documents: dict[int, list[int]] = {}
+        for service, document in session.execute(
+            select(ServiceDocument.service_id, ServiceDocument.document_id)
+            .join(Service, Service.id == ServiceDocument.service_id)
+            .where(Service.status == RecordStatus.ACTIVE.value)
+        ):
+            documents.setdefault(service, []).append(document)
         self._graph = graph
         self._units = units
+        self._documents = documents
 
     def _reload_acts(self, session: Session, act_ids: list[int]) -> None:
         for start in range(0, len(act_ids), _BATCH):
@@ -235,12 +251,19 @@ class LegalGraph:
                 if -service_id in self._graph:
                     self._graph.remove_node(-service_id)
                 self._units.pop(-service_id, None)
+                self._documents.pop(service_id, None)
             active = [service_id for service_id, s, _ in rows if s == RecordStatus.ACTIVE.value]
             self._units.update(
                 (-service_id, unit)
                 for service_id, s, unit in rows
                 if s == RecordStatus.ACTIVE.value
             )
+            for service, document in session.execute(
+                select(ServiceDocument.service_id, ServiceDocument.document_id).where(
+                    ServiceDocument.service_id.in_(active)
+                )
+            ):
+                self._documents.setdefault(service, []).append(document)
             self._graph.add_edges_from(
                 (act, -service)
                 for service, act in session.execute(

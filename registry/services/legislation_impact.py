@@ -1,10 +1,10 @@
 """What an act's amendment or repeal reaches, and the statistics of the legislation registry.
 
 Impact walks the in-memory legal graph once: the acts based on the act, transitively, and the
-services citing any of them, each with the unit that owns it (``legal_graph``). Every record is
-then counted for its owning institution, and the documents those services ask for or issue and
-the standards tables (one per providing unit) they appear in are counted with them. That overview
-costs one walk and one read of service-document pairs, whatever the size of the answer.
+services citing any of them, each with the unit that owns it and, for services, the documents
+they ask for or issue (``legal_graph``). Every record is then counted for its owning institution,
+with the documents and the standards tables (one per providing unit) the services appear in. That
+overview reads no row of them from the database, whatever the size of the answer.
 
 The details (titles, names, which acts each service cites) are read only when asked for, and then
 only the columns shown, for the institution asked about or for all of them. An impact of a
@@ -28,7 +28,6 @@ from registry.models import (
     Legislation,
     LegislationStatus,
     Service,
-    ServiceDocument,
 )
 from registry.services import legal_graph
 from registry.services import organization_tree as tree
@@ -72,7 +71,10 @@ def impact(
     graph = legal_graph.current(session)
     derived, service_ids = graph.dependents([act.id])
     owner_units = graph.units_of([*derived, *(-s for s in service_ids)])
-    uses = _document_uses(session, sorted(service_ids))
+    uses: dict[int, set[int]] = {}  # document → the services (in the impact) using it
+    for service_id, documents in graph.documents_of(service_ids).items():
+        for document_id in documents:
+            uses.setdefault(document_id, set()).add(service_id)
     units = {unit for unit in owner_units.values() if unit is not None}
     owners, unit_names = _institutions(session, units)
 
@@ -226,20 +228,6 @@ def _columns(session: Session, ids: list[int], *columns: Any) -> list[Any]:
         rows.extend(connection.execute(select(*columns).where(columns[0].in_(chunk))).all())
     rows.sort(key=lambda row: row[0])
     return rows
-
-
-def _document_uses(session: Session, service_ids: list[int]) -> dict[int, set[int]]:
-    """Document id → the services (among those given) that ask for or issue it."""
-    uses: dict[int, set[int]] = {}
-    connection = session.connection()
-    for chunk in _chunks(service_ids):
-        for service_id, document_id in connection.execute(
-            select(ServiceDocument.service_id, ServiceDocument.document_id).where(
-                ServiceDocument.service_id.in_(chunk)
-            )
-        ):
-            uses.setdefault(document_id, set()).add(service_id)
-    return uses
 
 
 def _institutions(
