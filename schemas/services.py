@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 import marshmallow as ma
@@ -190,6 +192,50 @@ class ServiceQuerySchema(ma.Schema):
     kind = fields.String(validate=validate.OneOf(SERVICE_KINDS))
 
 
+SAMPLE_MAX_BYTES = 1024 * 1024  # base64 makes it 1.4 MB: within the 2 MB request limit
+SAMPLE_SIGNATURES: dict[str, tuple[bytes, ...]] = {
+    "application/pdf": (b"%PDF-",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+}
+
+
+class SampleSchema(ma.Schema):
+    """A sample file in base64; its first bytes must be of the type it claims."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    filename = fields.String(
+        required=True,
+        validate=[
+            validate.Length(1, 200),
+            validate.Regexp(r"^[^/\\\x00-\x1f]+$", error="a file name, without a path"),
+        ],
+    )
+    content_type = fields.String(required=True, validate=validate.OneOf(list(SAMPLE_SIGNATURES)))
+    content = fields.String(required=True, metadata={"description": "The file, base64"})
+
+    @ma.post_load
+    def decode(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
+        try:
+            content = base64.b64decode(data["content"], validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise ma.ValidationError("Geçerli base64 değil / not base64.", "content") from error
+        if not content or len(content) > SAMPLE_MAX_BYTES:
+            raise ma.ValidationError(
+                f"Örnek dosya en çok {SAMPLE_MAX_BYTES // 1024} KB olabilir / the sample must be "
+                f"1–{SAMPLE_MAX_BYTES} bytes.",
+                "content",
+            )
+        if not content.startswith(SAMPLE_SIGNATURES[data["content_type"]]):
+            raise ma.ValidationError(
+                f"Dosya {data['content_type']} değil / the file is not of its stated type.",
+                "content",
+            )
+        return {**data, "content": content}
+
+
 class DocumentInputSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
@@ -201,6 +247,11 @@ class DocumentInputSchema(ma.Schema):
     issuer = DetsisNumber(allow_none=True)
     description = fields.String(allow_none=True, validate=validate.Length(max=4000))
     sample_url = fields.Url(allow_none=True, schemes={"https", "http"})
+    sample = fields.Nested(
+        SampleSchema,
+        allow_none=True,
+        metadata={"description": "A PDF, PNG or JPEG of the document, at most 1 MB; null removes"},
+    )
 
 
 class DocumentUpdateSchema(DocumentInputSchema):
@@ -210,6 +261,13 @@ class DocumentUpdateSchema(DocumentInputSchema):
     name = fields.String(validate=validate.Length(2, 300))
 
 
+class SampleInfoSchema(ma.Schema):
+    filename = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+
+
 class DocumentSchema(ma.Schema):
     code = fields.String()
     name = fields.String()
@@ -217,6 +275,14 @@ class DocumentSchema(ma.Schema):
     issuer = fields.String(allow_none=True)
     description = fields.String(allow_none=True)
     sample_url = fields.String(allow_none=True)
+    sample = fields.Nested(
+        SampleInfoSchema,
+        allow_none=True,
+        metadata={"description": "The stored sample; its bytes at …/documents/{code}/sample"},
+    )
+    kind = fields.String(
+        metadata={"description": "issued (an institution or service issues it) or required"}
+    )
     issued_by_services = fields.List(fields.String())
     required_by_services = fields.List(fields.String())
     status = fields.String()

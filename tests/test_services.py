@@ -3,6 +3,7 @@ queue of unmatched names, due dates and statistics."""
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import pytest
@@ -226,3 +227,83 @@ def test_statistics_count_per_institution_and_rank_by_volume_and_duration(
     assert [s["name"] for s in stats["most_used"]] == ["Orta", "Hızlı", "Yavaş"]
     assert [s["name"] for s in stats["slowest"]] == ["Yavaş", "Orta", "Hızlı"]
     assert stats["without_max_duration"] == 1
+
+
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def sample_request(code: str, content: bytes, **sample: Any) -> dict[str, Any]:
+    return {
+        "entity": "document",
+        "action": "update",
+        "target": code,
+        "data": {
+            "sample": {
+                "filename": "ikamet-izni-örnek.pdf",
+                "content_type": "application/pdf",
+                "content": base64.b64encode(content).decode(),
+                **sample,
+            }
+        },
+    }
+
+
+def test_a_document_sample_is_checked_stored_and_served_with_its_type(
+    client: FlaskClient, session: Session, world: World
+) -> None:
+    permit = make_document(session, "İkamet İzni Belgesi", issuer=world.goc)
+    session.commit()
+    submitted = client.post(
+        "/api/v1/change-requests",
+        json=sample_request(permit, PDF),
+        headers=world.auth("goc_coordinator"),
+    )
+    assert submitted.status_code == 201, submitted.json
+    approved = client.post(
+        f"/api/v1/change-requests/{submitted.json['id']}/approve", headers=world.auth("reviewer")
+    )
+    assert approved.status_code == 200, approved.json
+    document = client.get(f"/api/v1/documents/{permit}").json
+    assert document["sample"]["size"] == len(PDF)
+    assert document["sample"]["content_type"] == "application/pdf"
+    served = client.get(f"/api/v1/documents/{permit}/sample")
+    assert served.status_code == 200 and served.data == PDF
+    assert served.mimetype == "application/pdf"
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in served.headers["Content-Security-Policy"]
+    assert "filename*=UTF-8''ikamet-izni-%C3%B6rnek.pdf" in served.headers["Content-Disposition"]
+    again = client.get(
+        f"/api/v1/documents/{permit}/sample", headers={"If-None-Match": served.headers["ETag"]}
+    )
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize(
+    ("content", "sample", "field"),
+    [
+        (b"<html><script>alert(1)</script></html>", {}, "content"),  # not a PDF
+        (PDF, {"content_type": "image/png"}, "content"),
+        (b"%PDF-" + b"0" * (1024 * 1024), {}, "content"),  # over 1 MB
+        (PDF, {"filename": "../../etc/passwd"}, "filename"),
+        (PDF, {"content_type": "text/html"}, "content_type"),
+    ],
+)
+def test_a_bad_sample_is_refused_with_the_field(
+    client: FlaskClient,
+    session: Session,
+    world: World,
+    content: bytes,
+    sample: dict[str, Any],
+    field: str,
+) -> None:
+    permit = make_document(session, "İkamet İzni Belgesi", issuer=world.goc)
+    session.commit()
+    refused = client.post(
+        "/api/v1/change-requests",
+        json=sample_request(permit, content, **sample),
+        headers=world.auth("goc_coordinator"),
+    )
+    assert refused.status_code == 422, refused.json
+    assert "data.sample" in refused.json["errors"], refused.json
+    assert field in str(refused.json["errors"]["data.sample"])
+    assert client.get(f"/api/v1/documents/{permit}/sample").status_code == 404

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
+from flask import current_app, request
 from flask.views import MethodView
 
 from registry.api import Blueprint
@@ -11,9 +13,9 @@ from registry.api.pages import page_of
 from registry.api.record_history import record_history
 from registry.clock import today
 from registry.db import get_session
+from registry.services import document_samples, service_stats
 from registry.services import organization_tree as tree
 from registry.services import service_records as records
-from registry.services import service_stats
 from schemas.services import (
     DocumentQuerySchema,
     DocumentSchema,
@@ -118,6 +120,26 @@ class DocumentDetail(MethodView):
         """One document, with the services that issue it and those that ask for it"""
         session = get_session()
         return records.document_record(session, records.get_document(session, code))
+
+
+@blp.route("/documents/<string:code>/sample")
+class DocumentSampleFile(MethodView):
+    @blp.response(200, {"format": "binary", "type": "string"}, content_type="application/pdf")
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, code: str) -> Any:
+        """The document's sample file (PDF, PNG or JPEG), with its own content type"""
+        session = get_session()
+        sample = document_samples.get(session, records.get_document(session, code))
+        response = current_app.response_class(sample.content, mimetype=sample.content_type)
+        response.headers["Content-Disposition"] = (
+            f"inline; filename*=UTF-8''{quote(sample.filename)}"
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+        response.set_etag(sample.sha256)
+        response.cache_control.public = True
+        response.cache_control.max_age = 3600
+        return response.make_conditional(request)
 
 
 @blp.route("/documents/<string:code>/history")

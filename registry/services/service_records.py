@@ -31,7 +31,7 @@ from registry.models import (
     ServiceDocument,
     ServiceLegalBasis,
 )
-from registry.services import audit, document_names, unmatched_names
+from registry.services import audit, document_names, document_samples, unmatched_names
 from registry.services import organization_tree as tree
 from registry.services.audit import NO_PROVENANCE, Provenance
 from schemas.services import DOCUMENT_CODE_PATTERN
@@ -449,6 +449,7 @@ def document_views(session: Session, documents: Sequence[Document]) -> list[dict
         return []
     ids = [d.id for d in documents]
     numbers = tree.numbers_of(session, {d.issuer_id for d in documents if d.issuer_id})
+    samples = document_samples.describe(session, ids)
     uses: dict[tuple[int, str], list[str]] = {}
     for document_id, role, code in session.execute(
         select(ServiceDocument.document_id, ServiceDocument.role, Service.code)
@@ -465,6 +466,10 @@ def document_views(session: Session, documents: Sequence[Document]) -> list[dict
             "issuer": numbers.get(d.issuer_id) if d.issuer_id else None,
             "description": d.description,
             "sample_url": d.sample_url,
+            "sample": samples.get(d.id),
+            "kind": "issued"
+            if d.issuer_id or (d.id, DocumentRole.ISSUED.value) in uses
+            else "required",
             "issued_by_services": uses.get((d.id, DocumentRole.ISSUED.value), []),
             "required_by_services": uses.get((d.id, DocumentRole.REQUIRED.value), []),
             "status": d.status,
@@ -491,6 +496,8 @@ def create_document(
 
     _insert_with_code(session, document, next_code)
     _set_aliases(session, document, data.get("aliases", []))
+    if data.get("sample"):
+        document_samples.save(session, document, data["sample"])
     session.flush()
     audit.record_change(
         session,
@@ -514,6 +521,8 @@ def update_document(
     if "aliases" in data or "name" in data:
         kept = [a.alias for a in document.aliases if a.folded != turkish.fold(before["name"])]
         _set_aliases(session, document, data.get("aliases", kept))
+    if "sample" in data:
+        document_samples.save(session, document, data["sample"])
     document.version += 1
     session.flush()
     audit.record_change(

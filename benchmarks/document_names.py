@@ -1,0 +1,383 @@
+"""Benchmark of free-text document-name resolution on a national-size DBYS.
+
+Builds, in one fresh database, 20,000 standard document names with 60,000 aliases: the sample
+dataset's documents (registry/demo/services.json) and synthetic ones made of a subject, a kind and
+a form ("Maden Ruhsatı Başvuru Formu (Onaylı Sureti)"), each with three aliases in the styles
+coordinators write. Then, in the same run, it resolves every case of tests/data/document_names.json
+against all of them (the sample names are now among 80,000 distractors) and reports:
+
+* the share of cases accepted as the expected document, accepted wrongly, or left for a reviewer;
+* the time of one resolution over HTTP and through the service layer, and of the first load of
+  the in-memory name index;
+* ``GET /api/v1/documents/<code>`` as the baseline, each median also given as a ratio to it.
+
+Usage, from the repository root::
+
+    python benchmarks/document_names.py [--documents 20000] [--aliases 60000] [--repeat 3]
+                                        [--backend sqlite|postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import logging
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import insert  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
+
+from registry import create_app, migrate, turkish  # noqa: E402
+from registry.db import get_db  # noqa: E402
+from registry.models import Document, DocumentAlias  # noqa: E402
+from registry.services import document_names  # noqa: E402
+
+SUBJECTS = (
+    "Maden",
+    "Petrol",
+    "Doğal Gaz",
+    "Elektrik",
+    "Su Kullanım",
+    "Orman",
+    "Av",
+    "Balıkçılık",
+    "Tarım Arazisi",
+    "Hayvan Sağlığı",
+    "Tohum",
+    "Gübre",
+    "Gıda",
+    "Yem",
+    "İlaç",
+    "Tıbbi Cihaz",
+    "Kozmetik",
+    "Eczane",
+    "Özel Hastane",
+    "Ambulans",
+    "Laboratuvar",
+    "Okul Öncesi",
+    "Özel Okul",
+    "Dershane",
+    "Yurt",
+    "Burs",
+    "Kredi",
+    "Sınav",
+    "Denklik",
+    "Tercüman",
+    "Bilirkişi",
+    "Arabulucu",
+    "Avukatlık",
+    "Noterlik",
+    "İcra",
+    "Sicil",
+    "Ticaret",
+    "Kooperatif",
+    "Dernek",
+    "Vakıf",
+    "Sendika",
+    "Spor Kulübü",
+    "Lisanslı Depo",
+    "Gümrük",
+    "Dış Ticaret",
+    "İhracat",
+    "İthalat",
+    "Teşvik",
+    "Yatırım",
+    "Serbest Bölge",
+    "Turizm İşletmesi",
+    "Seyahat Acentesi",
+    "Rehberlik",
+    "Kültür Varlığı",
+    "Müze",
+    "Sinema",
+    "Yayın",
+    "Radyo",
+    "Televizyon",
+    "Frekans",
+    "Telsiz",
+    "İnternet Servis",
+    "Posta",
+    "Kargo",
+    "Karayolu Taşıma",
+    "Denizcilik",
+    "Gemi",
+    "Liman",
+    "Havacılık",
+    "Pilot",
+    "Demiryolu",
+    "Araç Muayene",
+    "Sürücü Kursu",
+    "Otopark",
+    "Yapı",
+    "Yapı Kullanma",
+    "İskân",
+    "İmar",
+    "Kat Mülkiyeti",
+    "Kentsel Dönüşüm",
+    "Çevre",
+    "Atık",
+    "Emisyon",
+    "Gürültü",
+    "ÇED",
+    "Kimyasal",
+    "Patlayıcı",
+    "Silah",
+    "Güvenlik Görevlisi",
+    "Yangın",
+    "Afet",
+    "Sığınak",
+    "Enerji Verimliliği",
+    "Yenilenebilir",
+    "Lisans",
+    "Tarife",
+    "Sigorta",
+    "Emeklilik",
+    "İşsizlik",
+    "İş Kazası",
+    "Meslek Hastalığı",
+    "Engelli",
+    "Yaşlı Bakım",
+    "Çocuk",
+    "Koruyucu Aile",
+    "Evlat Edinme",
+    "Nafaka",
+    "Miras",
+    "Vergi",
+    "Harç",
+    "Damga",
+    "Emlak",
+    "Gayrimenkul",
+    "Kira",
+    "Kamulaştırma",
+    "Hazine",
+    "Mera",
+    "Kıyı",
+    "Orman İzni",
+    "Su Ürünleri",
+    "Arıcılık",
+    "Organik Tarım",
+    "Sulama",
+)
+KINDS = (
+    "Ruhsatı",
+    "İzin Belgesi",
+    "Sertifikası",
+    "Başvuru Formu",
+    "Taahhütnamesi",
+    "Raporu",
+    "Beyannamesi",
+    "Tutanağı",
+    "Onay Yazısı",
+    "Kayıt Belgesi",
+    "Faaliyet Belgesi",
+    "Uygunluk Belgesi",
+    "Yeterlik Belgesi",
+    "Tescil Belgesi",
+    "Denetim Raporu",
+    "Sicil Kaydı",
+    "Kimlik Kartı",
+    "Plan Onayı",
+)
+FORMS = (
+    "",
+    " (Yenileme)",
+    " (Değişiklik)",
+    " (Geçici)",
+    " (Kurumsal)",
+    " (Bireysel)",
+    " (İl Müdürlüğü)",
+    " (Merkez)",
+    " (Yabancılar İçin)",
+    " (Kamu Kurumları İçin)",
+)
+ALIAS_STYLES: tuple[Callable[[str, str, str], str], ...] = (
+    lambda subject, kind, form: f"{kind} ({subject}){form}",
+    lambda subject, kind, form: f"{subject} {kind.split()[0]}{form} örneği",
+    lambda subject, kind, form: f"{subject} için {kind.lower()}{form}",
+    lambda subject, kind, form: f"{subject} {kind} sureti{form}",
+    lambda subject, kind, form: f"T.C. {subject} {kind}{form}",
+)
+CHUNK = 5_000
+DEMO = json.loads((ROOT / "registry" / "demo" / "services.json").read_text("utf-8"))
+CASES = json.loads((ROOT / "tests" / "data" / "document_names.json").read_text("utf-8"))
+
+
+def _document_rows(
+    n_documents: int, n_aliases: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Documents and alias rows; the demo's documents first, every folded name unique."""
+    documents: list[dict[str, Any]] = []
+    aliases: list[dict[str, Any]] = []
+    used: set[str] = set()
+
+    def add(name: str, others: list[str]) -> None:
+        folded = turkish.fold(name)
+        if folded in used:
+            return
+        document_id = len(documents) + 1
+        names = [name]
+        used.add(folded)
+        for other in others:
+            if turkish.fold(other) not in used:
+                used.add(turkish.fold(other))
+                names.append(other)
+        documents.append(
+            {
+                "id": document_id,
+                "code": f"BLG-{document_id:06d}",
+                "name": name,
+                "status": "active",
+                "search_text": " | ".join(sorted(turkish.fold(n) for n in names)),
+                "sort_key": turkish.sort_key(name)[:600],
+                "version": 1,
+            }
+        )
+        aliases.extend(
+            {"document_id": document_id, "alias": n, "folded": turkish.fold(n)} for n in names
+        )
+
+    for item in DEMO["documents"]:
+        add(item["name"], item.get("aliases", []))
+    per_document = max(0, round(n_aliases / max(1, n_documents)))
+    rng = random.Random(2024)
+    combos = list(itertools.product(SUBJECTS, KINDS, FORMS))
+    rng.shuffle(combos)
+    for subject, kind, form in combos:
+        if len(documents) >= n_documents:
+            break
+        styles = rng.sample(ALIAS_STYLES, min(per_document, len(ALIAS_STYLES)))
+        add(f"{subject} {kind}{form}", [style(subject, kind, form) for style in styles])
+    return documents, aliases
+
+
+def load(engine: Engine, documents: list[dict[str, Any]], aliases: list[dict[str, Any]]) -> None:
+    with engine.begin() as connection:
+        for table, rows in ((Document.__table__, documents), (DocumentAlias.__table__, aliases)):
+            for start in range(0, len(rows), CHUNK):
+                connection.execute(insert(table), rows[start : start + CHUNK])
+
+
+def timed(call: Callable[[], Any], repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+@contextmanager
+def database(backend: str) -> Iterator[str]:
+    with tempfile.TemporaryDirectory(prefix="registry-bench-") as directory:
+        if backend == "sqlite":
+            yield f"sqlite:///{Path(directory) / 'names.sqlite3'}"
+            return
+        from tests.postgres import ThrowawayPostgres
+
+        server = ThrowawayPostgres().start()
+        try:
+            yield server.create_database("bench_names")
+        finally:
+            server.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=20_000)
+    parser.add_argument("--aliases", type=int, default=60_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    args = parser.parse_args(argv)
+    documents, aliases = _document_rows(args.documents, args.aliases)
+    names = len(aliases)
+    print(f"{len(documents):,} documents, {names - len(documents):,} aliases ({names:,} names)")
+    with database(args.backend) as url:
+        app = create_app({"DATABASE_URL": url, "TESTING": True})
+        logging.getLogger("alembic").setLevel(logging.WARNING)
+        db = get_db(app)
+        migrate.upgrade(db.engine)
+        load(db.engine, documents, aliases)
+        client = app.test_client()
+        start = time.perf_counter()
+        with db.sessionmaker() as session:
+            size = document_names.current(session).size()
+        first_load = (time.perf_counter() - start) * 1000
+
+        cases = CASES["cases"]
+        outcome = {"right": 0, "wrong": 0, "left for a reviewer": 0}
+        http_times: list[float] = []
+        service_times: list[float] = []
+        for case in cases:
+            query = {"name": case["text"]}
+
+            def over_http(query: dict[str, str] = query) -> Any:
+                return client.get("/api/v1/documents/resolve", query_string=query).json
+
+            answer = over_http()
+            http_times += timed(over_http, args.repeat)
+            with db.sessionmaker() as session:
+                text = case["text"]
+                service_times += timed(
+                    lambda text=text: document_names.resolve(session, text),
+                    args.repeat,
+                )
+            accepted = next((m for m in answer["matches"] if m["accepted"]), None)
+            if accepted is None:
+                outcome["left for a reviewer"] += 1
+            elif accepted["name"] == case["expected"]:
+                outcome["right"] += 1
+            else:
+                outcome["wrong"] += 1
+                print(f"  wrong: {case['text']!r} → {accepted['name']!r}")
+        false = sum(
+            1
+            for text in CASES["unmatched"]
+            if any(
+                m["accepted"]
+                for m in client.get("/api/v1/documents/resolve", query_string={"name": text}).json[
+                    "matches"
+                ]
+            )
+        )
+        baseline = timed(lambda: client.get(f"/api/v1/documents/{documents[5]['code']}"), 50)
+        db.dispose()
+
+    base = statistics.median(baseline)
+    print(f"\nBackend: {args.backend}; name index: {size:,} names, first load {first_load:,.0f} ms")
+    print(f"{'measurement':<44}{'p50 ms':>9}{'p95 ms':>9}{'× base':>8}")
+    for label, times in (
+        ("HTTP GET /documents/<code> (baseline)", baseline),
+        ("HTTP GET /documents/resolve?name=…", http_times),
+        ("service document_names.resolve()", service_times),
+    ):
+        times = sorted(times)
+        p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+        print(
+            f"{label:<44}{statistics.median(times):>9.2f}{p95:>9.2f}"
+            f"{statistics.median(times) / base:>8.1f}"
+        )
+    share = outcome["right"] / len(cases)
+    print(
+        f"\n{len(cases)} test names: "
+        + ", ".join(f"{v} {k}" for k, v in outcome.items())
+        + f"; {share:.1%} resolved correctly (goal ≥ 95 %); "
+        f"{false} of {len(CASES['unmatched'])} names of no document accepted"
+    )
+    print("PASS" if share >= 0.95 and outcome["wrong"] == 0 and false == 0 else "FAIL")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
