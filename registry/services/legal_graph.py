@@ -20,6 +20,7 @@ load kept until the transaction ends), so a rolled-back transaction leaves no ph
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import weakref
@@ -79,6 +80,10 @@ class LegalGraph:
         with self._lock:
             if self._seq is None:
                 self._load_all(session)
+                # The graph's millions of objects live as long as the process: keep them out of
+                # every later garbage collection, which would otherwise scan them all (a pause of
+                # hundreds of milliseconds at 100,000 acts; docs/benchmarks.md).
+                gc.freeze()
             elif head > self._seq:
                 changed = session.execute(
                     select(AuditEntry.entity, AuditEntry.entity_id)
