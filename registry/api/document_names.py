@@ -39,8 +39,9 @@ class Resolve(MethodView):
         "fotokopisi" or "2 adet", and small typos.
         """
         session = get_session()
-        matches = document_names.resolve(session, args["name"], args["limit"])
-        accepted = document_names.accepted(session, args["name"])
+        matches = document_names.resolve(session, args["name"], max(args["limit"], 2))
+        accepted = document_names.accepted_of(matches)
+        matches = matches[: args["limit"]]
         return {
             "matches": [
                 {
