@@ -26,10 +26,8 @@ import logging
 import random
 import statistics
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +38,7 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import insert  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
+from benchmarks.measure import database, timed  # noqa: E402
 from registry import create_app, migrate, turkish  # noqa: E402
 from registry.db import get_db  # noqa: E402
 from registry.models import Document, DocumentAlias  # noqa: E402
@@ -269,30 +268,6 @@ def load(engine: Engine, documents: list[dict[str, Any]], aliases: list[dict[str
                 connection.execute(insert(table), rows[start : start + CHUNK])
 
 
-def timed(call: Callable[[], Any], repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - start) * 1000)
-    return times
-
-
-@contextmanager
-def database(backend: str) -> Iterator[str]:
-    with tempfile.TemporaryDirectory(prefix="registry-bench-") as directory:
-        if backend == "sqlite":
-            yield f"sqlite:///{Path(directory) / 'names.sqlite3'}"
-            return
-        from tests.postgres import ThrowawayPostgres
-
-        server = ThrowawayPostgres().start()
-        try:
-            yield server.create_database("bench_names")
-        finally:
-            server.stop()
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=20_000)
@@ -303,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     documents, aliases = _document_rows(args.documents, args.aliases)
     names = len(aliases)
     print(f"{len(documents):,} documents, {names - len(documents):,} aliases ({names:,} names)")
-    with database(args.backend) as url:
+    with database(args.backend, "names") as url:
         app = create_app({"DATABASE_URL": url, "TESTING": True})
         logging.getLogger("alembic").setLevel(logging.WARNING)
         db = get_db(app)
@@ -326,12 +301,13 @@ def main(argv: list[str] | None = None) -> int:
                 return client.get("/api/v1/documents/resolve", query_string=query).json
 
             answer = over_http()
-            http_times += timed(over_http, args.repeat)
+            http_times += timed(over_http, args.repeat, warmup=0)
             with db.sessionmaker() as session:
                 text = case["text"]
                 service_times += timed(
                     lambda text=text: document_names.resolve(session, text),
                     args.repeat,
+                    warmup=0,
                 )
             accepted = next((m for m in answer["matches"] if m["accepted"]), None)
             if accepted is None:

@@ -39,8 +39,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -54,6 +53,7 @@ from flask.testing import FlaskClient  # noqa: E402
 from sqlalchemy import event, insert, text  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
+from benchmarks.measure import database, percentile, timed  # noqa: E402
 from registry import create_app, migrate, turkish  # noqa: E402
 from registry.db import Base, Database, get_db  # noqa: E402
 from registry.models import Legislation  # noqa: E402
@@ -723,23 +723,6 @@ def load(engine: Engine, rows: dict[str, Rows]) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _percentile(values: Sequence[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def timed(call: Callable[[], Any], repeat: int, warmup: int = 1) -> list[float]:
-    """Milliseconds of each of ``repeat`` calls, after ``warmup`` untimed ones."""
-    for _ in range(warmup):
-        call()
-    times: list[float] = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - start) * 1000)
-    return times
-
-
 @dataclass
 class Row:
     label: str
@@ -964,22 +947,6 @@ def measure(
 # --------------------------------------------------------------------------------------------
 
 
-@contextmanager
-def database(backend: str) -> Iterator[str]:
-    """A fresh, empty database URL; the PostgreSQL server is stopped and deleted at the end."""
-    with tempfile.TemporaryDirectory(prefix="registry-bench-") as directory:
-        if backend == "sqlite":
-            yield f"sqlite:///{Path(directory) / 'legislation.sqlite3'}"
-            return
-        from tests.postgres import ThrowawayPostgres
-
-        server = ThrowawayPostgres().start()
-        try:
-            yield server.create_database("bench_legislation")
-        finally:
-            server.stop()
-
-
 def _levels(dataset: Dataset) -> str:
     return " ".join(f"{level}:{len(ids):,}" for level, ids in enumerate(dataset.acts.levels))
 
@@ -1020,7 +987,7 @@ def report(
     reach = targets.reach_of_regulations
     print(
         f"  reach of the {len(reach):,} regulations with derived acts: "
-        + ", ".join(f"p{p} {_percentile(reach, p / 100):,}" for p in (50, 90, 99))
+        + ", ".join(f"p{p} {percentile(reach, p / 100):,}" for p in (50, 90, 99))
         + f", max {reach[-1]:,}; the mid-sized regulation is the p"
         f"{REGULATION_PERCENTILE * 100:.0f} one, act {targets.regulation} "
         f"({targets.regulation_reach:,} derived acts)"
@@ -1049,7 +1016,7 @@ def report(
     selects = [s for s in load.statements if s.upper().startswith("SELECT")]
     print(
         f"  later current() (no change since): median {statistics.median(load.resync):.2f} ms, "
-        f"p95 {_percentile(load.resync, 0.95):.2f} ms; {len(load.statements)} statement(s), "
+        f"p95 {percentile(load.resync, 0.95):.2f} ms; {len(load.statements)} statement(s), "
         f"{len(selects)} SELECT: {'; '.join(selects)[:160]}"
     )
 
@@ -1060,7 +1027,7 @@ def report(
     for row in [baseline, *rows]:
         median = statistics.median(row.times)
         print(
-            f"{row.label:<{width}}{median:>10.2f}{_percentile(row.times, 0.95):>10.2f}"
+            f"{row.label:<{width}}{median:>10.2f}{percentile(row.times, 0.95):>10.2f}"
             f"{median / base:>9.1f}   {row.answer}"
         )
 
@@ -1104,7 +1071,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     start = time.perf_counter()
     dataset = build_rows(args.acts, args.services, args.seed)
     build["generate"] = time.perf_counter() - start
-    with database(args.backend) as url, tempfile.TemporaryDirectory() as index_dir:
+    with database(args.backend, "legislation") as url, tempfile.TemporaryDirectory() as index_dir:
         app = create_app(
             {"DATABASE_URL": url, "TESTING": True, "INDEX_DIR": index_dir, "SECRET_KEY": "bench"}
         )

@@ -17,17 +17,15 @@ from __future__ import annotations
 
 import math
 import threading
-import weakref
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import event, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry import turkish
 from registry.models import AuditEntry, AuditHead, Document, DocumentAlias, RecordStatus
-from registry.services import audit
+from registry.services import audit, projections
 
 # A name is taken to mean a document (a service gets it without review) when it scores at least
 # SURE_SCORE, or at least ACCEPT_SCORE and MARGIN points above the next document. Tuned on
@@ -148,16 +146,17 @@ class NameIndex:
         self._seq: int | None = None
         self._lock = threading.Lock()
 
+    @classmethod
+    def _loaded(cls, session: Session) -> NameIndex:
+        fresh = cls()
+        fresh._load(session, None)
+        return fresh
+
     def sync(self, session: Session) -> NameIndex:
         if audit.has_pending_entries(session):  # answer from what is committed
             if self._seq is not None:
                 return self
-            scratch = session.info.get(SCRATCH_KEY)
-            if scratch is None:  # loaded once per transaction, dropped when it ends
-                scratch = session.info[SCRATCH_KEY] = NameIndex()
-                scratch._load(session, None)
-            assert isinstance(scratch, NameIndex)
-            return scratch
+            return projections.scratch(session, SCRATCH_KEY, lambda: NameIndex._loaded(session))
         head = session.scalar(select(AuditHead.last_seq).where(AuditHead.id == 1)) or 0
         with self._lock:
             if self._seq is None:
@@ -252,24 +251,12 @@ class NameIndex:
             self._aliases_of_document.setdefault(document_id, []).append(alias_id)
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _drop_scratch(session: Session) -> None:
-    session.info.pop(SCRATCH_KEY, None)
-
-
-_INDEXES: weakref.WeakKeyDictionary[Engine, NameIndex] = weakref.WeakKeyDictionary()
-_INDEXES_LOCK = threading.Lock()
+_CURRENT: projections.PerDatabase[NameIndex] = projections.PerDatabase(NameIndex)
 
 
 def current(session: Session) -> NameIndex:
-    engine = session.get_bind()
-    assert isinstance(engine, Engine)
-    with _INDEXES_LOCK:
-        index = _INDEXES.get(engine)
-        if index is None:
-            index = _INDEXES[engine] = NameIndex()
-    return index.sync(session)
+    """This process's name index for the session's database, synced to the last commit."""
+    return _CURRENT.of(session).sync(session)
 
 
 def resolve(session: Session, name: str, limit: int = 5) -> list[Match]:

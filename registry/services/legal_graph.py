@@ -23,14 +23,12 @@ from __future__ import annotations
 import gc
 import logging
 import threading
-import weakref
 from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
 from flask import Flask
-from sqlalchemy import event, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -46,7 +44,7 @@ from registry.models import (
     ServiceDocument,
     ServiceLegalBasis,
 )
-from registry.services import audit
+from registry.services import audit, projections
 
 logger = logging.getLogger(__name__)
 TRACKED_ENTITIES = ("legislation", "service")
@@ -66,16 +64,18 @@ class LegalGraph:
     def synced_seq(self) -> int | None:
         return self._seq
 
+    @classmethod
+    def _loaded(cls, session: Session) -> LegalGraph:
+        fresh = cls()
+        fresh._load_all(session)
+        return fresh
+
     def sync(self, session: Session) -> LegalGraph:
         """Bring the graph up to the last committed audit entry; cheap when nothing changed."""
         if audit.has_pending_entries(session):
             if self._seq is not None:
                 return self
-            scratch = session.info.get(SCRATCH_KEY)
-            if scratch is None:  # loaded once per transaction, dropped when it ends
-                scratch = session.info[SCRATCH_KEY] = LegalGraph()
-                scratch._load_all(session)
-            return scratch
+            return projections.scratch(session, SCRATCH_KEY, lambda: LegalGraph._loaded(session))
         head = session.scalar(select(AuditHead.last_seq).where(AuditHead.id == 1)) or 0
         with self._lock:
             if self._seq is None:
@@ -279,25 +279,12 @@ class LegalGraph:
             )
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _drop_scratch(session: Session) -> None:
-    session.info.pop(SCRATCH_KEY, None)
-
-
-_GRAPHS: weakref.WeakKeyDictionary[Engine, LegalGraph] = weakref.WeakKeyDictionary()
-_GRAPHS_LOCK = threading.Lock()
+_CURRENT: projections.PerDatabase[LegalGraph] = projections.PerDatabase(LegalGraph)
 
 
 def current(session: Session) -> LegalGraph:
     """This process's graph for the session's database, synced to the last committed change."""
-    engine = session.get_bind()
-    assert isinstance(engine, Engine)
-    with _GRAPHS_LOCK:
-        graph = _GRAPHS.get(engine)
-        if graph is None:
-            graph = _GRAPHS[engine] = LegalGraph()
-    return graph.sync(session)
+    return _CURRENT.of(session).sync(session)
 
 
 def warm(app: Flask) -> None:
