@@ -104,6 +104,38 @@ def _open_task(client: FlaskClient, world: World) -> int:
     return int(tasks[-1]["id"])
 
 
+_UNMATCHED = iter(range(1, 10_000))
+
+
+def _unmatched_name(client: FlaskClient, world: World) -> int:
+    """A queued document name, from a Göç service written with a name no document has."""
+    number = next(_UNMATCHED)
+    _approved(
+        client,
+        world,
+        "goc_coordinator",
+        ["goc_approver", "reviewer"],
+        entity="service",
+        action="create",
+        data={
+            "name": f"Göç Hizmeti {number}",
+            "organization": world.bidb,
+            "required_documents": [f"Tuhaf kâğıt {number}"],
+        },
+    )
+    items = client.get("/api/v1/documents/unmatched?status=open", headers=world.auth("reviewer"))
+    return int(items.json[-1]["id"])
+
+
+def _resolve_unmatched(client: FlaskClient, world: World, headers: dict[str, str]) -> int:
+    item = _unmatched_name(client, world)
+    return client.post(
+        f"/api/v1/documents/unmatched/{item}/resolve",
+        headers=headers,
+        json={"new_document": {"name": f"Yeni Standart Belge {item}"}},
+    ).status_code
+
+
 ENDPOINTS: dict[str, Cell] = {
     "POST /change-requests (unit in Göç İdaresi)": lambda c, w, h: (
         c.post(
@@ -229,6 +261,10 @@ ENDPOINTS: dict[str, Cell] = {
         c.post(f"/api/v1/review-tasks/{_open_task(c, w)}/confirm", headers=h).status_code
     ),
     "GET /review-tasks": lambda c, w, h: c.get("/api/v1/review-tasks", headers=h).status_code,
+    "POST /documents/unmatched/{id}/resolve": _resolve_unmatched,
+    "GET /documents/unmatched": lambda c, w, h: (
+        c.get("/api/v1/documents/unmatched", headers=h).status_code
+    ),
 }
 
 EXPECTED: dict[str, list[int]] = {
@@ -256,6 +292,8 @@ EXPECTED: dict[str, list[int]] = {
     ],
     "POST /review-tasks/{id}/confirm (Göç's task)": [401, 401, 200, 404, 403, 403, 403],
     "GET /review-tasks": [401, 401, 200, 200, 200, 200, 403],
+    "POST /documents/unmatched/{id}/resolve": [401, 401, 403, 403, 403, 200, 403],
+    "GET /documents/unmatched": [401, 401, 200, 200, 200, 200, 403],
 }
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "security.md"

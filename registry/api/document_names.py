@@ -62,11 +62,12 @@ class Unmatched(MethodView):
     @blp.arguments(UnmatchedQuerySchema, location="query")
     @blp.response(200, UnmatchedNameSchema(many=True))
     @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
     @blp.paginate()
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
         """Names written for services that matched no standard name well enough"""
         session = get_session()
-        require_user()
+        unmatched_names.require_reader(require_user())
         items = page_of(session, unmatched_names.listing(args.get("status")), pagination_parameters)
         return unmatched_names.views(session, items)
 

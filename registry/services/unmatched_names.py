@@ -60,6 +60,13 @@ def require_reviewer(actor: User) -> None:
         )
 
 
+def require_reader(actor: User) -> None:
+    if actor.role == Role.ADMIN.value:
+        raise Forbidden(
+            "Yönetici hesapları yalnızca kullanıcıları yönetir / admins manage users only."
+        )
+
+
 def listing(status: str | None) -> Select[UnmatchedDocumentName]:
     stmt = select(UnmatchedDocumentName)
     if status:
