@@ -183,11 +183,42 @@ def audit_verify() -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
 @click.option("--threads", default=4, show_default=True, type=int)
-def serve_command(host: str, port: int, workers: int, threads: int) -> None:
+@click.option(
+    "--index-follower/--no-index-follower",
+    default=True,
+    show_default=True,
+    help="also run the one process that keeps the search index current",
+)
+def serve_command(host: str, port: int, workers: int, threads: int, index_follower: bool) -> None:
     """Serve with gunicorn (production WSGI server)."""
+    from registry.search import follower
     from registry.server import run_gunicorn
 
+    if index_follower:
+        follower.start_process()
     run_gunicorn(host=host, port=port, workers=workers, threads=threads)
+
+
+@click.command("reindex")
+@with_appcontext
+def reindex_command() -> None:
+    """Rebuild the search index from the database into a new directory and swap it in."""
+    from registry.search import index
+
+    with get_db().sessionmaker() as session:
+        state = index.rebuild(session, current_app.config["INDEX_DIR"])
+    click.echo(f"search index rebuilt: {state.documents} documents at change {state.seq}")
+
+
+@click.command("index-follow")
+@click.option("--interval", default=2.0, show_default=True, type=float, help="seconds")
+@click.option("--once", is_flag=True, help="one step, then exit")
+@with_appcontext
+def index_follow_command(interval: float, once: bool) -> None:
+    """Keep the search index current from the change feed (the one writer of the index)."""
+    from registry.search import follower
+
+    follower.follow(current_app._get_current_object(), interval, 1 if once else None)  # type: ignore[attr-defined]
 
 
 @contextmanager
@@ -211,5 +242,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(db_group)
     app.cli.add_command(demo_command)
     app.cli.add_command(serve_command)
+    app.cli.add_command(reindex_command)
+    app.cli.add_command(index_follow_command)
     app.cli.add_command(users_group)
     app.cli.add_command(audit_group)

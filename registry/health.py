@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, jsonify
+from flask import Blueprint, Flask, current_app, jsonify
 from sqlalchemy import text
 
 from registry.db import get_db
+from registry.search import service as search
 
 blp = Blueprint("health", __name__)
 
@@ -20,7 +21,7 @@ def healthz() -> Any:
 
 @blp.get("/readyz")
 def readyz() -> Any:
-    """Ready to serve: the database answers. 503 with the failing check otherwise."""
+    """Ready to serve: the database answers (503 otherwise); the search index's state is shown."""
     checks: dict[str, str] = {}
     try:
         with get_db().engine.connect() as connection:
@@ -28,7 +29,11 @@ def readyz() -> Any:
         checks["database"] = "ok"
     except Exception as error:  # any failure means "not ready"; the reason is reported, not raised
         checks["database"] = f"unavailable: {type(error).__name__}"
-    ready = all(value == "ok" for value in checks.values())
+    if checks["database"] == "ok":
+        with get_db().sessionmaker() as session:
+            checks["search"] = search.status(current_app, session)
+    # A degraded search still answers (from the database): reported, not a reason to stop traffic.
+    ready = checks["database"] == "ok"
     response = jsonify(status="ready" if ready else "unavailable", checks=checks)
     response.status_code = 200 if ready else 503
     response.headers["Cache-Control"] = "no-store"

@@ -58,6 +58,7 @@ def init_app(app: Flask) -> Api:
         legislation,
         organizations,
         review_tasks,
+        search,
         services,
     )
 
@@ -83,6 +84,7 @@ def init_app(app: Flask) -> Api:
     api.register_blueprint(services.blp)
     api.register_blueprint(document_names.blp)
     api.register_blueprint(dataflows.blp)
+    api.register_blueprint(search.blp)
     api.register_blueprint(review_tasks.blp)
     _serve_swagger_ui_assets(app)
     return api

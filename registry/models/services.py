@@ -205,3 +205,12 @@ class UnmatchedDocumentName(Base):
         CheckConstraint("status IN ('open', 'resolved')", name="status"),
         CheckConstraint("role IS NULL OR role IN ('required', 'issued')", name="role"),
     )
+
+
+class SearchSynonymGroup(Base):
+    """Phrases a citizen may type for one thing ("ikametgah" ~ "yerleşim yeri belgesi")."""
+
+    __tablename__ = "search_synonym_groups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phrases: Mapped[list[str]] = mapped_column(JSON)

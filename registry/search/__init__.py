@@ -1,0 +1,1 @@
+"""Turkish-aware full-text search: a whoosh index derived from the database (docs/search.md)."""

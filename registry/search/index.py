@@ -1,0 +1,240 @@
+"""The search index on disk: built whole into a new directory and swapped in, then kept current.
+
+Layout under ``INDEX_DIR``::
+
+    current -> build-20261121T210000-1234   (a symlink, replaced atomically)
+    build-20261121T210000-1234/              (a whoosh index, and state.json: the audit seq)
+
+``rebuild`` writes a complete index into a fresh ``build-*`` directory, then points ``current``
+at it with one ``os.replace`` of a symlink, so a reader opens either the old index or the new
+one, never a half-built one; older builds are then removed. ``catch_up`` applies the changes
+recorded in the audit trail since the index's seq. Both write, so both take ``writer_lock``:
+there is only ever one writer (``registry reindex``, or the follower process ``registry serve``
+starts), never the request handlers of several workers.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import shutil
+import struct
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from whoosh import index as whoosh_index
+from whoosh.analysis import RegexTokenizer
+from whoosh.fields import ID, STORED, TEXT, Schema
+from whoosh.index import Index
+from whoosh.query import Every
+
+from registry.clock import today
+from registry.models import AuditEntry, AuditHead, Organization, RecordStatus, Service
+from registry.search import records
+from registry.search.analysis import FoldingFilter, TurkishAnalyzer
+from registry.services import organization_tree as tree
+
+logger = logging.getLogger(__name__)
+CURRENT = "current"
+STATE = "state.json"
+LOCK = "writer.lock"
+TRACKED = tuple(records.ENTITY_TYPES)
+# What opening or reading a damaged index raises (whoosh has no one error type for it).
+UNREADABLE_INDEX = (
+    whoosh_index.IndexError,  # also EmptyIndexError and IndexVersionError
+    OSError,
+    ValueError,
+    KeyError,
+    EOFError,
+    struct.error,
+)
+_BATCH = 500
+
+
+def schema() -> Schema:
+    turkish = TurkishAnalyzer()
+    return Schema(
+        uid=ID(unique=True, stored=True),
+        type=ID(stored=True),
+        id=ID(stored=True),
+        title=TEXT(analyzer=turkish, stored=True, field_boost=3.0, phrase=True),
+        body=TEXT(analyzer=turkish, stored=True, phrase=True),
+        # Folded but not stemmed: what a typo is corrected against.
+        words=TEXT(analyzer=RegexTokenizer(r"\w+") | FoldingFilter(), phrase=False),
+        organization=ID(stored=True),
+        province=ID(stored=True),
+        length=STORED(),
+    )
+
+
+@dataclass(frozen=True)
+class State:
+    seq: int
+    built_at: str
+    documents: int
+
+
+def _directory(index_dir: str) -> Path:
+    path = Path(index_dir)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@contextmanager
+def writer_lock(index_dir: str) -> Iterator[None]:
+    """Exclusive across processes: one writer at a time for this index directory."""
+    with open(_directory(index_dir) / LOCK, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def current_path(index_dir: str) -> Path | None:
+    link = Path(index_dir) / CURRENT
+    if not link.is_symlink() and not link.is_dir():
+        return None
+    target = link.resolve()
+    return target if target.is_dir() else None
+
+
+def read_state(path: Path) -> State:
+    data = json.loads((path / STATE).read_text("utf-8"))
+    return State(int(data["seq"]), str(data["built_at"]), int(data["documents"]))
+
+
+def _write_state(path: Path, state: State) -> None:
+    temporary = path / f"{STATE}.tmp"
+    temporary.write_text(json.dumps(state.__dict__), "utf-8")
+    os.replace(temporary, path / STATE)
+
+
+def _fields(document: records.SearchDocument) -> dict[str, object]:
+    return {
+        "uid": document.uid,
+        "type": document.type,
+        "id": document.id,
+        "title": document.title,
+        "body": document.body,
+        "words": f"{document.title} {document.body}",
+        "organization": document.organization,
+        "province": document.province,
+        "length": len(document.title),
+    }
+
+
+def rebuild(session: Session, index_dir: str) -> State:
+    """Build the whole index from the database into a new directory and swap it in."""
+    with writer_lock(index_dir):
+        seq = session.scalar(select(AuditHead.last_seq).where(AuditHead.id == 1)) or 0
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        build = _directory(index_dir) / f"build-{stamp}-{os.getpid()}-{time.monotonic_ns()}"
+        build.mkdir()
+        ix = whoosh_index.create_in(str(build), schema())
+        writer = ix.writer(limitmb=256)
+        count = 0
+        for document in records.everything(session):
+            writer.add_document(**_fields(document))
+            count += 1
+        writer.commit(optimize=True)
+        state = State(seq, datetime.now(UTC).isoformat(timespec="seconds"), count)
+        _write_state(build, state)
+        link = Path(index_dir) / CURRENT
+        temporary = Path(index_dir) / f"{CURRENT}.{os.getpid()}.tmp"
+        temporary.unlink(missing_ok=True)
+        temporary.symlink_to(build.name)
+        os.replace(temporary, link)  # atomic: readers see the old build or the new one
+        for old in Path(index_dir).glob("build-*"):
+            if old != build:
+                shutil.rmtree(old, ignore_errors=True)
+        logger.info("search index rebuilt: %d documents at seq %d", count, seq)
+        return state
+
+
+def catch_up(session: Session, index_dir: str) -> int:
+    """Apply the changes recorded since the index's seq; the number of records re-indexed."""
+    with writer_lock(index_dir):
+        path = current_path(index_dir)
+        if path is None:
+            raise FileNotFoundError("no search index to update: run `registry reindex`")
+        state = read_state(path)
+        head = session.scalar(select(AuditHead.last_seq).where(AuditHead.id == 1)) or 0
+        if head <= state.seq:
+            return 0
+        changed: dict[str, set[str]] = {}
+        for entity, entity_id in session.execute(
+            select(AuditEntry.entity, AuditEntry.entity_id)
+            .where(
+                AuditEntry.seq > state.seq,
+                AuditEntry.seq <= head,
+                AuditEntry.entity.in_(TRACKED),
+            )
+            .distinct()
+        ):
+            changed.setdefault(records.ENTITY_TYPES[entity], set()).add(entity_id)
+        _widen_organization_changes(session, changed)
+        ix = whoosh_index.open_dir(str(path))
+        writer = ix.writer()
+        count = 0
+        for type_, ids in changed.items():
+            ordered = sorted(ids)
+            for start in range(0, len(ordered), _BATCH):
+                chunk = ordered[start : start + _BATCH]
+                for record_id in chunk:
+                    writer.delete_by_term("uid", f"{type_}:{record_id}")
+                for document in records.some(session, type_, chunk):
+                    writer.add_document(**_fields(document))
+                count += len(chunk)
+        writer.commit()
+        _write_state(path, State(head, state.built_at, state.documents))
+        return count
+
+
+def _widen_organization_changes(session: Session, changed: dict[str, set[str]]) -> None:
+    """A renamed or moved unit changes the text of the units and services under it."""
+    numbers = changed.get("organization")
+    if not numbers:
+        return
+    ids = dict(
+        session.execute(
+            select(Organization.detsis_no, Organization.id).where(
+                Organization.detsis_no.in_(list(numbers))
+            )
+        ).all()
+    )
+    below: set[int] = set()
+    for org_id in ids.values():
+        below.update(tree.subtree_ids(session, org_id, today()))
+    numbers.update(tree.numbers_of(session, below).values())
+    services = session.scalars(
+        select(Service.code).where(
+            Service.organization_id.in_(list(below)), Service.status == RecordStatus.ACTIVE.value
+        )
+    )
+    changed.setdefault("service", set()).update(services)
+
+
+def open_current(index_dir: str) -> Index | None:
+    path = current_path(index_dir)
+    if path is None:
+        return None
+    return whoosh_index.open_dir(str(path))
+
+
+def check_readable(index_dir: str) -> int:
+    """The number of documents, read through the index: raises one of UNREADABLE_INDEX if not."""
+    ix = open_current(index_dir)
+    if ix is None:
+        raise whoosh_index.EmptyIndexError("no index")
+    with ix.searcher() as searcher:
+        searcher.search(Every(), limit=1)
+        return int(searcher.doc_count())

@@ -1,0 +1,152 @@
+"""Searching the index: every word must match (after Turkish folding and stemming), names weigh
+most, words close together rank higher; typos are tried only when the exact query finds too little.
+
+Each query word matches its stem in the title or the body. Synonyms (``registry.search.synonyms``)
+let a phrase match any phrase of its group ("kimlik kartı" ~ "nüfus cüzdanı"). When fewer than
+``ENOUGH`` records match, each word may also match a surface word one edit away, or with two
+neighbouring letters swapped ("iznni" → "izni", "pasaprot" → "pasaport"), so fuzzy matching is not
+paid on every query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh import highlight, sorting
+from whoosh.index import Index
+from whoosh.query import And, AndMaybe, FuzzyTerm, Or, Phrase, Query, Term
+
+from registry import turkish
+from registry.search.analysis import terms
+
+ENOUGH = 3
+TITLE_PHRASE_BOOST = 2.0
+MAX_WORDS = 12
+
+
+@dataclass
+class Hit:
+    type: str
+    id: str
+    title: str
+    snippet: str
+    score: float
+    organization: str | None
+
+
+@dataclass
+class Result:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    fuzzy: bool = False
+
+
+def _word(stem: str) -> Query:
+    return Or([Term("title", stem), Term("body", stem)])
+
+
+def _typo(surface: str) -> Query:
+    """The surface word one edit away, or with two neighbouring letters swapped."""
+    swaps = {
+        surface[:i] + surface[i + 1] + surface[i] + surface[i + 2 :]
+        for i in range(len(surface) - 1)
+    } - {surface}
+    return Or(
+        [FuzzyTerm("words", surface, maxdist=1, prefixlength=1)]
+        + [Term("words", swapped) for swapped in sorted(swaps)]
+    )
+
+
+def _phrase(stems: list[str]) -> Query:
+    if len(stems) == 1:
+        return _word(stems[0])
+    return Or([Phrase("title", stems), Phrase("body", stems)])
+
+
+def build(text: str, groups: list[list[str]], fuzzy: bool) -> Query | None:
+    """The whoosh query for ``text``; None when it has no searchable word."""
+    words = turkish.fold(text).split()[:MAX_WORDS]
+    if not words:
+        return None
+    stems = [terms(word)[0] if terms(word) else word for word in words]
+    parts: list[Query] = []
+    used = [False] * len(words)
+    for group in groups:  # a synonym phrase found in the query matches any phrase of its group
+        for phrase in group:
+            phrase_words = turkish.fold(phrase).split()
+            n = len(phrase_words)
+            for start in range(len(words) - n + 1):
+                if any(used[start : start + n]):
+                    continue
+                if [terms(w)[0] for w in phrase_words] == stems[start : start + n]:
+                    alternatives = [_phrase(terms(other)) for other in group if terms(other)]
+                    parts.append(Or(alternatives))
+                    used[start : start + n] = [True] * n
+    for position, (word, stem) in enumerate(zip(words, stems, strict=True)):
+        if used[position]:
+            continue
+        parts.append(Or([_word(stem), _typo(word)]) if fuzzy else _word(stem))
+    required = And(parts) if len(parts) > 1 else parts[0]
+    if len(stems) > 1:  # the words side by side in the name, then in the text: ranked higher
+        closeness = Or(
+            [
+                Phrase("title", stems, slop=2, boost=TITLE_PHRASE_BOOST),
+                Phrase("body", stems, slop=2),
+            ]
+        )
+        return AndMaybe(required, closeness)
+    return required
+
+
+def search(
+    ix: Index,
+    text: str,
+    groups: list[list[str]],
+    filters: dict[str, str],
+    page: int,
+    page_size: int,
+) -> Result:
+    allowed = And([Term(name, value) for name, value in filters.items()]) if filters else None
+    facets = {
+        "type": sorting.FieldFacet("type"),
+        "organization": sorting.FieldFacet("organization"),
+        "province": sorting.FieldFacet("province"),
+    }
+    with ix.searcher() as searcher:
+        fuzzy = False
+        query = build(text, groups, fuzzy=False)
+        if query is None:
+            return Result(0, [])
+        results = searcher.search_page(
+            query, page, pagelen=page_size, filter=allowed, groupedby=facets, terms=True
+        )
+        if results.total < ENOUGH:
+            fuzzy_query = build(text, groups, fuzzy=True)
+            assert fuzzy_query is not None
+            widened = searcher.search_page(
+                fuzzy_query, page, pagelen=page_size, filter=allowed, groupedby=facets, terms=True
+            )
+            if widened.total > results.total:
+                results, fuzzy = widened, True
+        results.results.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=40)
+        results.results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
+        hits = [_hit(hit) for hit in results]
+        grouped = {
+            name: {str(k): len(v) for k, v in results.results.groups(name).items() if k}
+            for name in facets
+        }
+        return Result(results.total, hits, grouped, fuzzy)
+
+
+def _hit(hit: Any) -> Hit:
+    snippet = hit.highlights("body") or hit.highlights("title") or hit["body"][:160]
+    return Hit(
+        hit["type"],
+        hit["id"],
+        hit["title"],
+        snippet,
+        round(float(hit.score), 3),
+        hit["organization"] or None,
+    )

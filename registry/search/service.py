@@ -1,0 +1,160 @@
+"""Search as the app uses it: the index when it is there, the database when it is not.
+
+The index is derived data. If it is missing or unreadable (deleted, half-copied, a disk error),
+search keeps answering from the database (every word in the folded search text, no ranking
+beyond names first) and says so: ``degraded`` in the answer, a warning in the log, and the
+``search`` check of ``/readyz``. ``registry reindex`` restores it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+from whoosh.index import EmptyIndexError
+
+from registry import turkish
+from registry.clock import today
+from registry.errors import Forbidden
+from registry.models import (
+    AuditHead,
+    Document,
+    Legislation,
+    Organization,
+    OrganizationVersion,
+    RecordStatus,
+    Role,
+    SearchSynonymGroup,
+    Service,
+    User,
+)
+from registry.search import index, query
+from registry.search.analysis import terms
+from registry.services import audit
+from registry.services import organization_tree as tree
+from registry.services.audit import Provenance
+
+logger = logging.getLogger(__name__)
+UNREADABLE = index.UNREADABLE_INDEX
+FALLBACK_CANDIDATES = 500  # per kind of record
+
+
+@dataclass
+class Answer:
+    result: query.Result
+    degraded: str | None  # why the database answered instead of the index
+
+
+def synonym_groups(session: Session) -> list[list[str]]:
+    return [
+        list(g)
+        for g in session.scalars(select(SearchSynonymGroup.phrases).order_by(SearchSynonymGroup.id))
+    ]
+
+
+def save_synonyms(session: Session, actor: User, groups: list[list[str]]) -> list[list[str]]:
+    """Replace the synonym groups (reviewers only); the change is in the audit trail."""
+    if actor.role != Role.REVIEWER.value:
+        raise Forbidden("Eş anlamlıları yalnızca inceleme grubu düzenler / reviewers only.")
+    before = synonym_groups(session)
+    for row in session.scalars(select(SearchSynonymGroup)):
+        session.delete(row)
+    session.flush()
+    for group in groups:
+        session.add(SearchSynonymGroup(phrases=group))
+    session.flush()
+    audit.record_change(
+        session,
+        "search_synonyms",
+        "all",
+        "update",
+        {"groups": before},
+        {"groups": groups},
+        Provenance(recorded_by=actor.name, approved_by=actor.name),
+    )
+    return groups
+
+
+def search(
+    session: Session, text: str, filters: dict[str, str], page: int, page_size: int
+) -> Answer:
+    index_dir = current_app.config["INDEX_DIR"]
+    groups = synonym_groups(session)
+    try:
+        ix = index.open_current(index_dir)
+        if ix is None:
+            raise EmptyIndexError("no index")
+        return Answer(query.search(ix, text, groups, filters, page, page_size), None)
+    except UNREADABLE as error:
+        reason = f"{type(error).__name__}: {error}"
+        logger.warning("search index unavailable (%s); answering from the database", reason)
+        return Answer(_from_database(session, text, filters, page, page_size), reason)
+
+
+def status(app: Flask, session: Session) -> str:
+    """The ``search`` check of /readyz: "ok …", or why search answers from the database."""
+    try:
+        path = index.current_path(app.config["INDEX_DIR"])
+        if path is None:
+            return "degraded: no index (run `registry reindex`); searching the database"
+        state = index.read_state(path)
+        ix = index.open_current(app.config["INDEX_DIR"])
+        assert ix is not None
+        with ix.searcher() as searcher:
+            documents = searcher.doc_count()
+    except (*UNREADABLE, AssertionError) as error:
+        return f"degraded: unreadable index ({type(error).__name__}); searching the database"
+    head = session.scalar(select(AuditHead.last_seq).where(AuditHead.id == 1)) or 0
+    return f"ok: {documents} documents, {max(0, head - state.seq)} changes behind"
+
+
+def _from_database(
+    session: Session, text: str, filters: dict[str, str], page: int, page_size: int
+) -> query.Result:
+    """Records whose folded text has the most of the query's words (or their stems), names
+    first. Plainer than the index and slower on a large registry, but it answers."""
+    words = turkish.fold(text).split()[: query.MAX_WORDS]
+    if not words:
+        return query.Result(0, [])
+    probes = [{word, *terms(word)} for word in words]
+    found: list[tuple[float, query.Hit]] = []
+    for kind, (stmt, column) in _database_kinds().items():
+        if filters.get("type") not in (None, kind):
+            continue
+        anything = or_(*(column.contains(p, autoescape=True) for group in probes for p in group))
+        for record_id, title, searchable in session.execute(
+            stmt.add_columns(column).where(anything).limit(FALLBACK_CANDIDATES)
+        ):
+            matched = sum(1 for group in probes if any(p in searchable for p in group))
+            in_title = sum(1 for group in probes if any(p in turkish.fold(title) for p in group))
+            score = matched + in_title / 2
+            found.append((score, query.Hit(kind, str(record_id), title, title, score, None)))
+    found.sort(key=lambda pair: (-pair[0], turkish.sort_key(pair[1].title)))
+    start = (page - 1) * page_size
+    return query.Result(len(found), [hit for _, hit in found[start : start + page_size]])
+
+
+def _database_kinds() -> dict[str, tuple[Any, Any]]:
+    return {
+        "service": (
+            select(Service.code, Service.name).where(Service.status == RecordStatus.ACTIVE.value),
+            Service.search_text,
+        ),
+        "organization": (
+            select(Organization.detsis_no, OrganizationVersion.name)
+            .join(OrganizationVersion, OrganizationVersion.organization_id == Organization.id)
+            .where(tree.in_force(today()), OrganizationVersion.status == "active"),
+            OrganizationVersion.search_text,
+        ),
+        "legislation": (select(Legislation.id, Legislation.title), Legislation.search_text),
+        "document": (
+            select(Document.code, Document.name).where(
+                Document.status == RecordStatus.ACTIVE.value
+            ),
+            Document.search_text,
+        ),
+    }
