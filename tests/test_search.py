@@ -1,4 +1,4 @@
-"""Search: the Turkish analyzer, the index lifecycle (rebuild, follow, lose and restore), the API."""
+"""Search: the Turkish analyzer, the index lifecycle (rebuild, follow, lose, restore), the API."""
 
 from __future__ import annotations
 
