@@ -67,6 +67,8 @@ def schema() -> Schema:
         id=ID(stored=True),
         title=TEXT(analyzer=turkish, stored=True, field_boost=3.0, phrase=True),
         body=TEXT(analyzer=turkish, stored=True, phrase=True),
+        # Where the record sits: needed to match "izmir" in a query, weighed least.
+        context=TEXT(analyzer=turkish, stored=True, field_boost=0.3),
         # Folded but not stemmed: what a typo is corrected against.
         words=TEXT(analyzer=RegexTokenizer(r"\w+") | FoldingFilter(), phrase=False),
         organization=ID(stored=True),
@@ -125,7 +127,8 @@ def _fields(document: records.SearchDocument) -> dict[str, object]:
         "id": document.id,
         "title": document.title,
         "body": document.body,
-        "words": f"{document.title} {document.body}",
+        "context": document.context,
+        "words": f"{document.title} {document.body} {document.context}",
         "organization": document.organization,
         "province": document.province,
         "length": len(document.title),

@@ -5,7 +5,7 @@ Each query word matches its stem in the title or the body. Synonyms (``registry.
 let a phrase match any phrase of its group ("kimlik kartı" ~ "nüfus cüzdanı"). When fewer than
 ``ENOUGH`` records match, each word may also match a surface word one edit away, or with two
 neighbouring letters swapped ("iznni" → "izni", "pasaprot" → "pasaport"), so fuzzy matching is not
-paid on every query.
+paid on every query. As a last resort, a query of three words or more may miss one of them.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from whoosh import highlight, sorting
+from whoosh import highlight, scoring, sorting
 from whoosh.index import Index
 from whoosh.query import And, AndMaybe, FuzzyTerm, Or, Phrase, Query, Term
 
@@ -21,6 +21,11 @@ from registry import turkish
 from registry.search.analysis import terms
 
 ENOUGH = 3
+EXACT_BOOST = 10.0
+# BM25F, with titles normalized fully by their length: of two names holding every query word,
+# the shorter (the one that is mostly those words) ranks first ("Göç İdaresi Başkanlığı" before
+# "Adana İl Göç İdaresi Müdürlüğü").
+WEIGHTING = scoring.BM25F(B=0.75, K1=1.2, title_B=1.0)
 TITLE_PHRASE_BOOST = 2.0
 MAX_WORDS = 12
 
@@ -44,7 +49,7 @@ class Result:
 
 
 def _word(stem: str) -> Query:
-    return Or([Term("title", stem), Term("body", stem)])
+    return Or([Term("title", stem), Term("body", stem), Term("context", stem)])
 
 
 def _typo(surface: str) -> Query:
@@ -65,8 +70,9 @@ def _phrase(stems: list[str]) -> Query:
     return Or([Phrase("title", stems), Phrase("body", stems)])
 
 
-def build(text: str, groups: list[list[str]], fuzzy: bool) -> Query | None:
-    """The whoosh query for ``text``; None when it has no searchable word."""
+def build(text: str, groups: list[list[str]], fuzzy: bool, relaxed: bool = False) -> Query | None:
+    """The whoosh query for ``text``; None when it has no searchable word. ``relaxed``: one word
+    of three or more may be missing (the last resort when every word finds too little)."""
     words = turkish.fold(text).split()[:MAX_WORDS]
     if not words:
         return None
@@ -88,7 +94,12 @@ def build(text: str, groups: list[list[str]], fuzzy: bool) -> Query | None:
         if used[position]:
             continue
         parts.append(Or([_word(stem), _typo(word)]) if fuzzy else _word(stem))
-    required = And(parts) if len(parts) > 1 else parts[0]
+    if len(parts) == 1:
+        required = parts[0]
+    elif relaxed and len(parts) >= 3:
+        required = Or(parts, minmatch=len(parts) - 1)
+    else:
+        required = And(parts)
     if len(stems) > 1:  # the words side by side in the name, then in the text: ranked higher
         closeness = Or(
             [
@@ -114,7 +125,7 @@ def search(
         "organization": sorting.FieldFacet("organization"),
         "province": sorting.FieldFacet("province"),
     }
-    with ix.searcher() as searcher:
+    with ix.searcher(weighting=WEIGHTING) as searcher:
         fuzzy = False
         query = build(text, groups, fuzzy=False)
         if query is None:
@@ -122,14 +133,18 @@ def search(
         results = searcher.search_page(
             query, page, pagelen=page_size, filter=allowed, groupedby=facets, terms=True
         )
-        if results.total < ENOUGH:
-            fuzzy_query = build(text, groups, fuzzy=True)
-            assert fuzzy_query is not None
+        for relaxed in (False, True):  # typos first, then one word may be missing
+            if results.total >= ENOUGH:
+                break
+            wider = build(text, groups, fuzzy=True, relaxed=relaxed)
+            assert wider is not None
+            # What the narrower query found stays on top of what the wider one adds.
+            combined = Or([query.with_boost(EXACT_BOOST), wider]) if results.total else wider
             widened = searcher.search_page(
-                fuzzy_query, page, pagelen=page_size, filter=allowed, groupedby=facets, terms=True
+                combined, page, pagelen=page_size, filter=allowed, groupedby=facets, terms=True
             )
             if widened.total > results.total:
-                results, fuzzy = widened, True
+                results, query, fuzzy = widened, combined, True
         results.results.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=40)
         results.results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
         hits = [_hit(hit) for hit in results]
@@ -141,7 +156,13 @@ def search(
 
 
 def _hit(hit: Any) -> Hit:
-    snippet = hit.highlights("body") or hit.highlights("title") or hit["body"][:160]
+    snippet = (
+        hit.highlights("body")
+        or hit.highlights("context")
+        or hit.highlights("title")
+        or hit["body"][:160]
+        or hit["context"][:160]
+    )
     return Hit(
         hit["type"],
         hit["id"],

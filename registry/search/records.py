@@ -46,6 +46,7 @@ class SearchDocument:
     id: str
     title: str
     body: str
+    context: str  # where the record sits: its unit's path, institution, province, issuer
     organization: str  # DETSİS of the owning institution, "" if none
     province: str  # plate code, "" if none
 
@@ -103,7 +104,8 @@ def services(session: Session, codes: Collection[str] | None = None) -> Iterator
             "service",
             code,
             name,
-            " ".join(filter(None, (description, applicants, *path, _province_words(province)))),
+            " ".join(filter(None, (description, applicants))),
+            " ".join(filter(None, (*path, _province_words(province)))),
             institution,
             province,
         )
@@ -139,11 +141,10 @@ def organizations(
                         version.unit_type,
                         version.category,
                         version.district,
-                        *path[:-1],
-                        _province_words(province),
                     ),
                 )
             ),
+            " ".join(filter(None, (*path[:-1], _province_words(province)))),
             institution,
             province,
         )
@@ -171,7 +172,8 @@ def legislation(session: Session, ids: Collection[int] | None = None) -> Iterato
             "legislation",
             str(act_id),
             title,
-            " ".join(filter(None, (kind, number, issuer, repealed))),
+            " ".join(filter(None, (kind, number, repealed))),
+            issuer,
             institution,
             "",
         )
@@ -202,7 +204,8 @@ def documents(session: Session, codes: Collection[str] | None = None) -> Iterato
             "document",
             code,
             name,
-            " ".join(filter(None, (*others, description, issuer))),
+            " ".join(filter(None, (*others, description))),
+            issuer,
             institution,
             "",
         )
