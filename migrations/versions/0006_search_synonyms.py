@@ -1,4 +1,4 @@
-"""Search synonym groups, seeded with the initial list (registry/data/search_synonyms.json)
+"""Search synonym groups, seeded with the initial list
 
 Revision ID: 0006
 Revises: 0005
