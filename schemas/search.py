@@ -21,6 +21,10 @@ class SearchQuerySchema(ma.Schema):
     )
     page = fields.Integer(load_default=1, validate=validate.Range(1, 1000))
     page_size = fields.Integer(load_default=10, validate=validate.Range(1, 50))
+    facets = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Also count all matches by type, institution and province"},
+    )
 
 
 class SearchHitSchema(ma.Schema):
@@ -38,7 +42,7 @@ class SearchResultSchema(ma.Schema):
     facets = fields.Dict(
         keys=fields.String(),
         values=fields.Dict(keys=fields.String(), values=fields.Integer()),
-        metadata={"description": "Counts by type, institution and province"},
+        metadata={"description": "With facets=true: counts by type, institution, province"},
     )
     fuzzy = fields.Boolean(metadata={"description": "Typos were allowed to find these"})
     degraded = fields.String(

@@ -104,7 +104,7 @@ def test_rebuild_then_search_ranks_and_filters(
     assert _ids(_search(client, "pasaprot")) == [codes["passport"]]
     only_ankara = _search(client, "ikamet izni", province="6")
     assert _ids(only_ankara) == [codes["ankara"]]
-    services = _search(client, "goc", type="service")
+    services = _search(client, "goc", type="service", facets="true")
     assert set(_ids(services)) == {codes["izmir"], codes["ankara"]}
     assert services["facets"]["type"] == {"service": 2}  # type: ignore[index]
     snippet = _search(client, "izmir uzatma")["hits"][0]["snippet"]  # type: ignore[index]

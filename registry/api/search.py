@@ -30,7 +30,9 @@ class Search(MethodView):
         filters = {
             name: str(args[name]) for name in ("type", "organization", "province") if args.get(name)
         }
-        answer = search.search(get_session(), args["q"], filters, args["page"], args["page_size"])
+        answer = search.search(
+            get_session(), args["q"], filters, args["page"], args["page_size"], args["facets"]
+        )
         return {
             "total": answer.result.total,
             "hits": answer.result.hits,

@@ -22,7 +22,7 @@ The analyzer lives in an importable module because whoosh pickles it into the in
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 from whoosh.analysis import Filter, RegexTokenizer, Token
 
@@ -75,17 +75,24 @@ def stem(word: str) -> str:
     return word[:PREFIX]
 
 
+@lru_cache(maxsize=200_000)
+def index_term(word: str) -> str:
+    """The index term of one word as typed ("" if it has none); cached, words repeat a lot."""
+    folded = turkish.fold(word.replace("’", "'").split("'")[0]).replace(" ", "")
+    if not folded:
+        return ""
+    return folded if folded.isdigit() else stem(folded)
+
+
 class TurkishFilter(Filter):
     """Fold and stem each token; numbers are kept whole (a law number is not a prefix)."""
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for token in tokens:
-            word = token.text.replace("’", "'").split("'")[0]
-            folded = turkish.fold(word).replace(" ", "")
-            if not folded:
-                continue
-            token.text = folded if folded.isdigit() else stem(folded)
-            yield token
+            term = index_term(token.text)
+            if term:
+                token.text = term
+                yield token
 
 
 class FoldingFilter(Filter):

@@ -10,15 +10,17 @@ paid on every query. As a last resort, a query of three words or more may miss o
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from whoosh import highlight, scoring, sorting
-from whoosh.index import Index
+from whoosh import scoring, sorting
 from whoosh.query import And, AndMaybe, FuzzyTerm, Or, Phrase, Query, Term
+from whoosh.searching import Searcher
 
 from registry import turkish
-from registry.search.analysis import terms
+from registry.search.analysis import index_term, terms
 
 ENOUGH = 3
 EXACT_BOOST = 10.0
@@ -28,6 +30,7 @@ EXACT_BOOST = 10.0
 WEIGHTING = scoring.BM25F(B=0.75, K1=1.2, title_B=1.0)
 TITLE_PHRASE_BOOST = 2.0
 MAX_WORDS = 12
+SNIPPET_CHARS = 160
 
 
 @dataclass
@@ -112,62 +115,83 @@ def build(text: str, groups: list[list[str]], fuzzy: bool, relaxed: bool = False
 
 
 def search(
-    ix: Index,
+    searcher: Searcher,
     text: str,
     groups: list[list[str]],
     filters: dict[str, str],
     page: int,
     page_size: int,
+    with_facets: bool = False,
 ) -> Result:
+    """One page of results; ``with_facets`` also counts all matches by type, institution and
+    province (it reads those fields for every match, so only when asked)."""
     allowed = And([Term(name, value) for name, value in filters.items()]) if filters else None
-    facets = {
-        "type": sorting.FieldFacet("type"),
-        "organization": sorting.FieldFacet("organization"),
-        "province": sorting.FieldFacet("province"),
-    }
-    with ix.searcher(weighting=WEIGHTING) as searcher:
-        fuzzy = False
-        query = build(text, groups, fuzzy=False)
-        if query is None:
-            return Result(0, [])
-        results = searcher.search_page(
-            query, page, pagelen=page_size, filter=allowed, groupedby=facets, terms=True
-        )
-        for relaxed in (False, True):  # typos first, then one word may be missing
-            if results.total >= ENOUGH:
-                break
-            wider = build(text, groups, fuzzy=True, relaxed=relaxed)
-            assert wider is not None
-            # What the narrower query found stays on top of what the wider one adds.
-            combined = Or([query.with_boost(EXACT_BOOST), wider]) if results.total else wider
-            widened = searcher.search_page(
-                combined, page, pagelen=page_size, filter=allowed, groupedby=facets, terms=True
-            )
-            if widened.total > results.total:
-                results, query, fuzzy = widened, combined, True
-        results.results.fragmenter = highlight.ContextFragmenter(maxchars=160, surround=40)
-        results.results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-        hits = [_hit(hit) for hit in results]
-        grouped = {
-            name: {str(k): len(v) for k, v in results.results.groups(name).items() if k}
-            for name in facets
+    facets = (
+        {
+            "type": sorting.FieldFacet("type"),
+            "organization": sorting.FieldFacet("organization"),
+            "province": sorting.FieldFacet("province"),
         }
-        return Result(results.total, hits, grouped, fuzzy)
-
-
-def _hit(hit: Any) -> Hit:
-    snippet = (
-        hit.highlights("body")
-        or hit.highlights("context")
-        or hit.highlights("title")
-        or hit["body"][:160]
-        or hit["context"][:160]
+        if with_facets
+        else None
     )
+    fuzzy = False
+    query = build(text, groups, fuzzy=False)
+    if query is None:
+        return Result(0, [])
+    results = searcher.search_page(query, page, pagelen=page_size, filter=allowed, groupedby=facets)
+    for relaxed in (False, True):  # typos first, then one word may be missing
+        if results.total >= ENOUGH:
+            break
+        wider = build(text, groups, fuzzy=True, relaxed=relaxed)
+        assert wider is not None
+        # What the narrower query found stays on top of what the wider one adds.
+        combined = Or([query.with_boost(EXACT_BOOST), wider]) if results.total else wider
+        widened = searcher.search_page(
+            combined, page, pagelen=page_size, filter=allowed, groupedby=facets
+        )
+        if widened.total > results.total:
+            results, query, fuzzy = widened, combined, True
+    marked = {index_term(word) for word in turkish.fold(text).split()} - {""}
+    hits = [_hit(hit, marked) for hit in results]
+    grouped = {
+        name: {str(k): len(v) for k, v in results.results.groups(name).items() if k}
+        for name in (facets or {})
+    }
+    return Result(results.total, hits, grouped, fuzzy)
+
+
+def _hit(hit: Any, marked: set[str]) -> Hit:
     return Hit(
         hit["type"],
         hit["id"],
         hit["title"],
-        snippet,
+        snippet(hit["body"] or hit["context"] or hit["title"], marked),
         round(float(hit.score), 3),
         hit["organization"] or None,
     )
+
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def snippet(text: str, marked: set[str], width: int = SNIPPET_CHARS) -> str:
+    """About ``width`` characters of ``text`` around its first matched word, HTML-escaped, the
+    words whose index term is in ``marked`` wrapped in ``<mark>``."""
+    words = list(_WORD.finditer(text))
+    first = next((m.start() for m in words if index_term(m.group()) in marked), 0)
+    start = max(0, first - width // 4)
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < first else start
+    end = min(len(text), start + width)
+    parts, cursor = [], start
+    for match in words:
+        if match.start() < start or match.end() > end:
+            continue
+        parts.append(html.escape(text[cursor : match.start()]))
+        word = html.escape(match.group())
+        parts.append(f"<mark>{word}</mark>" if index_term(match.group()) in marked else word)
+        cursor = match.end()
+    parts.append(html.escape(text[cursor:end]))
+    return ("… " if start else "") + "".join(parts).strip() + (" …" if end < len(text) else "")

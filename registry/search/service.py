@@ -9,13 +9,16 @@ beyond names first) and says so: ``degraded`` in the answer, a warning in the lo
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from whoosh.index import EmptyIndexError
+from whoosh.searching import Searcher
 
 from registry import turkish
 from registry.clock import today
@@ -80,19 +83,64 @@ def save_synonyms(session: Session, actor: User, groups: list[list[str]]) -> lis
 
 
 def search(
-    session: Session, text: str, filters: dict[str, str], page: int, page_size: int
+    session: Session,
+    text: str,
+    filters: dict[str, str],
+    page: int,
+    page_size: int,
+    with_facets: bool = False,
 ) -> Answer:
     index_dir = current_app.config["INDEX_DIR"]
     groups = synonym_groups(session)
     try:
-        ix = index.open_current(index_dir)
-        if ix is None:
-            raise EmptyIndexError("no index")
-        return Answer(query.search(ix, text, groups, filters, page, page_size), None)
+        searcher = _searcher(index_dir)
+        return Answer(
+            query.search(searcher, text, groups, filters, page, page_size, with_facets), None
+        )
     except UNREADABLE as error:
+        _forget(index_dir)
         reason = f"{type(error).__name__}: {error}"
         logger.warning("search index unavailable (%s); answering from the database", reason)
         return Answer(_from_database(session, text, filters, page, page_size), reason)
+
+
+_local = threading.local()  # whoosh searchers are not shared between threads
+
+
+def _searcher(index_dir: str) -> Searcher:
+    """This thread's searcher of the current index, refreshed when the index has changed.
+
+    Opening a searcher reads the index's table of contents and segment headers; keeping one per
+    thread, reopened only when the index has a new generation, saves that on every query.
+    """
+    path = index.current_path(index_dir)
+    if path is None:
+        raise EmptyIndexError("no index")
+    cache: dict[str, tuple[Path, Searcher]] = _local.__dict__.setdefault("searchers", {})
+    cached = cache.get(index_dir)
+    if cached is not None and cached[0] == path:
+        searcher = cached[1]
+        if searcher._ix.latest_generation() == searcher.reader().generation():
+            return searcher
+    # Not whoosh's ``refresh``: it reuses the readers of segments that only gained deletions,
+    # so a re-indexed record would still be found under its old text.
+    if cached is not None:
+        cached[1].close()
+    ix = index.open_current(index_dir)
+    if ix is None:
+        raise EmptyIndexError("no index")
+    searcher = ix.searcher(weighting=query.WEIGHTING)
+    cache[index_dir] = (path, searcher)
+    return searcher
+
+
+def _forget(index_dir: str) -> None:
+    cached = _local.__dict__.get("searchers", {}).pop(index_dir, None)
+    if cached is not None:
+        try:
+            cached[1].close()
+        except UNREADABLE:
+            pass
 
 
 def status(app: Flask, session: Session) -> str:

@@ -1,0 +1,353 @@
+"""Benchmark of search: the whoosh index beside SQLite FTS5 on the same records and queries.
+
+Builds one SQLite registry: the sample dataset (``registry demo``) plus 50,000 synthetic services
+with realistic Turkish names and descriptions, spread over the sample's units. Then, in the same
+run, it measures:
+
+* the whoosh index: build time (``registry.search.index.rebuild``) and size on disk;
+* SQLite FTS5 (``unicode61 remove_diacritics 2``, bm25 with the same field weights) on the same
+  documents: build time and size;
+* p50/p95 query time of both, through the search layer, for 1-word, 3-word and typo queries drawn
+  from the synthetic names (typed without Turkish letters, and with one typo for the third set);
+* the top-3 hit rate of both on the relevance set (tests/data/search_queries.json), whose records
+  are now among 50,000 others;
+* searches per second through gunicorn (``registry serve``, no follower) against ``/healthz`` on
+  the same server, with concurrent keep-alive clients.
+
+Goal (issue 7): p95 ≤ 30 ms for 1–3 word queries, within 3× of FTS5, a clearly better hit rate,
+and ≥ 200 searches/s through the server.
+
+Usage, from the repository root::
+
+    python benchmarks/search.py [--services 50000] [--queries 200] [--seconds 10] [--workers 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import logging
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, insert, select  # noqa: E402
+
+from benchmarks.legislation import SERVICE_ACTIONS, SUBJECTS  # noqa: E402
+from benchmarks.measure import percentile  # noqa: E402
+from registry import create_app, migrate, turkish  # noqa: E402
+from registry.db import get_db  # noqa: E402
+from registry.demo import load_demo  # noqa: E402
+from registry.models import Organization, Service  # noqa: E402
+from registry.search import index, query, records  # noqa: E402
+from registry.search import service as search_service  # noqa: E402
+from tests.test_search_relevance import QUERIES, _expected_id  # noqa: E402
+
+CHANNEL_WORDS = ("e-Devlet", "yüz yüze", "KEP", "posta", "kurum internet sitesi")
+DOCUMENT_WORDS = (
+    "nüfus cüzdanı sureti",
+    "ikametgâh belgesi",
+    "vesikalık fotoğraf",
+    "adli sicil kaydı",
+    "vergi levhası",
+    "imza sirküleri",
+    "sağlık raporu",
+    "tapu senedi",
+    "diploma",
+    "faaliyet belgesi",
+    "banka dekontu",
+    "dilekçe",
+)
+SENTENCES = (
+    "{subject} kapsamında {action} işlemleri {unit} tarafından yürütülür.",
+    "Başvurular {channel} üzerinden alınır ve en geç {days} gün içinde sonuçlandırılır.",
+    "Başvuru sahibinden {doc1} ve {doc2} istenir.",
+    "{subject} ile ilgili mevzuat değişikliklerinde hizmet yeniden değerlendirilir.",
+    "Eksik belgeyle yapılan başvurular reddedilmez; eksiklik yazıyla bildirilir.",
+)
+TYPO_ALPHABET = "abcdefghijklmnoprstuvyz"
+CHUNK = 5_000
+
+
+def synthetic_services(session: Any, count: int, rng: random.Random) -> list[dict[str, Any]]:
+    units = session.execute(select(Organization.id, Organization.detsis_no)).all()
+    used = dict(
+        session.execute(
+            select(Service.organization_id, func.count()).group_by(Service.organization_id)
+        ).all()
+    )
+    rows = []
+    for _ in range(count):
+        org_id, number = rng.choice(units)
+        used[org_id] = used.get(org_id, 0) + 1
+        subject, action = rng.choice(SUBJECTS), rng.choice(SERVICE_ACTIONS)
+        name = f"{subject} {action}"
+        text = " ".join(
+            sentence.format(
+                subject=subject,
+                action=action.lower(),
+                unit="ilgili birim",
+                channel=rng.choice(CHANNEL_WORDS),
+                days=rng.choice((5, 10, 15, 30, 60)),
+                doc1=rng.choice(DOCUMENT_WORDS),
+                doc2=rng.choice(DOCUMENT_WORDS),
+            )
+            for sentence in rng.sample(SENTENCES, 3)
+        )
+        rows.append(
+            {
+                "code": f"{number}-{used[org_id]:04d}",
+                "organization_id": org_id,
+                "name": name,
+                "description": text,
+                "kind": "core",
+                "channels": [],
+                "status": "active",
+                "search_text": turkish.fold(f"{name} {text}"),
+                "sort_key": turkish.sort_key(name)[:600],
+                "version": 1,
+            }
+        )
+    return rows
+
+
+def query_sets(rows: list[dict[str, Any]], n: int, rng: random.Random) -> dict[str, list[str]]:
+    """1-word, 3-word and typo queries from the synthetic names, typed without Turkish letters."""
+    names = [turkish.fold(row["name"]).split() for row in rng.sample(rows, n * 3)]
+    one = [rng.choice(words) for words in names[:n]]
+    three = [" ".join(words[:3]) for words in names[n : 2 * n] if len(words) >= 3]
+    typos = []
+    for words in names[2 * n :]:
+        word = max(words, key=len)
+        at = rng.randrange(1, len(word))
+        typos.append(
+            " ".join(
+                w if w != word else word[:at] + rng.choice(TYPO_ALPHABET) + word[at + 1 :]
+                for w in words[:3]
+            )
+        )
+    return {"1 word": one, "3 words": three[:n], "3 words, one typo": typos}
+
+
+class Fts5:
+    """The same documents in SQLite FTS5, ranked by bm25 with the same field weights."""
+
+    def __init__(self, path: Path, documents: list[records.SearchDocument]) -> None:
+        self.connection = sqlite3.connect(path, check_same_thread=False)
+        self.connection.execute(
+            "CREATE VIRTUAL TABLE docs USING fts5(uid UNINDEXED, title, body, context, "
+            "tokenize = 'unicode61 remove_diacritics 2')"
+        )
+        self.connection.executemany(
+            "INSERT INTO docs VALUES (?, ?, ?, ?)",
+            [(d.uid, d.title, d.body, d.context) for d in documents],
+        )
+        self.connection.commit()
+
+    def search(self, text: str, limit: int = 10) -> list[str]:
+        words = [w for w in turkish.fold(text).split() if w]
+        if not words:
+            return []
+        match = " AND ".join('"' + w.replace('"', "") + '"' for w in words)
+        rows = self.connection.execute(
+            "SELECT uid FROM docs WHERE docs MATCH ? ORDER BY bm25(docs, 0, 3.0, 1.0, 0.3) LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        return [uid for (uid,) in rows]
+
+
+def timed(call: Callable[[str], Any], queries: list[str]) -> list[float]:
+    for q in queries[:5]:
+        call(q)
+    times = []
+    for q in queries:
+        start = time.perf_counter()
+        call(q)
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def throughput(port: int, path: str, seconds: float, clients: int) -> float:
+    """Requests per second with ``clients`` concurrent keep-alive connections."""
+    done = [0] * clients
+    stop = time.monotonic() + seconds
+
+    def client(slot: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while time.monotonic() < stop:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"{path} → {response.status}")
+            done[slot] += 1
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    start = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(done) / (time.monotonic() - start)
+
+
+def _wait_ready(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("the server did not start")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--services", type=int, default=50_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=16)
+    args = parser.parse_args(argv)
+    rng = random.Random(2024)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    with tempfile.TemporaryDirectory(prefix="registry-search-") as directory:
+        base = Path(directory)
+        url, index_dir = f"sqlite:///{base / 'registry.sqlite3'}", str(base / "index")
+        app = create_app({"DATABASE_URL": url, "INDEX_DIR": index_dir, "TESTING": True})
+        db = get_db(app)
+        migrate.upgrade(db.engine)
+        with app.app_context(), db.transaction() as session:
+            load_demo(session)
+        with db.sessionmaker() as session:
+            rows = synthetic_services(session, args.services, rng)
+        with db.engine.begin() as connection:
+            for start in range(0, len(rows), CHUNK):
+                connection.execute(insert(Service.__table__), rows[start : start + CHUNK])
+
+        with db.sessionmaker() as session:
+            started = time.perf_counter()
+            state = index.rebuild(session, index_dir)
+            whoosh_build = time.perf_counter() - started
+            documents = list(records.everything(session))
+            expected = [
+                (q["q"], f"{q['expect']['type']}:{_expected_id(session, q['expect'])}")
+                for q in QUERIES
+            ]
+            groups = search_service.synonym_groups(session)
+        started = time.perf_counter()
+        fts = Fts5(base / "fts.sqlite3", documents)
+        fts_build = time.perf_counter() - started
+        whoosh_size, fts_size = _size(Path(index_dir)), (base / "fts.sqlite3").stat().st_size
+
+        ix = index.open_current(index_dir)
+        assert ix is not None
+        searcher = ix.searcher(weighting=query.WEIGHTING)
+
+        def whoosh_top(text: str, limit: int = 10) -> list[str]:
+            result = query.search(searcher, text, groups, {}, 1, limit)
+            return [f"{hit.type}:{hit.id}" for hit in result.hits]
+
+        print(
+            f"\n{state.documents:,} documents "
+            f"({args.services:,} synthetic services + the sample data)"
+        )
+        print(
+            f"build: whoosh {whoosh_build:.1f} s, {whoosh_size / 1e6:.1f} MB; "
+            f"FTS5 {fts_build:.1f} s, {fts_size / 1e6:.1f} MB"
+        )
+        print(
+            f"\n{'queries':<22}{'whoosh p50':>11}{'p95':>8}{'FTS5 p50':>10}{'p95':>8}"
+            f"{'p95 ratio':>11}"
+        )
+        verdict = True
+        for label, queries in query_sets(rows, args.queries, rng).items():
+            w = timed(whoosh_top, queries)
+            f = timed(fts.search, queries)
+            ratio = percentile(w, 0.95) / max(percentile(f, 0.95), 1e-6)
+            print(
+                f"{label:<22}{statistics.median(w):>11.2f}{percentile(w, 0.95):>8.2f}"
+                f"{statistics.median(f):>10.2f}{percentile(f, 0.95):>8.2f}{ratio:>10.1f}×"
+            )
+            if label != "3 words, one typo":
+                verdict &= percentile(w, 0.95) <= 30
+        whoosh_hits = sum(1 for q, uid in expected if uid in whoosh_top(q, 3))
+        fts_hits = sum(1 for q, uid in expected if uid in fts.search(q, 3))
+        print(
+            f"\ntop-3 hit rate on {len(expected)} relevance queries among {state.documents:,} "
+            f"documents: whoosh {whoosh_hits / len(expected):.1%}, "
+            f"FTS5 {fts_hits / len(expected):.1%}"
+        )
+
+        port = _free_port()
+        env = {**os.environ, "REGISTRY_DATABASE_URL": url, "REGISTRY_INDEX_DIR": index_dir}
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "registry.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+                "--threads",
+                "1",
+                "--no-index-follower",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=ROOT,
+        )
+        try:
+            _wait_ready(port)
+            search_path = "/api/v1/search?q=" + quote("ikamet izni uzatma izmir")
+            throughput(port, search_path, 2, args.clients)  # warm every worker
+            trivial = throughput(port, "/healthz", args.seconds, args.clients)
+            searches = throughput(port, search_path, args.seconds, args.clients)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        print(
+            f"\nthrough gunicorn ({args.workers} sync workers, {args.clients} clients, "
+            f"{args.seconds:.0f} s each): /healthz {trivial:,.0f} req/s; "
+            f"search {searches:,.0f} req/s ({searches / trivial:.2f} of /healthz)"
+        )
+        verdict &= searches >= 200 and whoosh_hits > fts_hits
+        print("PASS" if verdict else "FAIL")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
