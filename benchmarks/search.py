@@ -310,12 +310,11 @@ def main(argv: list[str] | None = None) -> int:
         )
 
         port = _free_port()
+        log = open(base / "server.log", "w")  # noqa: SIM115 (closed after the server stops)
         env = {**os.environ, "REGISTRY_DATABASE_URL": url, "REGISTRY_INDEX_DIR": index_dir}
         server = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "registry.cli",
+                str(Path(sys.executable).parent / "registry"),
                 "serve",
                 "--port",
                 str(port),
@@ -327,11 +326,17 @@ def main(argv: list[str] | None = None) -> int:
             ],
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=log,
             cwd=ROOT,
         )
         try:
-            _wait_ready(port)
+            try:
+                _wait_ready(port)
+            except RuntimeError:
+                log.flush()
+                print("server exit code:", server.poll(), "command:", server.args)
+                print((base / "server.log").read_text()[-3000:])
+                raise
             search_path = "/api/v1/search?q=" + quote("ikamet izni uzatma izmir")
             throughput(port, search_path, 2, args.clients)  # warm every worker
             trivial = throughput(port, "/healthz", args.seconds, args.clients)
@@ -339,6 +344,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.terminate()
             server.wait(timeout=30)
+            log.close()
         print(
             f"\nthrough gunicorn ({args.workers} sync workers, {args.clients} clients, "
             f"{args.seconds:.0f} s each): /healthz {trivial:,.0f} req/s; "

@@ -65,10 +65,12 @@ def schema() -> Schema:
         uid=ID(unique=True, stored=True),
         type=ID(stored=True),
         id=ID(stored=True),
+        # Every word of the record, for matching: one posting list per query word.
+        all=TEXT(analyzer=turkish, phrase=False),
+        # The name again, for ranking: names holding the query words (side by side) come first.
         title=TEXT(analyzer=turkish, stored=True, field_boost=3.0, phrase=True),
-        body=TEXT(analyzer=turkish, stored=True, phrase=True),
-        # Where the record sits: needed to match "izmir" in a query, weighed least.
-        context=TEXT(analyzer=turkish, stored=True, field_boost=0.3),
+        body=STORED(),
+        context=STORED(),
         # Folded but not stemmed: what a typo is corrected against.
         words=TEXT(analyzer=RegexTokenizer(r"\w+") | FoldingFilter(), phrase=False),
         organization=ID(stored=True),
@@ -125,6 +127,7 @@ def _fields(document: records.SearchDocument) -> dict[str, object]:
         "uid": document.uid,
         "type": document.type,
         "id": document.id,
+        "all": f"{document.title} {document.body} {document.context}",
         "title": document.title,
         "body": document.body,
         "context": document.context,

@@ -22,7 +22,7 @@ from whoosh.searching import Searcher
 from registry import turkish
 from registry.search.analysis import index_term, terms
 
-ENOUGH = 3
+ENOUGH = 1  # widen only when the exact query finds nothing
 EXACT_BOOST = 10.0
 # BM25F, with titles normalized fully by their length: of two names holding every query word,
 # the shorter (the one that is mostly those words) ranks first ("Göç İdaresi Başkanlığı" before
@@ -52,7 +52,7 @@ class Result:
 
 
 def _word(stem: str) -> Query:
-    return Or([Term("title", stem), Term("body", stem), Term("context", stem)])
+    return Term("all", stem)
 
 
 def _typo(surface: str) -> Query:
@@ -68,9 +68,8 @@ def _typo(surface: str) -> Query:
 
 
 def _phrase(stems: list[str]) -> Query:
-    if len(stems) == 1:
-        return _word(stems[0])
-    return Or([Phrase("title", stems), Phrase("body", stems)])
+    """A synonym phrase: its words all present (order is checked by the ranking, not here)."""
+    return And([_word(stem) for stem in stems]) if len(stems) > 1 else _word(stems[0])
 
 
 def build(text: str, groups: list[list[str]], fuzzy: bool, relaxed: bool = False) -> Query | None:
@@ -81,6 +80,7 @@ def build(text: str, groups: list[list[str]], fuzzy: bool, relaxed: bool = False
         return None
     stems = [terms(word)[0] if terms(word) else word for word in words]
     parts: list[Query] = []
+    in_title: list[Query] = [Term("title", stem) for stem in stems]
     used = [False] * len(words)
     for group in groups:  # a synonym phrase found in the query matches any phrase of its group
         for phrase in group:
@@ -92,6 +92,12 @@ def build(text: str, groups: list[list[str]], fuzzy: bool, relaxed: bool = False
                 if [terms(w)[0] for w in phrase_words] == stems[start : start + n]:
                     alternatives = [_phrase(terms(other)) for other in group if terms(other)]
                     parts.append(Or(alternatives))
+                    for other in group:  # a name in the registry's words ranks as the query's
+                        other_stems = terms(other)
+                        if len(other_stems) > 1:
+                            in_title.append(Phrase("title", other_stems, slop=1))
+                        elif other_stems:
+                            in_title.append(Term("title", other_stems[0]))
                     used[start : start + n] = [True] * n
     for position, (word, stem) in enumerate(zip(words, stems, strict=True)):
         if used[position]:
@@ -103,15 +109,10 @@ def build(text: str, groups: list[list[str]], fuzzy: bool, relaxed: bool = False
         required = Or(parts, minmatch=len(parts) - 1)
     else:
         required = And(parts)
-    if len(stems) > 1:  # the words side by side in the name, then in the text: ranked higher
-        closeness = Or(
-            [
-                Phrase("title", stems, slop=2, boost=TITLE_PHRASE_BOOST),
-                Phrase("body", stems, slop=2),
-            ]
-        )
-        return AndMaybe(required, closeness)
-    return required
+    # Ranking: the query words in the name weigh most, side by side in the name more still.
+    if len(stems) > 1:
+        in_title.append(Phrase("title", stems, slop=2, boost=TITLE_PHRASE_BOOST))
+    return AndMaybe(required, Or(in_title))
 
 
 def search(
