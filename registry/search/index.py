@@ -37,9 +37,10 @@ from whoosh.index import Index
 from whoosh.query import Every
 
 from registry.clock import today
-from registry.models import AuditEntry, AuditHead, Organization, RecordStatus, Service
+from registry.models import Organization, RecordStatus, Service
 from registry.search import records
 from registry.search.analysis import FoldingFilter, TurkishAnalyzer
+from registry.services import audit
 from registry.services import organization_tree as tree
 
 logger = logging.getLogger(__name__)
@@ -141,7 +142,7 @@ def _fields(document: records.SearchDocument) -> dict[str, object]:
 def rebuild(session: Session, index_dir: str) -> State:
     """Build the whole index from the database into a new directory and swap it in."""
     with writer_lock(index_dir):
-        seq = session.scalar(select(AuditHead.last_seq).where(AuditHead.id == 1)) or 0
+        seq = audit.head_seq(session)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         build = _directory(index_dir) / f"build-{stamp}-{os.getpid()}-{time.monotonic_ns()}"
         build.mkdir()
@@ -173,20 +174,13 @@ def catch_up(session: Session, index_dir: str) -> int:
         if path is None:
             raise FileNotFoundError("no search index to update: run `registry reindex`")
         state = read_state(path)
-        head = session.scalar(select(AuditHead.last_seq).where(AuditHead.id == 1)) or 0
+        head = audit.head_seq(session)
         if head <= state.seq:
             return 0
-        changed: dict[str, set[str]] = {}
-        for entity, entity_id in session.execute(
-            select(AuditEntry.entity, AuditEntry.entity_id)
-            .where(
-                AuditEntry.seq > state.seq,
-                AuditEntry.seq <= head,
-                AuditEntry.entity.in_(TRACKED),
-            )
-            .distinct()
-        ):
-            changed.setdefault(records.ENTITY_TYPES[entity], set()).add(entity_id)
+        changed = {
+            records.ENTITY_TYPES[entity]: ids
+            for entity, ids in audit.changed_since(session, state.seq, head, TRACKED).items()
+        }
         _widen_organization_changes(session, changed)
         ix = whoosh_index.open_dir(str(path))
         writer = ix.writer()

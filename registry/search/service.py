@@ -24,7 +24,6 @@ from registry import turkish
 from registry.clock import today
 from registry.errors import Forbidden
 from registry.models import (
-    AuditHead,
     Document,
     Legislation,
     Organization,
@@ -156,7 +155,7 @@ def status(app: Flask, session: Session) -> str:
             documents = searcher.doc_count()
     except (*UNREADABLE, AssertionError) as error:
         return f"degraded: unreadable index ({type(error).__name__}); searching the database"
-    head = session.scalar(select(AuditHead.last_seq).where(AuditHead.id == 1)) or 0
+    head = audit.head_seq(session)
     return f"ok: {documents} documents, {max(0, head - state.seq)} changes behind"
 
 

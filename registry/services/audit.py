@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -173,3 +174,23 @@ def entries_for(session: Session, entity: str, entity_id: str) -> list[AuditEntr
             .order_by(AuditEntry.seq)
         )
     )
+
+
+def head_seq(session: Session) -> int:
+    """The sequence number of the last committed audit entry (0 for an empty trail)."""
+    return session.scalar(select(AuditHead.last_seq).where(AuditHead.id == 1)) or 0
+
+
+def changed_since(
+    session: Session, after: int, upto: int, entities: Collection[str]
+) -> dict[str, set[str]]:
+    """Entity → ids of the records changed by entries ``after < seq <= upto``: what an in-memory
+    projection (legal graph, name index, search index) must reload to catch up."""
+    changed: dict[str, set[str]] = {}
+    for entity, entity_id in session.execute(
+        select(AuditEntry.entity, AuditEntry.entity_id)
+        .where(AuditEntry.seq > after, AuditEntry.seq <= upto, AuditEntry.entity.in_(entities))
+        .distinct()
+    ):
+        changed.setdefault(entity, set()).add(entity_id)
+    return changed

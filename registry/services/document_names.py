@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry import turkish
-from registry.models import AuditEntry, AuditHead, Document, DocumentAlias, RecordStatus
+from registry.models import Document, DocumentAlias, RecordStatus
 from registry.services import audit, projections
 
 # A name is taken to mean a document (a service gets it without review) when it scores at least
@@ -157,22 +157,13 @@ class NameIndex:
             if self._seq is not None:
                 return self
             return projections.scratch(session, SCRATCH_KEY, lambda: NameIndex._loaded(session))
-        head = session.scalar(select(AuditHead.last_seq).where(AuditHead.id == 1)) or 0
+        head = audit.head_seq(session)
         with self._lock:
             if self._seq is None:
                 self._load(session, None)
             elif head > self._seq:
-                codes = list(
-                    session.scalars(
-                        select(AuditEntry.entity_id)
-                        .where(
-                            AuditEntry.seq > self._seq,
-                            AuditEntry.seq <= head,
-                            AuditEntry.entity == "document",
-                        )
-                        .distinct()
-                    )
-                )
+                changed = audit.changed_since(session, self._seq, head, ["document"])
+                codes = sorted(changed.get("document", ()))
                 for start in range(0, len(codes), _BATCH):
                     self._load(session, codes[start : start + _BATCH])
             self._seq = max(head, self._seq or 0)

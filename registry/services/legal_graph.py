@@ -34,8 +34,6 @@ from sqlalchemy.orm import Session
 
 from registry.db import get_db
 from registry.models import (
-    AuditEntry,
-    AuditHead,
     Legislation,
     LegislationLink,
     LinkKind,
@@ -76,7 +74,7 @@ class LegalGraph:
             if self._seq is not None:
                 return self
             return projections.scratch(session, SCRATCH_KEY, lambda: LegalGraph._loaded(session))
-        head = session.scalar(select(AuditHead.last_seq).where(AuditHead.id == 1)) or 0
+        head = audit.head_seq(session)
         with self._lock:
             if self._seq is None:
                 self._load_all(session)
@@ -85,17 +83,9 @@ class LegalGraph:
                 # hundreds of milliseconds at 100,000 acts; docs/benchmarks.md).
                 gc.freeze()
             elif head > self._seq:
-                changed = session.execute(
-                    select(AuditEntry.entity, AuditEntry.entity_id)
-                    .where(
-                        AuditEntry.seq > self._seq,
-                        AuditEntry.seq <= head,
-                        AuditEntry.entity.in_(TRACKED_ENTITIES),
-                    )
-                    .distinct()
-                ).all()
-                acts = [int(i) for entity, i in changed if entity == "legislation"]
-                services = [code for entity, code in changed if entity == "service"]
+                changed = audit.changed_since(session, self._seq, head, TRACKED_ENTITIES)
+                acts = sorted(int(i) for i in changed.get("legislation", ()))
+                services = sorted(changed.get("service", ()))
                 self._reload_acts(session, acts)
                 self._reload_services(session, services)
             self._seq = max(head, self._seq or 0)
