@@ -149,11 +149,8 @@ def status(app: Flask, session: Session) -> str:
         if path is None:
             return "degraded: no index (run `registry reindex`); searching the database"
         state = index.read_state(path)
-        ix = index.open_current(app.config["INDEX_DIR"])
-        assert ix is not None
-        with ix.searcher() as searcher:
-            documents = searcher.doc_count()
-    except (*UNREADABLE, AssertionError) as error:
+        documents = index.check_readable(app.config["INDEX_DIR"])
+    except UNREADABLE as error:
         return f"degraded: unreadable index ({type(error).__name__}); searching the database"
     head = audit.head_seq(session)
     return f"ok: {documents} documents, {max(0, head - state.seq)} changes behind"
