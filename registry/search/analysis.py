@@ -21,6 +21,7 @@ The analyzer lives in an importable module because whoosh pickles it into the in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
 
@@ -30,6 +31,8 @@ from registry import turkish
 from registry.reference import provinces
 
 PREFIX = 5
+# A word: letters and digits, with what follows an apostrophe ("İzmir'deki") kept with it.
+WORD = re.compile(r"\w+(?:['’]\w+)*")
 # A suffix longer than this after a province name makes the token another word ("Vanadyum").
 MAX_SUFFIX_AFTER_NAME = 4
 # Short stems (folded) that five letters would not reach, each under the form it takes when its
@@ -108,9 +111,10 @@ class FoldingFilter(Filter):
 
 def TurkishAnalyzer() -> object:  # noqa: N802  (whoosh's analyzers are built by factory functions)
     """Words (letters and digits, apostrophes split them) → folded, stemmed index terms."""
-    return RegexTokenizer(r"\w+(?:['’]\w+)*") | TurkishFilter()
+    return RegexTokenizer(WORD.pattern) | TurkishFilter()
 
 
 def terms(text: str) -> list[str]:
-    """The index terms of ``text``, in order (for queries, synonyms and tests)."""
-    return [token.text for token in TurkishAnalyzer()(text)]  # type: ignore[operator]
+    """The index terms of ``text``, in order, as the analyzer makes them (for queries, synonyms
+    and tests), without building an analyzer per call: queries call this for every word."""
+    return [term for word in WORD.findall(text) if (term := index_term(word))]

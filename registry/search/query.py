@@ -11,7 +11,6 @@ paid on every query. As a last resort, a query of three words or more may miss o
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +19,7 @@ from whoosh.query import And, AndMaybe, FuzzyTerm, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 
 from registry import turkish
-from registry.search.analysis import index_term, terms
+from registry.search.analysis import WORD, index_term, terms
 
 ENOUGH = 1  # widen only when the exact query finds nothing
 EXACT_BOOST = 10.0
@@ -78,7 +77,7 @@ def build(text: str, groups: list[list[str]], fuzzy: bool, relaxed: bool = False
     words = turkish.fold(text).split()[:MAX_WORDS]
     if not words:
         return None
-    stems = [terms(word)[0] if terms(word) else word for word in words]
+    stems = [index_term(word) or word for word in words]  # folded words: one term each
     parts: list[Query] = []
     in_title: list[Query] = [Term("title", stem) for stem in stems]
     used = [False] * len(words)
@@ -89,7 +88,7 @@ def build(text: str, groups: list[list[str]], fuzzy: bool, relaxed: bool = False
             for start in range(len(words) - n + 1):
                 if any(used[start : start + n]):
                     continue
-                if [terms(w)[0] for w in phrase_words] == stems[start : start + n]:
+                if [index_term(w) or w for w in phrase_words] == stems[start : start + n]:
                     alternatives = [_phrase(terms(other)) for other in group if terms(other)]
                     parts.append(Or(alternatives))
                     for other in group:  # a name in the registry's words ranks as the query's
@@ -173,13 +172,10 @@ def _hit(hit: Any, marked: set[str]) -> Hit:
     )
 
 
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
-
-
 def snippet(text: str, marked: set[str], width: int = SNIPPET_CHARS) -> str:
     """About ``width`` characters of ``text`` around its first matched word, HTML-escaped, the
     words whose index term is in ``marked`` wrapped in ``<mark>``."""
-    words = list(_WORD.finditer(text))
+    words = list(WORD.finditer(text))
     first = next((m.start() for m in words if index_term(m.group()) in marked), 0)
     start = max(0, first - width // 4)
     if start:

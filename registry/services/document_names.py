@@ -16,7 +16,6 @@ them from the database on every call would be most of the time.
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -25,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from registry import turkish
 from registry.models import Document, DocumentAlias, RecordStatus
-from registry.services import audit, projections
+from registry.services import projections
 
 # A name is taken to mean a document (a service gets it without review) when it scores at least
 # SURE_SCORE, or at least ACCEPT_SCORE and MARGIN points above the next document. Tuned on
@@ -134,40 +133,27 @@ class _Words:
         return found if telling else None
 
 
-class NameIndex:
+class NameIndex(projections.Projection):
     """Every active document's names, normalized, keyed by alias row id."""
 
+    ENTITIES = ("document",)
+    SCRATCH_KEY = SCRATCH_KEY
+
     def __init__(self) -> None:
+        super().__init__()
         self._choices: dict[int, str] = {}  # alias id → normalized name
         self._alias_of: dict[int, tuple[int, str]] = {}  # alias id → (document id, alias)
         self._aliases_of_document: dict[int, list[int]] = {}
         self._documents: dict[int, tuple[str, str]] = {}  # document id → (code, name)
         self._words = _Words()
-        self._seq: int | None = None
-        self._lock = threading.Lock()
 
-    @classmethod
-    def _loaded(cls, session: Session) -> NameIndex:
-        fresh = cls()
-        fresh._load(session, None)
-        return fresh
+    def load_all(self, session: Session) -> None:
+        self._load(session, None)
 
-    def sync(self, session: Session) -> NameIndex:
-        if audit.has_pending_entries(session):  # answer from what is committed
-            if self._seq is not None:
-                return self
-            return projections.scratch(session, SCRATCH_KEY, lambda: NameIndex._loaded(session))
-        head = audit.head_seq(session)
-        with self._lock:
-            if self._seq is None:
-                self._load(session, None)
-            elif head > self._seq:
-                changed = audit.changed_since(session, self._seq, head, ["document"])
-                codes = sorted(changed.get("document", ()))
-                for start in range(0, len(codes), _BATCH):
-                    self._load(session, codes[start : start + _BATCH])
-            self._seq = max(head, self._seq or 0)
-        return self
+    def reload(self, session: Session, changed: dict[str, set[str]]) -> None:
+        codes = sorted(changed.get("document", ()))
+        for start in range(0, len(codes), _BATCH):
+            self._load(session, codes[start : start + _BATCH])
 
     def match(self, name: str, limit: int = 5) -> list[Match]:
         """Documents whose names score at least ``OFFER_SCORE`` against ``name``, best first."""

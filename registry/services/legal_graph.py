@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -42,7 +41,7 @@ from registry.models import (
     ServiceDocument,
     ServiceLegalBasis,
 )
-from registry.services import audit, projections
+from registry.services import projections
 
 logger = logging.getLogger(__name__)
 TRACKED_ENTITIES = ("legislation", "service")
@@ -50,46 +49,25 @@ SCRATCH_KEY = "legal_graph_scratch"
 _BATCH = 500
 
 
-class LegalGraph:
+class LegalGraph(projections.Projection):
+    ENTITIES = TRACKED_ENTITIES
+    SCRATCH_KEY = SCRATCH_KEY
+
     def __init__(self) -> None:
+        super().__init__()
         self._graph: nx.DiGraph[int] = nx.DiGraph()
         self._units: dict[int, int | None] = {}  # node → owning unit (issuer or provider)
         self._documents: dict[int, list[int]] = {}  # service id → documents it asks for or issues
-        self._seq: int | None = None
-        self._lock = threading.Lock()
 
-    @property
-    def synced_seq(self) -> int | None:
-        return self._seq
+    def after_first_load(self) -> None:
+        # The graph's millions of objects live as long as the process: keep them out of every
+        # later garbage collection, which would otherwise scan them all (a pause of hundreds of
+        # milliseconds at 100,000 acts; docs/benchmarks.md).
+        gc.freeze()
 
-    @classmethod
-    def _loaded(cls, session: Session) -> LegalGraph:
-        fresh = cls()
-        fresh._load_all(session)
-        return fresh
-
-    def sync(self, session: Session) -> LegalGraph:
-        """Bring the graph up to the last committed audit entry; cheap when nothing changed."""
-        if audit.has_pending_entries(session):
-            if self._seq is not None:
-                return self
-            return projections.scratch(session, SCRATCH_KEY, lambda: LegalGraph._loaded(session))
-        head = audit.head_seq(session)
-        with self._lock:
-            if self._seq is None:
-                self._load_all(session)
-                # The graph's millions of objects live as long as the process: keep them out of
-                # every later garbage collection, which would otherwise scan them all (a pause of
-                # hundreds of milliseconds at 100,000 acts; docs/benchmarks.md).
-                gc.freeze()
-            elif head > self._seq:
-                changed = audit.changed_since(session, self._seq, head, TRACKED_ENTITIES)
-                acts = sorted(int(i) for i in changed.get("legislation", ()))
-                services = sorted(changed.get("service", ()))
-                self._reload_acts(session, acts)
-                self._reload_services(session, services)
-            self._seq = max(head, self._seq or 0)
-        return self
+    def reload(self, session: Session, changed: dict[str, set[str]]) -> None:
+        self._reload_acts(session, sorted(int(i) for i in changed.get("legislation", ())))
+        self._reload_services(session, sorted(changed.get("service", ())))
 
     # -- queries (callers sync first) --
 
@@ -167,7 +145,7 @@ class LegalGraph:
             lengths = nx.single_source_shortest_path_length(graph, act_id, cutoff=depth)
         return {node: d for node, d in lengths.items() if node > 0 and node != act_id}
 
-    def _load_all(self, session: Session) -> None:
+    def load_all(self, session: Session) -> None:
         graph: nx.DiGraph[int] = nx.DiGraph()
         units: dict[int, int | None] = {
             act: issuer

@@ -15,6 +15,7 @@ import marshmallow as ma
 from sqlalchemy.orm import Session
 
 from registry.errors import InvalidInput
+from registry.services import organization_tree as tree
 from registry.services.audit import Provenance
 
 
@@ -58,6 +59,15 @@ class EntityHandler(Protocol):
         provenance: Provenance,
     ) -> Applied:
         """Make the change; raises InvalidInput if the data no longer fits the registry."""
+
+
+def named_unit(session: Session, data: dict[str, Any], field: str) -> int | None:
+    """The unit a request's data names in ``field`` (None when it names none), for scope checks.
+
+    A unit closed since still counts: the request is scoped to where it was.
+    """
+    number = data.get(field)
+    return tree.unit_id_for(session, number, f"data.{field}", open_only=False) if number else None
 
 
 def load_data(schema: type[ma.Schema], data: dict[str, Any]) -> dict[str, Any]:

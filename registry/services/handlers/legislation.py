@@ -16,7 +16,13 @@ from registry.services import legal_graph, review_tasks
 from registry.services import legislation_records as records
 from registry.services import organization_tree as tree
 from registry.services.audit import Provenance
-from registry.services.handlers import Applied, load_data, require_change, require_reason
+from registry.services.handlers import (
+    Applied,
+    load_data,
+    named_unit,
+    require_change,
+    require_reason,
+)
 from schemas.legislation import (
     LegislationCloseSchema,
     LegislationInputSchema,
@@ -73,12 +79,7 @@ class LegislationHandler:
         if target is not None:
             scopes.append(records.get_act(session, target).issuer_id)
         if action != "close" and (action == "create" or "issuer" in data):
-            issuer = data.get("issuer")
-            scopes.append(
-                tree.unit_id_for(session, issuer, "data.issuer", open_only=False)
-                if issuer
-                else None
-            )
+            scopes.append(named_unit(session, data, "issuer"))
         return scopes
 
     def live(self, session: Session, target: str) -> tuple[int, dict[str, Any]]:

@@ -9,11 +9,16 @@ from marshmallow import Schema
 from sqlalchemy.orm import Session
 
 from registry.errors import InvalidInput
-from registry.services import organization_tree as tree
 from registry.services import review_tasks
 from registry.services import service_records as records
 from registry.services.audit import Provenance
-from registry.services.handlers import Applied, load_data, require_change, require_reason
+from registry.services.handlers import (
+    Applied,
+    load_data,
+    named_unit,
+    require_change,
+    require_reason,
+)
 from schemas.services import (
     DocumentInputSchema,
     DocumentUpdateSchema,
@@ -67,11 +72,7 @@ class ServiceHandler:
         if target is not None:
             scopes.append(records.get_service(session, target).organization_id)
         if data.get("organization"):
-            scopes.append(
-                tree.unit_id_for(
-                    session, data["organization"], "data.organization", open_only=False
-                )
-            )
+            scopes.append(named_unit(session, data, "organization"))
         return scopes
 
     def live(self, session: Session, target: str) -> tuple[int, dict[str, Any]]:
@@ -131,12 +132,7 @@ class DocumentHandler:
         if target is not None:
             scopes.append(records.get_document(session, target).issuer_id)
         if action == "create" or "issuer" in data:
-            issuer = data.get("issuer")
-            scopes.append(
-                tree.unit_id_for(session, issuer, "data.issuer", open_only=False)
-                if issuer
-                else None
-            )
+            scopes.append(named_unit(session, data, "issuer"))
         return scopes
 
     def live(self, session: Session, target: str) -> tuple[int, dict[str, Any]]:
