@@ -1,7 +1,7 @@
 """WSGI entry point: ``gunicorn wsgi:app`` or ``flask --app wsgi …``."""
 
 from registry import create_app
-from registry.services import legal_graph
+from registry.warm import warm
 
 app = create_app()
-legal_graph.warm(app)
+warm(app)

@@ -18,10 +18,10 @@ class RegistryServer(BaseApplication):  # gunicorn ships no type hints: BaseAppl
 
     def load(self) -> Any:
         from registry import create_app
-        from registry.services import legal_graph
+        from registry.warm import warm
 
         app = create_app()
-        legal_graph.warm(app)  # each worker loads it at start, not in its first request
+        warm(app)  # each worker loads the legal graph and search caches at start
         return app
 
 

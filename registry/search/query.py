@@ -14,11 +14,12 @@ import html
 from dataclasses import dataclass, field
 from typing import Any
 
-from whoosh import scoring, sorting
+from whoosh import scoring
 from whoosh.query import And, AndMaybe, FuzzyTerm, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 
 from registry import turkish
+from registry.search import evaluate
 from registry.search.analysis import WORD, index_term, terms
 
 ENOUGH = 1  # widen only when the exact query finds nothing
@@ -30,6 +31,7 @@ WEIGHTING = scoring.BM25F(B=0.75, K1=1.2, title_B=1.0)
 TITLE_PHRASE_BOOST = 2.0
 MAX_WORDS = 12
 SNIPPET_CHARS = 160
+FACETS = ("type", "organization", "province")
 
 
 @dataclass
@@ -124,51 +126,49 @@ def search(
     with_facets: bool = False,
 ) -> Result:
     """One page of results; ``with_facets`` also counts all matches by type, institution and
-    province (it reads those fields for every match, so only when asked)."""
-    allowed = And([Term(name, value) for name, value in filters.items()]) if filters else None
-    facets = (
-        {
-            "type": sorting.FieldFacet("type"),
-            "organization": sorting.FieldFacet("organization"),
-            "province": sorting.FieldFacet("province"),
-        }
-        if with_facets
+    province. The query is whoosh's; ``registry.search.evaluate`` runs it over whole posting
+    lists at once."""
+    arrays = evaluate.view(searcher, WEIGHTING)
+    allowed = (
+        arrays.documents(And([Term(name, value) for name, value in filters.items()]))
+        if filters
         else None
     )
-    fuzzy = False
     query = build(text, groups, fuzzy=False)
     if query is None:
         return Result(0, [])
-    results = searcher.search_page(query, page, pagelen=page_size, filter=allowed, groupedby=facets)
+    limit = page * page_size
+    ranked = arrays.rank(query, allowed, limit)
+    fuzzy = False
     for relaxed in (False, True):  # typos first, then one word may be missing
-        if results.total >= ENOUGH:
+        if ranked.total >= ENOUGH:
             break
         wider = build(text, groups, fuzzy=True, relaxed=relaxed)
         assert wider is not None
         # What the narrower query found stays on top of what the wider one adds.
-        combined = Or([query.with_boost(EXACT_BOOST), wider]) if results.total else wider
-        widened = searcher.search_page(
-            combined, page, pagelen=page_size, filter=allowed, groupedby=facets
-        )
-        if widened.total > results.total:
-            results, query, fuzzy = widened, combined, True
+        combined = Or([query.with_boost(EXACT_BOOST), wider]) if ranked.total else wider
+        widened = arrays.rank(combined, allowed, limit)
+        if widened.total > ranked.total:
+            ranked, query, fuzzy = widened, combined, True
     marked = {index_term(word) for word in turkish.fold(text).split()} - {""}
-    hits = [_hit(hit, marked) for hit in results]
-    grouped = {
-        name: {str(k): len(v) for k, v in results.results.groups(name).items() if k}
-        for name in (facets or {})
-    }
-    return Result(results.total, hits, grouped, fuzzy)
+    hits = [
+        _hit(searcher.stored_fields(docnum), score, marked)
+        for docnum, score in ranked.page[(page - 1) * page_size :]
+    ]
+    grouped = (
+        {name: arrays.facet_counts(name, ranked.matched) for name in FACETS} if with_facets else {}
+    )
+    return Result(ranked.total, hits, grouped, fuzzy)
 
 
-def _hit(hit: Any, marked: set[str]) -> Hit:
+def _hit(stored: dict[str, Any], score: float, marked: set[str]) -> Hit:
     return Hit(
-        hit["type"],
-        hit["id"],
-        hit["title"],
-        snippet(hit["body"] or hit["context"] or hit["title"], marked),
-        round(float(hit.score), 3),
-        hit["organization"] or None,
+        stored["type"],
+        stored["id"],
+        stored["title"],
+        snippet(stored.get("body") or stored.get("context") or stored["title"], marked),
+        round(score, 3),
+        stored.get("organization") or None,
     )
 
 

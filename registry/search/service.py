@@ -34,7 +34,7 @@ from registry.models import (
     Service,
     User,
 )
-from registry.search import index, query
+from registry.search import evaluate, index, query
 from registry.search.analysis import terms
 from registry.services import audit
 from registry.services import organization_tree as tree
@@ -131,6 +131,18 @@ def _searcher(index_dir: str) -> Searcher:
     searcher = ix.searcher(weighting=query.WEIGHTING)
     cache[index_dir] = (path, searcher)
     return searcher
+
+
+def warm(app: Flask) -> None:
+    """Read the index's field lengths before the first request; a missing or unreadable index
+    is logged (the first request answers from the database, and /readyz says why)."""
+    try:
+        searcher = _searcher(app.config["INDEX_DIR"])
+        evaluate.view(searcher, query.WEIGHTING).warm(("all", "title"))
+    except UNREADABLE as error:
+        logger.warning("search index not warmed: %s", type(error).__name__)
+        return
+    logger.info("search index warmed: %d documents", searcher.doc_count())
 
 
 def _forget(index_dir: str) -> None:
