@@ -25,16 +25,12 @@ Usage, from the repository root::
 from __future__ import annotations
 
 import argparse
-import http.client
 import logging
-import os
 import random
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -47,6 +43,7 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import func, insert, select  # noqa: E402
 
+from benchmarks import measure  # noqa: E402
 from benchmarks.legislation import SERVICE_ACTIONS, SUBJECTS  # noqa: E402
 from benchmarks.measure import percentile  # noqa: E402
 from registry import create_app, migrate, turkish  # noqa: E402
@@ -181,56 +178,6 @@ def timed(call: Callable[[str], Any], queries: list[str]) -> list[float]:
     return times
 
 
-def throughput(port: int, paths: list[str], seconds: float, clients: int) -> float:
-    """Requests per second with ``clients`` concurrent keep-alive connections, each going
-    through ``paths`` in turn from its own starting point."""
-    done = [0] * clients
-    stop = time.monotonic() + seconds
-
-    def client(slot: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        turn = slot * 37
-        while time.monotonic() < stop:
-            path = paths[turn % len(paths)]
-            turn += 1
-            connection.request("GET", path)
-            response = connection.getresponse()
-            response.read()
-            if response.status != 200:
-                raise RuntimeError(f"{path} → {response.status}")
-            done[slot] += 1
-        connection.close()
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    start = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(done) / (time.monotonic() - start)
-
-
-def _wait_ready(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("the server did not start")
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
@@ -321,49 +268,20 @@ def main(argv: list[str] | None = None) -> int:
             f"FTS5 {fts_hits / len(expected):.1%}"
         )
 
-        port = _free_port()
-        log = open(base / "server.log", "w")  # noqa: SIM115 (closed after the server stops)
-        env = {**os.environ, "REGISTRY_DATABASE_URL": url, "REGISTRY_INDEX_DIR": index_dir}
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "registry"),
-                "serve",
-                "--port",
-                str(port),
-                "--workers",
-                str(args.workers),
-                "--threads",
-                "1",
-                "--no-index-follower",
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=log,
-            cwd=ROOT,
-        )
-        try:
-            try:
-                _wait_ready(port)
-            except RuntimeError:
-                log.flush()
-                print("server exit code:", server.poll(), "command:", server.args)
-                print((base / "server.log").read_text()[-3000:])
-                raise
-            search_paths = ["/api/v1/search?q=" + quote(q) for q in served]
-            throughput(port, search_paths, 2, args.clients)  # warm every worker
-            trivial = throughput(port, ["/healthz"], args.seconds, args.clients)
-            searches = throughput(port, search_paths, args.seconds, args.clients)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-            log.close()
+        search_paths = ["/api/v1/search?q=" + quote(q) for q in served]
+        with measure.served(url, index_dir, args.workers, base / "server.log") as port:
+            measure.throughput(port, search_paths, 2, args.clients)  # warm every worker
+            trivial = measure.throughput(port, ["/healthz"], args.seconds, args.clients).per_second
+            searches = measure.throughput(port, search_paths, args.seconds, args.clients)
+            searches_per_second = searches.per_second
         print(
             f"\nthrough gunicorn ({args.workers} sync workers, {args.clients} clients, "
             f"{args.seconds:.0f} s each, {len(served)} different queries in turn): "
             f"/healthz {trivial:,.0f} req/s; "
-            f"search {searches:,.0f} req/s ({searches / trivial:.2f} of /healthz)"
+            f"search {searches_per_second:,.0f} req/s "
+            f"({searches_per_second / trivial:.2f} of /healthz)"
         )
-        verdict &= searches >= 200 and whoosh_hits > fts_hits
+        verdict &= searches_per_second >= 200 and whoosh_hits > fts_hits
         print("PASS" if verdict else "FAIL")
     return 0
 

@@ -8,6 +8,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from registry import certificates
 from schemas.common import DetsisNumber, IsoDate
 from schemas.vocabularies import CATEGORIES, UNIT_TYPES
 
@@ -30,6 +31,20 @@ class ProvinceSchema(ma.Schema):
     name = fields.String(dump_only=True)
 
 
+class InfoPersonSchema(ma.Schema):
+    """The "Bilgi için" person of a letter's contact block."""
+
+    name = fields.String(required=True, validate=validate.Length(2, 200))
+    title = fields.String(allow_none=True, validate=validate.Length(max=200))
+    phone = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(
+            PHONE_PATTERN, error="Geçersiz telefon numarası / not a telephone number."
+        ),
+    )
+    email = fields.Email(allow_none=True)
+
+
 class ContactSchema(ma.Schema):
     address = fields.String(allow_none=True, validate=validate.Length(max=500))
     phone = fields.String(
@@ -44,6 +59,7 @@ class ContactSchema(ma.Schema):
     )
     email = fields.Email(allow_none=True)
     web = fields.URL(allow_none=True, schemes={"http", "https"})
+    info_person = fields.Nested(InfoPersonSchema, allow_none=True)
 
 
 class KepAddressSchema(ma.Schema):
@@ -91,6 +107,11 @@ class OrganizationSchema(ma.Schema):
         metadata={"description": "Whether an e-correspondence encryption certificate is registered"}
     )
     corresponds_externally = fields.Boolean()
+    letterhead = fields.List(
+        fields.String(),
+        allow_none=True,
+        metadata={"description": "The registered letterhead, if any (null: derived from the tree)"},
+    )
     status = fields.String(validate=validate.OneOf(STATUSES))
     valid_from = IsoDate()
     valid_to = IsoDate(allow_none=True)
@@ -165,6 +186,15 @@ class SubtreeQuerySchema(AtQuerySchema):
     depth = fields.Integer(load_default=1, validate=validate.Range(1, 12))
 
 
+def _readable_certificate(pem: str) -> None:
+    try:
+        certificates.read(pem)
+    except certificates.BadCertificate as error:
+        raise ma.ValidationError(
+            f"Sertifika okunamadı / the certificate cannot be read: {error}"
+        ) from error
+
+
 class UnitInputSchema(ma.Schema):
     """Fields of a unit as a change request carries them (the GET names, minus derived ones)."""
 
@@ -186,13 +216,25 @@ class UnitInputSchema(ma.Schema):
     kep_addresses = fields.List(fields.Nested(KepAddressSchema))
     certificate = fields.String(
         allow_none=True,
-        validate=validate.Regexp(
-            PEM_PATTERN,
-            error="PEM biçiminde X.509 sertifikası bekleniyor / expected a PEM certificate.",
-        ),
+        validate=[
+            validate.Regexp(
+                PEM_PATTERN,
+                error="PEM biçiminde X.509 sertifikası bekleniyor / expected a PEM certificate.",
+            ),
+            _readable_certificate,
+        ],
         metadata={"description": "E-correspondence encryption certificate, PEM (X.509)"},
     )
     corresponds_externally = fields.Boolean()
+    letterhead = fields.List(
+        fields.String(validate=validate.Length(1, 200)),
+        allow_none=True,
+        validate=validate.Length(1, 6),
+        metadata={
+            "description": "The registered letterhead, line by line, used instead of the one "
+            "derived from the tree (null: derived)"
+        },
+    )
 
     @ma.validates_schema
     def check_vocabularies(self, data: dict[str, Any], **_kwargs: Any) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from sqlalchemy.orm import Session
 
 from registry.services import organization_changes as changes
@@ -53,3 +57,29 @@ def make_service(session: Session, name: str, organization: str, **fields: Any) 
 
     data = ServiceInputSchema().load({"name": name, "organization": organization, **fields})
     return service_records.create_service(session, data).code
+
+
+def make_certificate(name: str, *, days: int = 365, expired: bool = False) -> str:
+    """A throwaway self-signed certificate (its key is dropped at once)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.now(UTC)
+    start, end = (
+        (now - timedelta(days=800), now - timedelta(days=1))
+        if expired
+        else (
+            now - timedelta(days=1),
+            now + timedelta(days=days),
+        )
+    )
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(end)
+        .sign(key, hashes.SHA256())
+    )
+    return certificate.public_bytes(serialization.Encoding.PEM).decode("ascii")

@@ -15,7 +15,7 @@ from registry.models import DetsisNumber, OrganizationVersion
 from registry.services import detsis
 from registry.services import organization_changes as changes
 from schemas.organizations import UnitUpdateSchema
-from tests.factories import make_unit
+from tests.factories import make_certificate, make_unit
 
 D = date
 
@@ -249,7 +249,11 @@ def test_certificate_must_be_pem() -> None:
     with pytest.raises(ValidationError) as error:
         UnitInputSchema().load({"name": "Birim", "level": "central", "certificate": "not a cert"})
     assert "certificate" in error.value.messages
-    pem = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----\n"
+    truncated = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----\n"
+    with pytest.raises(ValidationError) as error:
+        UnitInputSchema().load({"name": "Birim", "level": "central", "certificate": truncated})
+    assert "certificate" in error.value.messages  # shaped like PEM, but not a certificate
+    pem = make_certificate("Birim")
     assert (
         UnitInputSchema().load({"name": "Birim", "level": "central", "certificate": pem})[
             "certificate_pem"

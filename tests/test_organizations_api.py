@@ -75,7 +75,7 @@ def test_unit_has_every_contract_field(demo_client: FlaskClient) -> None:
     assert body["level"] == "provincial"
     assert body["province"] == {"code": 35, "name": "İzmir"}
     assert body["status"] == "active"
-    assert set(body["contact"]) == {"address", "phone", "fax", "email", "web"}
+    assert set(body["contact"]) == {"address", "phone", "fax", "email", "web", "info_person"}
     assert [p["name"] for p in body["path"]] == [
         "İçişleri Bakanlığı",
         "Göç İdaresi Başkanlığı",

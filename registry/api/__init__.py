@@ -55,6 +55,7 @@ def init_app(app: Flask) -> Api:
         changes,
         dataflows,
         document_names,
+        ebys,
         legislation,
         organizations,
         review_tasks,
@@ -86,6 +87,7 @@ def init_app(app: Flask) -> Api:
     api.register_blueprint(dataflows.blp)
     api.register_blueprint(search.blp)
     api.register_blueprint(review_tasks.blp)
+    api.register_blueprint(ebys.blp)
     _serve_swagger_ui_assets(app)
     return api
 

@@ -10,6 +10,10 @@ from flask import Flask, Response, current_app, request
 from registry.xml import to_xml
 
 XML_MIMETYPES = ("application/xml", "text/xml")
+EBYS_PREFIX = "/api/v1/ebys/"
+# EBYS systems ask on every letter: a minute from their cache, then a cheap 304 on the ETag; and
+# if the registry cannot be reached, a day of the last good answer rather than no letter at all.
+EBYS_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=60, stale-if-error=86400"
 
 
 def wants_xml() -> bool:
@@ -37,6 +41,8 @@ def add_caching(response: Response) -> Response:
         response.vary.add("Accept")
         if "Authorization" in request.headers:
             response.cache_control.private = True
+        elif request.path.startswith(EBYS_PREFIX):
+            response.headers["Cache-Control"] = EBYS_CACHE_CONTROL
         else:
             response.cache_control.public = True
             response.cache_control.max_age = 60

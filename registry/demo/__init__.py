@@ -61,6 +61,7 @@ def load_demo(session: Session) -> DemoReport:
     counts = {"created": 0, "unchanged": 0}
     acts = records.load_legislation(session, by_path, DEMO_PROVENANCE, counts)
     records.load_services(session, by_path, acts, DEMO_PROVENANCE, counts)
+    records.load_correspondence(session, by_path, DEMO_PROVENANCE, counts)
     report.created += counts["created"]
     report.unchanged += counts["unchanged"]
     return report
@@ -132,6 +133,7 @@ _META_KEYS = {
     "governorships",
     "kep",
     "province",
+    "certificate_file",
 }
 
 
@@ -149,6 +151,8 @@ def _expand(
         if "province" in item:
             fields["province"] = {"code": item["province"]}
         fields["kep_addresses"] = [{"address": a, "active": True} for a in item.get("kep", [])]
+        if "certificate_file" in item:
+            fields["certificate"] = _certificate(item["certificate_file"])
         yield _Node(
             node_path,
             parent,
@@ -215,6 +219,11 @@ def _governorships(parent: tuple[str, ...], valid_from: date) -> Any:
             "kep_addresses": [{"address": f"{slug}valiligi@hs01.kep.tr", "active": True}],
         }
         yield _Node((*parent, name), parent, fields, valid_from, None, None, None, [])
+
+
+def _certificate(name: str) -> str:
+    """A sample certificate (public part only) from ``registry/demo/certificates``."""
+    return resources.files("registry.demo").joinpath("certificates", name).read_text("ascii")
 
 
 def _area_code(plate: int) -> str:

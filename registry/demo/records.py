@@ -1,4 +1,4 @@
-"""Sample legislation, document names and services for ``registry demo``.
+"""Sample legislation, document names, services and correspondence data for ``registry demo``.
 
 Acts come from ``legislation.json`` (real acts: titles, numbers, dates and Resmî Gazete issues are
 the published ones); documents and services from ``services.json`` (realistic samples). Units are
@@ -19,8 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.models import Document, Legislation, Organization, Service
-from registry.services import legislation_records, service_records
+from registry.models.correspondence import DistributionList, Signatory
+from registry.services import correspondence_records, legislation_records, service_records
 from registry.services.audit import Provenance
+from schemas.correspondence import DistributionListInputSchema, SignatoryInputSchema
 from schemas.legislation import LegislationInputSchema
 from schemas.services import DocumentInputSchema, ServiceInputSchema
 
@@ -123,4 +125,49 @@ def load_services(
             }
         )
         service_records.create_service(session, data, provenance=provenance)
+        counts["created"] += 1
+
+
+def load_correspondence(
+    session: Session, numbers: Mapping[str, str], provenance: Provenance, counts: Counter
+) -> None:
+    """Sample signatories and distribution lists (``correspondence.json``)."""
+    spec = _read("correspondence.json")
+    for item in spec["signatories"]:
+        number = numbers[item["organization"]]
+        exists = session.scalar(
+            select(Signatory.id)
+            .join(Organization, Organization.id == Signatory.organization_id)
+            .where(
+                Organization.detsis_no == number,
+                Signatory.name == item["name"],
+                Signatory.surname == item["surname"],
+            )
+        )
+        if exists is not None:
+            counts["unchanged"] += 1
+            continue
+        data = SignatoryInputSchema().load({**item, "organization": number})
+        correspondence_records.save_signatory(session, None, data, provenance=provenance)
+        counts["created"] += 1
+    for item in spec["distribution_lists"]:
+        owner = numbers[item["owner"]]
+        exists = session.scalar(
+            select(DistributionList.id)
+            .join(Organization, Organization.id == DistributionList.owner_id)
+            .where(Organization.detsis_no == owner, DistributionList.name == item["name"])
+        )
+        if exists is not None:
+            counts["unchanged"] += 1
+            continue
+        data = DistributionListInputSchema().load(
+            {
+                "name": item["name"],
+                "owner": owner,
+                "recipients": [
+                    {"detsis_no": numbers[r["unit"]], "kind": r["kind"]} for r in item["recipients"]
+                ],
+            }
+        )
+        correspondence_records.save_distribution_list(session, None, data, provenance=provenance)
         counts["created"] += 1

@@ -77,6 +77,8 @@ CONTENT_FIELDS: tuple[str, ...] = (
     "kep_addresses",
     "certificate_pem",
     "corresponds_externally",
+    "letterhead",
+    "info_person",
 )
 
 
@@ -148,6 +150,10 @@ class OrganizationVersion(Base):
     web: Mapped[str | None] = mapped_column(String(300))
     kep_addresses: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     certificate_pem: Mapped[str | None] = mapped_column(Text)
+    # The registered letterhead, line by line, where the one derived from the tree is not used.
+    letterhead: Mapped[list[str] | None] = mapped_column(JSON)
+    # "Bilgi için": whom a letter's reader may call ({name, title, phone, email}).
+    info_person: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     corresponds_externally: Mapped[bool] = mapped_column(Boolean, default=True)
     status: Mapped[str] = mapped_column(String(10))
 

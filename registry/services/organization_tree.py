@@ -158,10 +158,11 @@ def current_version(session: Session, detsis_no: str, at: date) -> tuple[int, Or
     return org_id, found[1]
 
 
-def lineages(
+def ancestries(
     session: Session, versions: dict[int, tuple[str, OrganizationVersion]], at: date
-) -> dict[int, list[PathEntry]]:
-    """Path from the root to each given unit, one batched query per level of the tree."""
+) -> dict[int, list[tuple[int, str, OrganizationVersion]]]:
+    """Each given unit and the units above it, root first, as ``(id, number, version)``: one
+    batched query per level of the tree."""
     known: dict[int, tuple[str, OrganizationVersion]] = dict(versions)
     frontier = {v.parent_id for _, v in versions.values() if v.parent_id is not None}
     for _ in range(MAX_DEPTH):
@@ -172,18 +173,28 @@ def lineages(
         known.update(fetched)
         frontier = {v.parent_id for _, v in fetched.values() if v.parent_id is not None}
 
-    paths: dict[int, list[PathEntry]] = {}
+    chains: dict[int, list[tuple[int, str, OrganizationVersion]]] = {}
     for org_id in versions:
-        path: list[PathEntry] = []
+        chain: list[tuple[int, str, OrganizationVersion]] = []
         cursor: int | None = org_id
         seen: set[int] = set()
         while cursor is not None and cursor in known and cursor not in seen:
             seen.add(cursor)
             number, version = known[cursor]
-            path.append(PathEntry(cursor, number, version.name, version.category))
+            chain.append((cursor, number, version))
             cursor = version.parent_id
-        paths[org_id] = list(reversed(path))
-    return paths
+        chains[org_id] = list(reversed(chain))
+    return chains
+
+
+def lineages(
+    session: Session, versions: dict[int, tuple[str, OrganizationVersion]], at: date
+) -> dict[int, list[PathEntry]]:
+    """Path from the root to each given unit, one batched query per level of the tree."""
+    return {
+        org_id: [PathEntry(i, number, v.name, v.category) for i, number, v in chain]
+        for org_id, chain in ancestries(session, versions, at).items()
+    }
 
 
 def institutions_of(session: Session, org_ids: Collection[int], at: date) -> dict[int, PathEntry]:

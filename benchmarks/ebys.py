@@ -1,0 +1,287 @@
+"""Benchmark of the EBYS correspondence lookup through gunicorn, against a trivial endpoint.
+
+Builds the realistic registry of ``benchmarks/tree.py`` (200,000 units by default: 20
+institutions, 7 levels, provincial and district units of 12 of them, ~10 % renamed and ~1 % merged
+in 2024) in a fresh database migrated by Alembic. So that the letters take the paths EBYS letters
+take, it gives that registry what the correspondence answers read and the tree benchmark does not
+need: the governorships and district governorships (Valilik, Kaymakamlık) become institutions of
+category ``Mülki İdare`` as in the real registry, every institution gets a KEP address and a
+(sample) encryption certificate, and every provincial unit under an institution a KEP address.
+
+Then it measures:
+
+* the cold cost in-process (Flask test client, same database): the first correspondence request
+  of a fresh app, a letter whose units are not cached yet, and the same letter again (cached);
+* requests/s and p50/p99 latency through gunicorn (``registry serve``, sync workers, no index
+  follower), from keep-alive clients on 127.0.0.1 in the same run: ``/healthz`` (the trivial JSON
+  endpoint of the same app), then ``GET /api/v1/ebys/correspondence?from=…&to=…`` for 2,000
+  different letters (1 sender, 5 recipients, drawn with a fixed seed from the open units), so the
+  answers are composed from ~12,000 cached units rather than one cached answer. The per-process
+  unit cache is filled first by passes over all the letters (16 passes for 4 workers: each worker
+  has then seen a given letter with ~99 % probability); the first pass, on cold workers, is shown
+  too, since every change to a unit empties the caches.
+
+Goal (EBYS issue): the correspondence endpoint serves ≥ 50 % of the requests/s of ``/healthz``.
+
+Usage, from the repository root::
+
+    python benchmarks/ebys.py [--units 200000] [--letters 2000] [--seconds 10] [--workers 4]
+                              [--clients 16] [--warmup-passes N] [--backend sqlite|postgresql]
+                              [--seed 2024]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import math
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import measure  # noqa: E402
+from benchmarks.tree import INSTITUTIONS, Dataset, Rows, build_rows, load  # noqa: E402
+from registry import create_app, migrate, turkish  # noqa: E402
+from registry.db import get_db  # noqa: E402
+from registry.services.ebys.chain import LOCAL_ADMINISTRATION  # noqa: E402
+
+TRIVIAL = "/healthz"
+CORRESPONDENCE = "/api/v1/ebys/correspondence"
+RECIPIENTS = 5
+GOAL = 0.50
+COLD_LETTERS = 20  # fresh letters timed in-process
+LOCAL_ADMINISTRATION_TYPES = ("Valilik", "Kaymakamlık")
+SAMPLE_CERTIFICATE = "icisleri-bakanligi.pem"
+
+
+@dataclass(frozen=True)
+class Letter:
+    sender: str
+    recipients: tuple[str, ...]
+
+    @property
+    def path(self) -> str:
+        query = urlencode([("from", self.sender), *(("to", r) for r in self.recipients)])
+        return f"{CORRESPONDENCE}?{query}"
+
+
+def _kep(name: str) -> list[dict[str, Any]]:
+    slug = "".join(c for c in turkish.fold(name) if c.isalnum())[:40]
+    return [{"address": f"{slug}@hs01.kep.tr", "active": True}]
+
+
+def for_correspondence(dataset: Dataset, rows: dict[str, Rows]) -> dict[str, int]:
+    """Give the generated registry what letters read (see the module docstring); returns how many
+    units got each, for the report. Every version of a unit gets the same, so ``?at`` agrees."""
+    pem = resources.files("registry.demo").joinpath("certificates", SAMPLE_CERTIFICATE)
+    certificate = pem.read_text("ascii")
+    interior = next(i for i, inst in enumerate(INSTITUTIONS) if inst.name == "İçişleri Bakanlığı")
+    by_unit: dict[int, list[dict[str, Any]]] = {}
+    for version in rows["organization_versions"]:
+        by_unit.setdefault(version["organization_id"], []).append(version)
+    counts = {"local administrations": 0, "institutions": 0, "provincial KEP": 0}
+    for index, node in enumerate(dataset.nodes):
+        versions = by_unit[index + 1]
+        if node.depth == 0:
+            counts["institutions"] += 1
+            for version in versions:
+                version["kep_addresses"] = _kep(version["name"])
+                version["certificate_pem"] = certificate
+        elif node.institution == interior and node.kind in ("province", "district"):
+            assert versions[0]["unit_type"] in LOCAL_ADMINISTRATION_TYPES
+            counts["local administrations"] += 1
+            for version in versions:
+                version["category"] = LOCAL_ADMINISTRATION
+                version["kep_addresses"] = _kep(version["name"])
+        elif node.kind == "province":
+            counts["provincial KEP"] += 1
+            for version in versions:
+                version["kep_addresses"] = _kep(version["name"])
+    return counts
+
+
+def letters(dataset: Dataset, count: int, seed: int) -> list[Letter]:
+    """``count`` letters between open units (a merged unit answers 410), drawn uniformly."""
+    rng = random.Random(seed)
+    open_units = [
+        number
+        for number, node in zip(dataset.numbers, dataset.nodes, strict=True)
+        if node.merged_into < 0
+    ]
+    chosen = []
+    for _ in range(count):
+        sender, *recipients = rng.sample(open_units, 1 + RECIPIENTS)
+        chosen.append(Letter(sender, tuple(recipients)))
+    return chosen
+
+
+@dataclass
+class Cold:
+    first: float  # ms, first request of a fresh app
+    fresh: list[float]  # ms, letters whose units are not cached yet
+    cached: list[float]  # ms, the same letter again
+    sample: dict[str, Any]
+    size: int  # bytes of the sample answer
+
+
+def cold_cost(url: str, index_dir: str, fresh: Sequence[Letter]) -> Cold:
+    """In-process timings through the Flask test client, on its own fresh app and cache."""
+    app = create_app({"DATABASE_URL": url, "INDEX_DIR": index_dir, "TESTING": True})
+    client = app.test_client()
+
+    def get(letter: Letter) -> tuple[float, Any]:
+        started = time.perf_counter()
+        response = client.get(letter.path)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise RuntimeError(
+                f"GET {letter.path} → {response.status_code}: {response.get_data(as_text=True)}"
+            )
+        return elapsed, response
+
+    try:
+        first, response = get(fresh[0])
+        fresh_times = [get(letter)[0] for letter in fresh[1:]]
+        cached = [get(fresh[-1])[0] for _ in range(len(fresh))]
+        sample = response.get_json()
+        return Cold(first, fresh_times, cached, sample, len(response.get_data()))
+    finally:
+        get_db(app).dispose()
+
+
+def _line(label: str, load: measure.Load) -> str:
+    return (
+        f"{label:<52}{load.per_second:>8,.0f}{load.latency(0.50):>9.1f}"
+        f"{load.latency(0.99):>9.1f}{load.requests:>10,}{load.seconds:>5.0f}"
+    )
+
+
+def passes_for(workers: int, missed: float = 0.01) -> int:
+    """Passes after which a worker has missed a given letter with probability ≤ ``missed``, each
+    request going to any of ``workers`` (the one that accepts first)."""
+    if workers <= 1:
+        return 1
+    return math.ceil(math.log(missed) / math.log(1 - 1 / workers))
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, default=200_000)
+    parser.add_argument("--letters", type=int, default=2_000, help="different letters in turn")
+    parser.add_argument("--seconds", type=float, default=10, help="of load per endpoint")
+    parser.add_argument(
+        "--warmup-passes",
+        type=int,
+        default=None,
+        help="passes over the letters before measuring (default: enough for ~99 %% of letters "
+        "to have been served by every worker)",
+    )
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--seed", type=int, default=2024)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    with (
+        measure.database(args.backend, "ebys") as url,
+        tempfile.TemporaryDirectory(prefix="registry-ebys-") as directory,
+    ):
+        base = Path(directory)
+        index_dir = str(base / "index")
+        print(f"building {args.units:,} units on {args.backend}…", flush=True)
+        build: dict[str, float] = {}
+        clock = time.perf_counter()
+        dataset, rows = build_rows(args.units, args.seed)
+        counts = for_correspondence(dataset, rows)
+        build["generate"] = time.perf_counter() - clock
+        app = create_app({"DATABASE_URL": url, "INDEX_DIR": index_dir, "TESTING": True})
+        db = get_db(app)
+        try:
+            clock = time.perf_counter()
+            migrate.upgrade(db.engine)
+            build["migrate"] = time.perf_counter() - clock
+            clock = time.perf_counter()
+            load(db.engine, rows)
+            build["insert+analyze"] = time.perf_counter() - clock
+        finally:
+            db.dispose()
+        del rows
+        provincial = sum(node.level == "provincial" for node in dataset.nodes)
+        print(
+            f"{len(dataset.nodes):,} units ({provincial:,} provincial, "
+            f"{counts['local administrations']:,} valilik/kaymakamlık of category "
+            f"{LOCAL_ADMINISTRATION}, KEP and certificate on {counts['institutions']} "
+            f"institutions, KEP on {counts['provincial KEP']:,} other provincial units); build "
+            + ", ".join(f"{k} {v:.1f} s" for k, v in build.items())
+        )
+
+        load_letters = letters(dataset, args.letters, args.seed + 11)
+        fresh = letters(dataset, COLD_LETTERS + 1, args.seed + 13)
+        units = {n for letter in load_letters for n in (letter.sender, *letter.recipients)}
+        cold = cold_cost(url, index_dir, fresh)
+        sample = cold.sample
+        print(
+            f"\nsample answer ({cold.size:,} bytes): letterhead {sample['letterhead']!r}, "
+            f"courtesy {sample['courtesy']!r}, first addressee "
+            f"{sample['recipients'][0]['addressee']!r}"
+        )
+        print(
+            f"cold cost in-process (Flask test client): first request of a fresh app "
+            f"{cold.first:.1f} ms; a letter of uncached units p50 "
+            f"{statistics.median(cold.fresh):.1f} ms (max {max(cold.fresh):.1f}, "
+            f"{len(cold.fresh)} letters); the same letter cached p50 "
+            f"{statistics.median(cold.cached):.2f} ms"
+        )
+
+        paths = [letter.path for letter in load_letters]
+        passes = args.warmup_passes
+        if passes is None:
+            passes = passes_for(args.workers)
+        with measure.served(url, index_dir, args.workers, base / "server.log") as port:
+            try:
+                warmup = [measure.each_once(port, paths, args.clients) for _ in range(passes)]
+                trivial = measure.throughput(port, [TRIVIAL], args.seconds, args.clients)
+                warm = measure.throughput(port, paths, args.seconds, args.clients)
+            except RuntimeError as error:
+                print(f"\nERROR under load: {error}")
+                print("server log tail:\n" + (base / "server.log").read_text()[-5000:])
+                raise
+
+    ratio = warm.per_second / trivial.per_second
+    print(
+        f"\nthrough gunicorn ({args.workers} sync workers, {args.clients} clients on 127.0.0.1): "
+        f"{args.letters:,} different letters of 1 sender and {RECIPIENTS} recipients over "
+        f"{len(units):,} units (seed {args.seed}); warm-up {passes} passes over the letters, "
+        f"req/s per pass: " + ", ".join(f"{load.per_second:,.0f}" for load in warmup)
+    )
+    print(f"\n{'endpoint':<52}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'requests':>10}{'s':>5}")
+    if warmup:
+        print(_line(f"{CORRESPONDENCE}, first pass (cold workers)", warmup[0]))
+    print(_line(f"{TRIVIAL} (trivial JSON)", trivial))
+    print(_line(f"{CORRESPONDENCE} (1 → {RECIPIENTS}, warm)", warm))
+    verdict = "PASS" if ratio >= GOAL else "FAIL"
+    print(f"\nratio correspondence / trivial: {ratio:.2f} (goal ≥ {GOAL:.2f})")
+    print(verdict)
+    print(f"(total run time {time.perf_counter() - started:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
