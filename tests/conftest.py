@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from registry import create_app
+from registry import create_app, migrate
 from registry.db import get_db
 from tests.postgres import ThrowawayPostgres
 
@@ -128,3 +129,19 @@ def demo_app(request: pytest.FixtureRequest, tmp_path_factory: Any) -> Iterator[
 @pytest.fixture
 def demo_client(demo_app: Flask) -> FlaskClient:
     return demo_app.test_client()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database two app nodes can share (a file, or a PostgreSQL database)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+        app = create_app({"DATABASE_URL": url, "TESTING": True})
+        migrate.upgrade(get_db(app).engine)
+        get_db(app).dispose()
+        yield url
+        return
+    server: ThrowawayPostgres = request.getfixturevalue("postgres")
+    name = f"graph_{abs(hash(tmp_path)) % 10**8}"
+    yield server.create_database(name, template="registry_template")
+    server.drop_database(name)

@@ -4,8 +4,9 @@ the shipped XSD, ETags, and the errors EBYS developers meet."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from importlib import resources
 from typing import Any
 
@@ -16,7 +17,11 @@ from flask.testing import FlaskClient
 from lxml import etree
 from sqlalchemy.orm import Session
 
-from registry.services import accounts
+from registry import create_app
+from registry.db import get_db
+from registry.services import accounts, audit
+from registry.services import organization_changes as changes
+from registry.services.ebys import facts
 from registry.services.ebys.naming import addressee_line
 from tests.factories import make_certificate, make_unit
 
@@ -699,3 +704,29 @@ def test_every_xml_answer_is_valid_against_the_shipped_schema(
         assert response.mimetype == "application/xml"
         document = etree.fromstring(response.data)
         assert XSD.validate(document), (path, XSD.error_log.last_error, response.data[:800])
+
+
+def test_another_nodes_change_is_seen_within_the_freshness_window(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two app nodes on one database: a rename committed by the other node (here, a commit this
+    process is told nothing of) reaches the reader's answers once FRESH_SECONDS have passed."""
+    monkeypatch.setattr(facts, "FRESH_SECONDS", 0.2)
+    writer = create_app({"DATABASE_URL": database_url, "TESTING": True})
+    reader = create_app({"DATABASE_URL": database_url, "TESTING": True})
+    with get_db(writer).transaction() as session:
+        ministry = make_unit(session, "İçişleri Bakanlığı", category="Bakanlık")
+        unit = make_unit(session, "Strateji Geliştirme Başkanlığı", parent=ministry)
+    client = reader.test_client()
+    assert client.get(f"/api/v1/ebys/letterhead/{unit}").json["lines"][1] == "İÇİŞLERİ BAKANLIĞI"
+
+    monkeypatch.setattr(audit, "committed_here", lambda: -2)  # the commit below is elsewhere
+    client.get(f"/api/v1/ebys/letterhead/{unit}")  # the reader notes the counter it sees
+    with get_db(writer).transaction() as session:
+        changes.update_unit(
+            session, ministry, {"name": "İç İşleri Bakanlığı"}, valid_from=date(2020, 1, 1)
+        )
+    time.sleep(0.25)
+    assert client.get(f"/api/v1/ebys/letterhead/{unit}").json["lines"][1] == "İÇ İŞLERİ BAKANLIĞI"
+    for app in (writer, reader):
+        get_db(app).dispose()

@@ -3,34 +3,15 @@ edges."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from flask import Flask
 from sqlalchemy import event
 
-from registry import create_app, migrate
+from registry import create_app
 from registry.db import get_db
 from registry.services import legal_graph, service_records
 from tests.factories import make_act, make_document, make_service, make_unit
-from tests.postgres import ThrowawayPostgres
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database two app nodes can share (a file, or a PostgreSQL database)."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'shared.sqlite3'}"
-        app = create_app({"DATABASE_URL": url, "TESTING": True})
-        migrate.upgrade(get_db(app).engine)
-        get_db(app).dispose()
-        yield url
-        return
-    server: ThrowawayPostgres = request.getfixturevalue("postgres")
-    name = f"graph_{abs(hash(tmp_path)) % 10**8}"
-    yield server.create_database(name, template="registry_template")
-    server.drop_database(name)
 
 
 def _node(url: str) -> Flask:

@@ -8,13 +8,19 @@ from a cache for a minute, or for a day while the registry cannot be reached.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+import marshmallow as ma
+from flask import Response, current_app, request
 from flask.views import MethodView
+from sqlalchemy.orm import Session
+from werkzeug.http import generate_etag
 
-from registry.api.representations import negotiated
+from registry.api.representations import negotiated, negotiated_response, wants_xml
+from registry.clock import today
 from registry.db import get_session
-from registry.services.ebys import answers
+from registry.services.ebys import answers, facts
 from schemas.ebys import (
     ContactBlockSchema,
     CorrespondenceSchema,
@@ -38,26 +44,87 @@ blp = Blueprint(
 )
 
 
-@blp.route("/letterhead/<string:detsis_no>")
-class Letterhead(MethodView):
-    @blp.response(200, LinesSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(410, response="GONE")
-    def get(self, detsis_no: str) -> Any:
-        """The letterhead (antet) of a letter the unit writes, line by line"""
-        data = answers.letterhead(get_session(), detsis_no)
-        return negotiated(data, LinesSchema(), "Antet")
+# Dumping only: one instance each (a schema's construction costs more than its dump here).
+COURTESY = CourtesySchema()
+CORRESPONDENCE = CorrespondenceSchema()
 
 
-@blp.route("/addressee/<string:detsis_no>")
-class Addressee(MethodView):
-    @blp.response(200, LinesSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(410, response="GONE")
-    def get(self, detsis_no: str) -> Any:
-        """The addressee (muhatap) lines of a letter to the unit: capitals, dative case"""
-        data = answers.addressee(get_session(), detsis_no)
-        return negotiated(data, LinesSchema(), "Muhatap")
+def _rendered(build: Callable[[], Any], schema: ma.Schema, root: str) -> Response:
+    """The answer as JSON or XML with its ETag, rendered once and kept while no unit or
+    signatory changes (at most a minute): EBYS systems ask the same things all day."""
+
+    def render() -> tuple[bytes, str, str]:
+        response = negotiated_response(build(), schema, root)
+        body = response.get_data()
+        return body, response.mimetype or "application/json", generate_etag(body)
+
+    key = (request.path, request.query_string, wants_xml(), today())
+    body, mimetype, etag = facts.remembered(get_session(), key, render)
+    response = current_app.response_class(body, mimetype=mimetype)
+    response.set_etag(etag)
+    return response
+
+
+def _unit_lookup(
+    path: str, answer: Callable[[Session, str], Any], schema: type[ma.Schema], root: str, doc: str
+) -> None:
+    """Register ``GET /ebys/{path}/{detsis_no}``: one unit's answer, in JSON or XML."""
+
+    dumper = schema()
+
+    class UnitLookup(MethodView):
+        @blp.response(200, schema)
+        @blp.alt_response(404, response="NOT_FOUND")
+        @blp.alt_response(410, response="GONE")
+        def get(self, detsis_no: str) -> Any:
+            return _rendered(lambda: answer(get_session(), detsis_no), dumper, root)
+
+    UnitLookup.get.__doc__ = doc
+    blp.route(f"/{path}/<string:detsis_no>", endpoint=path)(UnitLookup)
+
+
+_unit_lookup(
+    "letterhead",
+    answers.letterhead,
+    LinesSchema,
+    "Antet",
+    "The letterhead (antet) of a letter the unit writes, line by line",
+)
+_unit_lookup(
+    "addressee",
+    answers.addressee,
+    LinesSchema,
+    "Muhatap",
+    "The addressee (muhatap) lines of a letter to the unit: capitals, dative case",
+)
+_unit_lookup(
+    "signatories",
+    answers.signatories,
+    SignatoriesSchema,
+    "ImzaYetkilileri",
+    "Who signs for the unit, left to right as on the page",
+)
+_unit_lookup(
+    "contact",
+    answers.contact,
+    ContactBlockSchema,
+    "IletisimBilgisi",
+    'The sender\'s contact block: address, telephone, fax, e-mail, web, KEP, "Bilgi için"',
+)
+_unit_lookup(
+    "kep",
+    answers.kep,
+    KepSchema,
+    "KepAdresleri",
+    "KEP addresses, the unit's own or those of the nearest unit above (inherited_from)",
+)
+_unit_lookup(
+    "certificate",
+    answers.certificate,
+    UnitCertificateSchema,
+    "SifrelemeSertifikasi",
+    "The e-correspondence encryption certificate (own or inherited), with its facts",
+)
 
 
 @blp.route("/courtesy")
@@ -68,19 +135,11 @@ class Courtesy(MethodView):
     @blp.alt_response(410, response="GONE")
     def get(self, args: dict[str, Any]) -> Any:
         """ "Arz ederim.", "Rica ederim." or "Arz ve rica ederim." (see docs/ebys.md)"""
-        data = answers.courtesy(get_session(), args["sender"], args["recipients"])
-        return negotiated(data, CourtesySchema(), "ArzRica")
-
-
-@blp.route("/signatories/<string:detsis_no>")
-class Signatories(MethodView):
-    @blp.response(200, SignatoriesSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(410, response="GONE")
-    def get(self, detsis_no: str) -> Any:
-        """Who signs for the unit, left to right as on the page"""
-        data = answers.signatories(get_session(), detsis_no)
-        return negotiated(data, SignatoriesSchema(), "ImzaYetkilileri")
+        return _rendered(
+            lambda: answers.courtesy(get_session(), args["sender"], args["recipients"]),
+            COURTESY,
+            "ArzRica",
+        )
 
 
 @blp.route("/distribution-lists")
@@ -104,39 +163,6 @@ class DistributionList(MethodView):
         return negotiated(data, DistributionListSchema(), "DagitimListesi")
 
 
-@blp.route("/contact/<string:detsis_no>")
-class Contact(MethodView):
-    @blp.response(200, ContactBlockSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(410, response="GONE")
-    def get(self, detsis_no: str) -> Any:
-        """The sender's contact block: address, telephone, fax, e-mail, web, KEP, "Bilgi için" """
-        data = answers.contact(get_session(), detsis_no)
-        return negotiated(data, ContactBlockSchema(), "IletisimBilgisi")
-
-
-@blp.route("/kep/<string:detsis_no>")
-class Kep(MethodView):
-    @blp.response(200, KepSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(410, response="GONE")
-    def get(self, detsis_no: str) -> Any:
-        """KEP addresses, the unit's own or those of the nearest unit above (inherited_from)"""
-        data = answers.kep(get_session(), detsis_no)
-        return negotiated(data, KepSchema(), "KepAdresleri")
-
-
-@blp.route("/certificate/<string:detsis_no>")
-class Certificate(MethodView):
-    @blp.response(200, UnitCertificateSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
-    @blp.alt_response(410, response="GONE")
-    def get(self, detsis_no: str) -> Any:
-        """The e-correspondence encryption certificate (own or inherited), with its facts"""
-        data = answers.certificate(get_session(), detsis_no)
-        return negotiated(data, UnitCertificateSchema(), "SifrelemeSertifikasi")
-
-
 @blp.route("/correspondence")
 class Correspondence(MethodView):
     @blp.arguments(CourtesyQuerySchema, location="query")
@@ -146,5 +172,8 @@ class Correspondence(MethodView):
     def get(self, args: dict[str, Any]) -> Any:
         """Everything for one letter: letterhead, arz/rica, signatories, the sender's contact
         block, and each recipient's addressee, KEP addresses and certificate (≤ 100)"""
-        data = answers.correspondence(get_session(), args["sender"], args["recipients"])
-        return negotiated(data, CorrespondenceSchema(), "YaziBilgileri")
+        return _rendered(
+            lambda: answers.correspondence(get_session(), args["sender"], args["recipients"]),
+            CORRESPONDENCE,
+            "YaziBilgileri",
+        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import marshmallow as ma
 from flask import Flask, Response, current_app, request
@@ -27,6 +27,15 @@ def negotiated(data: Any, schema: ma.Schema, xml_root: str) -> Any:
         return data
     body = to_xml(xml_root, schema.dump(data))
     return current_app.response_class(body, mimetype="application/xml")
+
+
+def negotiated_response(data: Any, schema: ma.Schema, xml_root: str) -> Response:
+    """Always a response: ``data`` dumped as the client asked, JSON as flask-smorest writes it."""
+    if wants_xml():
+        return current_app.response_class(
+            to_xml(xml_root, schema.dump(data)), mimetype="application/xml"
+        )
+    return cast(Response, current_app.json.response(schema.dump(data)))
 
 
 def add_caching(response: Response) -> Response:

@@ -35,9 +35,23 @@ def has_pending_entries(session: Session) -> bool:
     return bool(session.info.get(PENDING_KEY))
 
 
+_COMMITTED_HERE = [0]  # how many transactions with audit entries this process has committed
+
+
+def committed_here() -> int:
+    """A counter of this process's commits that appended audit entries: a projection that
+    skips re-reading the head for a moment still sees this process's own writes at once."""
+    return _COMMITTED_HERE[0]
+
+
 @event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    if session.info.pop(PENDING_KEY, None):
+        _COMMITTED_HERE[0] += 1
+
+
 @event.listens_for(Session, "after_rollback")
-def _transaction_ended(session: Session) -> None:
+def _rolled_back(session: Session) -> None:
     session.info.pop(PENDING_KEY, None)
 
 
@@ -176,9 +190,13 @@ def entries_for(session: Session, entity: str, entity_id: str) -> list[AuditEntr
     )
 
 
+# Built once: every projection reads it on every request.
+_HEAD = select(AuditHead.last_seq).where(AuditHead.id == 1)
+
+
 def head_seq(session: Session) -> int:
     """The sequence number of the last committed audit entry (0 for an empty trail)."""
-    return session.scalar(select(AuditHead.last_seq).where(AuditHead.id == 1)) or 0
+    return session.scalar(_HEAD) or 0
 
 
 def changed_since(

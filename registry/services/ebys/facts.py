@@ -11,26 +11,33 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Generic, Self, TypeVar, cast
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry import certificates, turkish
 from registry.errors import Gone, NotFound
 from registry.models import Organization, OrganizationVersion
 from registry.models.correspondence import Signatory
+from registry.services import audit, projections
 from registry.services import organization_tree as tree
-from registry.services import projections
 from registry.services.ebys import courtesy, naming
 from registry.services.ebys.chain import LOCAL_ADMINISTRATION, PRESIDENCY, Chain, Link
 
 logger = logging.getLogger(__name__)
 MAX_CACHED_UNITS = 50_000
+MAX_RENDERED = 20_000  # rendered answers (a letter's is about 7 kB)
+RENDERED_SECONDS = 60.0
+FRESH_SECONDS = 0.5  # how long another node's change may go unseen here
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+T = TypeVar("T")
 INHERITED_CONTACT_FIELDS = ("address", "web")  # the building and site are shared; phones are not
 
 
@@ -47,14 +54,76 @@ class UnitFacts:
     signatories: list[dict[str, Any]]
 
 
+class _Lru(Generic[K, V]):
+    """A bounded map, least recently used first out, safe across threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+@dataclass(frozen=True)
+class _Surroundings:
+    """What every unit's chain may need beyond its own ancestors, read once per day and change:
+    the provincial administrations (by province, and by district for kaymakamlıks) with their
+    chains, and the Presidency's number."""
+
+    governorships: dict[int, tuple[Link, ...]]
+    district_offices: dict[tuple[int, str], tuple[Link, ...]]
+    presidency: str | None
+
+    def administration(self, province: int, district: str | None) -> tuple[Link, ...] | None:
+        office = self.district_offices.get((province, turkish.fold(district or "")))
+        return office or self.governorships.get(province)
+
+
 class FactsCache(projections.Projection):
     ENTITIES = ("organization", "signatory")
     SCRATCH_KEY = "ebys_facts"
 
     def __init__(self) -> None:
         super().__init__()
-        self._entries: OrderedDict[tuple[str, date], UnitFacts] = OrderedDict()
-        self._entries_lock = threading.Lock()
+        self.units: _Lru[tuple[str, date], UnitFacts] = _Lru(MAX_CACHED_UNITS)
+        self.surroundings: _Lru[date, _Surroundings] = _Lru(4)
+        self.rendered: _Lru[Hashable, tuple[float, Any]] = _Lru(MAX_RENDERED)
+
+        self._checked_at = 0.0
+        self._committed_here = -1
+
+    def sync(self, session: Session) -> Self:
+        """As every projection, but the audit head is read at most every ``FRESH_SECONDS``
+        unless this process has committed a change since: EBYS answers are read on every letter
+        and clients keep them a minute anyway, so another node's change may take that long."""
+        now, committed = time.monotonic(), audit.committed_here()
+        if (
+            self.synced_seq is not None
+            and committed == self._committed_here
+            and now < self._checked_at + FRESH_SECONDS
+            and not audit.has_pending_entries(session)
+        ):
+            return self
+        super().sync(session)
+        self._checked_at, self._committed_here = now, committed
+        return self
 
     def load_all(self, session: Session) -> None:
         self.clear()
@@ -64,21 +133,9 @@ class FactsCache(projections.Projection):
             self.clear()
 
     def clear(self) -> None:
-        with self._entries_lock:
-            self._entries.clear()
-
-    def get(self, number: str, at: date) -> UnitFacts | None:
-        with self._entries_lock:
-            found = self._entries.get((number, at))
-            if found is not None:
-                self._entries.move_to_end((number, at))
-            return found
-
-    def put(self, facts: UnitFacts, at: date) -> None:
-        with self._entries_lock:
-            self._entries[(facts.detsis_no, at)] = facts
-            while len(self._entries) > MAX_CACHED_UNITS:
-                self._entries.popitem(last=False)
+        self.units.clear()
+        self.surroundings.clear()
+        self.rendered.clear()
 
 
 _CACHES: projections.PerDatabase[FactsCache] = projections.PerDatabase(FactsCache)
@@ -94,25 +151,45 @@ def facts_of(session: Session, numbers: Collection[str], at: date) -> dict[str, 
     found: dict[str, UnitFacts] = {}
     missing = []
     for number in numbers:
-        cached = cache.get(number, at)
+        cached = cache.units.get((number, at))
         if cached is None:
             missing.append(number)
         else:
             found[number] = cached
     if missing:
-        for facts in _compute(session, missing, at):
-            cache.put(facts, at)
+        surroundings = cache.surroundings.get(at)
+        if surroundings is None:
+            surroundings = _surroundings(session, at)
+            cache.surroundings.put(at, surroundings)
+        for facts in _compute(session, missing, at, surroundings):
+            cache.units.put((facts.detsis_no, at), facts)
             found[facts.detsis_no] = facts
     return found
 
 
-def _compute(session: Session, numbers: list[str], at: date) -> list[UnitFacts]:
+def remembered(session: Session, key: Hashable, build: Callable[[], T]) -> T:
+    """``build()``, kept for a minute or until a unit or signatory changes: a rendered answer
+    (its body and ETag), so a repeated letter costs one indexed read of the audit head.
+    The minute bounds how late a certificate is flagged expired."""
+    cache = _CACHES.of(session).sync(session)
+    found = cache.rendered.get(key)
+    now = time.monotonic()
+    if found is not None and found[0] > now:
+        return cast(T, found[1])
+    value = build()
+    cache.rendered.put(key, (now + RENDERED_SECONDS, value))
+    return value
+
+
+def _compute(
+    session: Session, numbers: list[str], at: date, surroundings: _Surroundings
+) -> list[UnitFacts]:
     ids = {number: tree.organization_id(session, number) for number in numbers}
     versions = tree.versions_at(session, ids.values(), at)
     for number, org_id in ids.items():
         if org_id not in versions or versions[org_id][1].status != "active":
             _refuse_closed(session, number, org_id, at, org_id in versions)
-    chains = _chains(session, versions, at)
+    chains = _chains(session, versions, at, surroundings)
     signatories = _signatories(session, ids.values())
     return [_facts(chains[org_id], signatories.get(org_id, [])) for number, org_id in ids.items()]
 
@@ -135,21 +212,49 @@ def _refuse_closed(session: Session, number: str, org_id: int, at: date, existed
 
 
 def _chains(
-    session: Session, versions: dict[int, tuple[str, OrganizationVersion]], at: date
+    session: Session,
+    versions: dict[int, tuple[str, OrganizationVersion]],
+    at: date,
+    surroundings: _Surroundings,
 ) -> dict[int, Chain]:
     """Each unit's chain, with its provincial administration and the Presidency where they
-    apply: one batched query per level, however many units."""
-    ancestries = tree.ancestries(session, versions, at)
-    links = {
-        org_id: tuple(Link.of(number, version) for _, number, version in chain)
-        for org_id, chain in ancestries.items()
-    }
-    wanted = {}
-    for org_id, chain_links in links.items():
-        head = Chain(chain_links).provincial_head()
-        if head is not None and head.province_code is not None:
-            wanted[org_id] = (head.province_code, head.district)
-    administrations = _local_administrations(session, set(wanted.values()), at)
+    apply: one batched query per level of the tree, however many units."""
+    chains = {}
+    for org_id, chain in tree.ancestries(session, versions, at).items():
+        links = tuple(Link.of(number, version) for _, number, version in chain)
+        head = Chain(links).provincial_head()
+        administration = (
+            surroundings.administration(head.province_code, head.district)
+            if head is not None and head.province_code is not None
+            else None
+        )
+        chains[org_id] = Chain(links, administration, surroundings.presidency)
+    return chains
+
+
+def _surroundings(session: Session, at: date) -> _Surroundings:
+    rows = session.execute(
+        select(OrganizationVersion, Organization.detsis_no)
+        .join(Organization, Organization.id == OrganizationVersion.organization_id)
+        .where(
+            OrganizationVersion.category == LOCAL_ADMINISTRATION,
+            OrganizationVersion.unit_type.in_(("Valilik", "Kaymakamlık")),
+            OrganizationVersion.province_code.is_not(None),
+            OrganizationVersion.status == "active",
+            tree.in_force(at),
+        )
+    ).all()
+    versions = {version.organization_id: (number, version) for version, number in rows}
+    governorships: dict[int, tuple[Link, ...]] = {}
+    district_offices: dict[tuple[int, str], tuple[Link, ...]] = {}
+    for org_id, chain in tree.ancestries(session, versions, at).items():
+        links = tuple(Link.of(number, version) for _, number, version in chain)
+        _, version = versions[org_id]
+        assert version.province_code is not None
+        if version.unit_type == "Valilik":
+            governorships[version.province_code] = links
+        elif version.district:
+            district_offices[(version.province_code, turkish.fold(version.district))] = links
     presidency = session.scalar(
         select(Organization.detsis_no)
         .join(OrganizationVersion, OrganizationVersion.organization_id == Organization.id)
@@ -161,56 +266,7 @@ def _chains(
         )
         .limit(1)
     )
-    return {
-        org_id: Chain(
-            chain_links,
-            administrations.get(wanted[org_id]) if org_id in wanted else None,
-            presidency,
-        )
-        for org_id, chain_links in links.items()
-    }
-
-
-def _local_administrations(
-    session: Session, places: set[tuple[int, str | None]], at: date
-) -> dict[tuple[int, str | None], tuple[Link, ...]]:
-    """The kaymakamlık of a district, else the valilik of the province, with their chains."""
-    if not places:
-        return {}
-    provinces = {province for province, _ in places}
-    rows = session.execute(
-        select(OrganizationVersion, Organization.detsis_no)
-        .join(Organization, Organization.id == OrganizationVersion.organization_id)
-        .where(
-            OrganizationVersion.province_code.in_(provinces),
-            OrganizationVersion.category == LOCAL_ADMINISTRATION,
-            or_(
-                OrganizationVersion.unit_type == "Valilik",
-                OrganizationVersion.unit_type == "Kaymakamlık",
-            ),
-            OrganizationVersion.status == "active",
-            tree.in_force(at),
-        )
-    ).all()
-    versions = {version.organization_id: (number, version) for version, number in rows}
-    chains = tree.ancestries(session, versions, at)
-    governorships: dict[int, int] = {}
-    district_offices: dict[tuple[int, str], int] = {}
-    for org_id, (_, version) in versions.items():
-        assert version.province_code is not None
-        if version.unit_type == "Valilik":
-            governorships[version.province_code] = org_id
-        elif version.district:
-            district_offices[(version.province_code, turkish.fold(version.district))] = org_id
-    found: dict[tuple[int, str | None], tuple[Link, ...]] = {}
-    for province, district in places:
-        office = district_offices.get((province, turkish.fold(district or "")))
-        office = office or governorships.get(province)
-        if office is not None:
-            found[(province, district)] = tuple(
-                Link.of(number, version) for _, number, version in chains[office]
-            )
-    return found
+    return _Surroundings(governorships, district_offices, presidency)
 
 
 def _signatories(session: Session, org_ids: Collection[int]) -> dict[int, list[dict[str, Any]]]:
