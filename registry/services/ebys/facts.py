@@ -105,14 +105,15 @@ class FactsCache(projections.Projection):
         self.units: _Lru[tuple[str, date], UnitFacts] = _Lru(MAX_CACHED_UNITS)
         self.surroundings: _Lru[date, _Surroundings] = _Lru(4)
         self.rendered: _Lru[Hashable, tuple[float, Any]] = _Lru(MAX_RENDERED)
-
         self._checked_at = 0.0
         self._committed_here = -1
 
     def sync(self, session: Session) -> Self:
         """As every projection, but the audit head is read at most every ``FRESH_SECONDS``
         unless this process has committed a change since: EBYS answers are read on every letter
-        and clients keep them a minute anyway, so another node's change may take that long."""
+        and clients keep them a minute anyway, so another node's change may take up to
+        ``FRESH_SECONDS`` to be seen here. (Inside a writing transaction, ``sync`` may answer
+        with that transaction's own copy; it is returned as is.)"""
         now, committed = time.monotonic(), audit.committed_here()
         if (
             self.synced_seq is not None
@@ -121,9 +122,10 @@ class FactsCache(projections.Projection):
             and not audit.has_pending_entries(session)
         ):
             return self
-        super().sync(session)
-        self._checked_at, self._committed_here = now, committed
-        return self
+        synced = super().sync(session)
+        if synced is self:
+            self._checked_at, self._committed_here = now, committed
+        return synced
 
     def load_all(self, session: Session) -> None:
         self.clear()
@@ -169,8 +171,9 @@ def facts_of(session: Session, numbers: Collection[str], at: date) -> dict[str, 
 
 def remembered(session: Session, key: Hashable, build: Callable[[], T]) -> T:
     """``build()``, kept for a minute or until a unit or signatory changes: a rendered answer
-    (its body and ETag), so a repeated letter costs one indexed read of the audit head.
-    The minute bounds how late a certificate is flagged expired."""
+    (its body and ETag), so a repeated letter costs a dictionary lookup and, at most every
+    ``FRESH_SECONDS``, one indexed read of the audit head. The minute bounds how late a
+    certificate is flagged expired."""
     cache = _CACHES.of(session).sync(session)
     found = cache.rendered.get(key)
     now = time.monotonic()
