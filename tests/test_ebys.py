@@ -617,6 +617,20 @@ def test_unknown_is_404_and_closed_is_410_naming_successors(
     unknown = client.get("/api/v1/ebys/letterhead/99999999")
     assert unknown.status_code == 404 and unknown.content_type == "application/problem+json"
     successor = make_unit_by_request(client, state, "Vize ve Çalışma İzni Daire Başkanlığı")
+    listed = applied(
+        client,
+        state,
+        entity="distribution_list",
+        action="create",
+        data={
+            "name": "Daireler",
+            "owner": state.goc,
+            "recipients": [
+                {"detsis_no": state.visa, "kind": "gereği"},
+                {"detsis_no": state.residence, "kind": "bilgi"},
+            ],
+        },
+    )["result"]["id"]
     applied(
         client,
         state,
@@ -630,6 +644,15 @@ def test_unknown_is_404_and_closed_is_410_naming_successors(
         gone = client.get(f"/api/v1/ebys/{path}/{state.visa}")
         assert gone.status_code == 410, (path, gone.json)
         assert gone.json["successors"] == [successor]
+    kept = get(client, f"distribution-lists/{listed}")["recipients"]
+    assert kept[0] == {
+        "detsis_no": state.visa,
+        "kind": "gereği",
+        "addressee": [],
+        "closed": True,
+        "successors": [successor],
+    }
+    assert kept[1]["closed"] is False and kept[1]["addressee"][0] == "GÖÇ İDARESİ BAŞKANLIĞINA"
     letter = client.get(
         "/api/v1/ebys/correspondence", query_string={"from": state.goc, "to": state.visa}
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -26,6 +26,7 @@ from registry.models.organization import CONTENT_FIELDS
 MAX_DEPTH = 12  # deeper than any real administration; guards walks against corrupt cycles
 MAX_SUBTREE_NODES = 10_000
 _CHUNK = 500
+Key = TypeVar("Key", int, str)
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def in_force(at: date) -> Any:
     )
 
 
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+def _chunks(ids: Sequence[Key]) -> Iterable[Sequence[Key]]:
     for start in range(0, len(ids), _CHUNK):
         yield ids[start : start + _CHUNK]
 
@@ -101,17 +102,33 @@ def versions_at(
 
 def organization_id(session: Session, detsis_no: str) -> int:
     """Resolve a DETSİS number, refusing malformed ones with 422 and unknown ones with 404."""
-    if not (
-        len(detsis_no) == 8 and detsis_no.isascii() and detsis_no.isdigit() and detsis_no[0] != "0"
-    ):
-        raise InvalidInput(
-            "Geçersiz DETSİS numarası / malformed DETSİS number.",
-            errors={"detsis_no": ["must be 8 digits, not starting with 0"]},
+    return organization_ids(session, [detsis_no])[detsis_no]
+
+
+def organization_ids(session: Session, numbers: Collection[str]) -> dict[str, int]:
+    """Resolve DETSİS numbers in one query per chunk: a malformed one is a 422, an unknown one
+    a 404 (the first in the order given)."""
+    for detsis_no in numbers:
+        if not (
+            len(detsis_no) == 8
+            and detsis_no.isascii()
+            and detsis_no.isdigit()
+            and detsis_no[0] != "0"
+        ):
+            raise InvalidInput(
+                "Geçersiz DETSİS numarası / malformed DETSİS number.",
+                errors={"detsis_no": ["must be 8 digits, not starting with 0"]},
+            )
+    found: dict[str, int] = {}
+    for chunk in _chunks(sorted(set(numbers))):
+        rows = session.execute(
+            select(Organization.detsis_no, Organization.id).where(Organization.detsis_no.in_(chunk))
         )
-    org_id = session.scalar(select(Organization.id).where(Organization.detsis_no == detsis_no))
-    if org_id is None:
-        raise NotFound(f"DETSİS numarası {detsis_no} ile kayıtlı birim yok / no such unit.")
-    return org_id
+        found.update({number: org_id for number, org_id in rows})
+    for detsis_no in numbers:
+        if detsis_no not in found:
+            raise NotFound(f"DETSİS numarası {detsis_no} ile kayıtlı birim yok / no such unit.")
+    return found
 
 
 def numbers_of(session: Session, org_ids: Collection[int]) -> dict[int, str]:

@@ -11,11 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.clock import today
-from registry.errors import Gone, InvalidInput, NotFound
+from registry.errors import InvalidInput, NotFound
 from registry.models.correspondence import DistributionList
 from registry.services import organization_tree as tree
 from registry.services.ebys import courtesy as courtesy_rules
-from registry.services.ebys.facts import UnitFacts, facts_of
+from registry.services.ebys.facts import UnitFacts, facts_and_refusals, facts_of
 
 MAX_RECIPIENTS = 100
 
@@ -107,18 +107,16 @@ def _distribution_list(session: Session, found: DistributionList) -> dict[str, A
     numbers = tree.numbers_of(
         session, [found.owner_id, *(r.organization_id for r in found.recipients)]
     )
+    wanted = [numbers[r.organization_id] for r in found.recipients]
+    open_units, refused = facts_and_refusals(session, wanted, today())
     recipients = []
-    for recipient in found.recipients:
-        number = numbers[recipient.organization_id]
+    for recipient, number in zip(found.recipients, wanted, strict=True):
         entry: dict[str, Any] = {"detsis_no": number, "kind": recipient.kind}
-        try:
-            entry["addressee"] = facts_of(session, [number], today())[number].addressee
-            entry["closed"] = False
-            entry["successors"] = []
-        except (NotFound, Gone) as error:
-            entry["addressee"] = []
-            entry["closed"] = True
-            entry["successors"] = getattr(error, "extra", {}).get("successors", [])
+        if number in open_units:
+            entry.update(addressee=open_units[number].addressee, closed=False, successors=[])
+        else:
+            successors = refused[number].extra.get("successors", [])
+            entry.update(addressee=[], closed=True, successors=successors)
         recipients.append(entry)
     return {
         "id": found.id,

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry import certificates, turkish
-from registry.errors import Gone, NotFound
+from registry.errors import Gone, NotFound, RegistryError
 from registry.models import Organization, OrganizationVersion
 from registry.models.correspondence import Signatory
 from registry.services import audit, projections
@@ -149,6 +149,18 @@ def facts_of(session: Session, numbers: Collection[str], at: date) -> dict[str, 
     An unknown number is a 404; a unit closed (or not yet open) on ``at`` is a 410 naming its
     successors, so a caller holding an old number learns where to write instead.
     """
+    found, refused = facts_and_refusals(session, numbers, at)
+    for number in numbers:
+        if number in refused:
+            raise refused[number]
+    return found
+
+
+def facts_and_refusals(
+    session: Session, numbers: Collection[str], at: date
+) -> tuple[dict[str, UnitFacts], dict[str, RegistryError]]:
+    """The facts of the units open on ``at``, and why each other one is refused (410, or 404
+    when it was not open then), in one batch; an unknown number is still a 404 at once."""
     cache = _CACHES.of(session).sync(session)
     found: dict[str, UnitFacts] = {}
     missing = []
@@ -158,15 +170,17 @@ def facts_of(session: Session, numbers: Collection[str], at: date) -> dict[str, 
             missing.append(number)
         else:
             found[number] = cached
+    refused: dict[str, RegistryError] = {}
     if missing:
         surroundings = cache.surroundings.get(at)
         if surroundings is None:
             surroundings = _surroundings(session, at)
             cache.surroundings.put(at, surroundings)
-        for facts in _compute(session, missing, at, surroundings):
+        computed, refused = _compute(session, missing, at, surroundings)
+        for facts in computed:
             cache.units.put((facts.detsis_no, at), facts)
             found[facts.detsis_no] = facts
-    return found
+    return found, refused
 
 
 def remembered(session: Session, key: Hashable, build: Callable[[], T]) -> T:
@@ -186,32 +200,50 @@ def remembered(session: Session, key: Hashable, build: Callable[[], T]) -> T:
 
 def _compute(
     session: Session, numbers: list[str], at: date, surroundings: _Surroundings
-) -> list[UnitFacts]:
-    ids = {number: tree.organization_id(session, number) for number in numbers}
+) -> tuple[list[UnitFacts], dict[str, RegistryError]]:
+    ids = tree.organization_ids(session, numbers)
     versions = tree.versions_at(session, ids.values(), at)
-    for number, org_id in ids.items():
-        if org_id not in versions or versions[org_id][1].status != "active":
-            _refuse_closed(session, number, org_id, at, org_id in versions)
-    chains = _chains(session, versions, at, surroundings)
-    signatories = _signatories(session, ids.values())
-    return [_facts(chains[org_id], signatories.get(org_id, [])) for number, org_id in ids.items()]
+    shut = {
+        number: org_id
+        for number, org_id in ids.items()
+        if org_id not in versions or versions[org_id][1].status != "active"
+    }
+    refused = _refusals(session, shut, versions, at)
+    closed = set(shut.values())
+    open_versions = {org_id: versions[org_id] for org_id in ids.values() if org_id not in closed}
+    chains = _chains(session, open_versions, at, surroundings)
+    signatories = _signatories(session, open_versions.keys())
+    facts = [_facts(chains[org_id], signatories.get(org_id, [])) for org_id in open_versions]
+    return facts, refused
 
 
-def _refuse_closed(session: Session, number: str, org_id: int, at: date, existed: bool) -> None:
-    _, successors = tree.links(session, [org_id])
-    later = successors.get(org_id, [])
-    if not existed:
-        raise NotFound(
-            f"{number} numaralı birim {at.isoformat()} tarihinde açık değil / "
-            "the unit was not open on that date.",
-            extra={"successors": later},
-        )
-    raise Gone(
-        f"{number} numaralı birim kapatıldı"
-        + (f"; yerine: {', '.join(later)}" if later else "")
-        + " / the unit is closed.",
-        extra={"successors": later},
-    )
+def _refusals(
+    session: Session,
+    shut: dict[str, int],
+    versions: dict[int, tuple[str, OrganizationVersion]],
+    at: date,
+) -> dict[str, RegistryError]:
+    """Why each unit not open on ``at`` is refused, naming its successors."""
+    if not shut:
+        return {}
+    _, successors = tree.links(session, shut.values())
+    refused: dict[str, RegistryError] = {}
+    for number, org_id in shut.items():
+        later = successors.get(org_id, [])
+        if org_id not in versions:
+            refused[number] = NotFound(
+                f"{number} numaralı birim {at.isoformat()} tarihinde açık değil / "
+                "the unit was not open on that date.",
+                extra={"successors": later},
+            )
+        else:
+            refused[number] = Gone(
+                f"{number} numaralı birim kapatıldı"
+                + (f"; yerine: {', '.join(later)}" if later else "")
+                + " / the unit is closed.",
+                extra={"successors": later},
+            )
+    return refused
 
 
 def _chains(
