@@ -16,6 +16,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from registry import api, cli, db, errors, health, web
     from registry.api import representations
     from registry.config import load_config
+    from registry.services.standards import publication  # noqa: F401  # tables follow commits
 
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(load_config(app.instance_path, test_config))

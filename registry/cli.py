@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 
 import click
 from flask import Flask, current_app
@@ -178,6 +179,30 @@ def audit_verify() -> None:
     click.echo(f"audit trail intact: {result.checked} entries verified")
 
 
+@click.group("complaints")
+def complaints_group() -> None:
+    """Complaints about service standards tables."""
+
+
+@complaints_group.command("escalate")
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="the day to judge due dates by (default: today in the registry's timezone)",
+)
+@with_appcontext
+def complaints_escalate(on: datetime | None) -> None:
+    """Send complaints their first place did not answer in time to the second (run daily)."""
+    from registry import clock
+    from registry.services import complaints
+
+    with get_db().transaction() as session:
+        count = complaints.escalate_overdue(session, on.date() if on else clock.today())
+    click.echo(f"{count} complaint(s) escalated to the second place of application")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -246,3 +271,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(index_follow_command)
     app.cli.add_command(users_group)
     app.cli.add_command(audit_group)
+    app.cli.add_command(complaints_group)

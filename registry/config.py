@@ -27,6 +27,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "SECRET_KEY": os.environ.get(f"{ENV_PREFIX}SECRET_KEY") or secrets.token_hex(32),
         "TIMEZONE": os.environ.get(f"{ENV_PREFIX}TIMEZONE", "Europe/Istanbul"),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        # Public writes (complaints, surveys, forms): per-client token buckets, see ratelimit.py.
+        "RATELIMIT_ENABLED": os.environ.get(f"{ENV_PREFIX}RATELIMIT", "1") != "0",
         # flask-smorest / OpenAPI
         "API_TITLE": "KAYSİS Registry API",
         "API_VERSION": "v1",

@@ -102,6 +102,13 @@ class ContactPersonSchema(ContactSchema):
 
     name = fields.String(required=True, validate=validate.Length(2, 200))
     title = fields.String(required=True, validate=validate.Length(2, 200))
+    # The unit that handles complaints at this level. The first place defaults to the unit itself,
+    # the second to the unit above it (a provincial directorate may name its valilik instead).
+    organization = DetsisNumber(allow_none=True)
+
+
+_PLACE = ContactPersonSchema(exclude=("web", "info_person"))
+RESPONSE_DAYS = (1, 90)
 
 
 class ServiceStandardInputSchema(ma.Schema):
@@ -109,8 +116,10 @@ class ServiceStandardInputSchema(ma.Schema):
         unknown = ma.RAISE
 
     organization = DetsisNumber(required=True)
-    first_contact = fields.Nested(ContactPersonSchema(exclude=("web",)), required=True)
-    second_contact = fields.Nested(ContactPersonSchema(exclude=("web",)), required=True)
+    first_contact = fields.Nested(_PLACE, required=True)
+    second_contact = fields.Nested(_PLACE, required=True)
+    # Working days the first place has to answer a complaint before it goes to the second.
+    response_days = fields.Integer(allow_none=True, validate=validate.Range(*RESPONSE_DAYS))
 
 
 class ServiceStandardUpdateSchema(ServiceStandardInputSchema):
@@ -118,5 +127,5 @@ class ServiceStandardUpdateSchema(ServiceStandardInputSchema):
         unknown = ma.RAISE
 
     organization = DetsisNumber()
-    first_contact = fields.Nested(ContactPersonSchema(exclude=("web",)))
-    second_contact = fields.Nested(ContactPersonSchema(exclude=("web",)))
+    first_contact = fields.Nested(_PLACE)
+    second_contact = fields.Nested(_PLACE)

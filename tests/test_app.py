@@ -94,6 +94,8 @@ def test_interactive_docs_are_served_without_the_internet(client: FlaskClient) -
 
 
 def test_home_page_searches_units_in_turkish(client: FlaskClient) -> None:
-    page = client.get("/?q=goc")
+    moved = client.get("/?q=goc")
+    assert moved.status_code == 301 and moved.headers["Location"] == "/search?q=goc"
+    page = client.get("/search?q=goc")
     assert page.status_code == 200
-    assert "Kurum ve birim arama" in page.get_data(as_text=True)
+    assert "“goc” için sonuçlar" in page.get_data(as_text=True)

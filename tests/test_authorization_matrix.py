@@ -136,6 +136,26 @@ def _resolve_unmatched(client: FlaskClient, world: World, headers: dict[str, str
     ).status_code
 
 
+_CITIZENS = iter(range(1, 10_000))
+
+
+def _complaint(client: FlaskClient, world: World) -> str:
+    """A complaint filed at a Göç unit, by a citizen from an address of their own."""
+    response = client.post(
+        "/api/v1/complaints",
+        environ_base={"REMOTE_ADDR": f"198.51.100.{next(_CITIZENS) % 250 + 1}"},
+        json={
+            "organization": world.bidb,
+            "subject": "service_missing",
+            "service_name": "Arşiv belgesi örneği",
+            "text": "Tabloda olmayan bir hizmet için başvurdum.",
+            "contact": {"name": "Ali Veli", "email": "ali@example.org"},
+        },
+    )
+    assert response.status_code == 201, response.json
+    return str(response.json["tracking_code"])
+
+
 ENDPOINTS: dict[str, Cell] = {
     "POST /change-requests (unit in Göç İdaresi)": lambda c, w, h: (
         c.post(
@@ -265,6 +285,17 @@ ENDPOINTS: dict[str, Cell] = {
     "GET /documents/unmatched": lambda c, w, h: (
         c.get("/api/v1/documents/unmatched", headers=h).status_code
     ),
+    "GET /complaints": lambda c, w, h: c.get("/api/v1/complaints", headers=h).status_code,
+    "GET /complaints/{code} without the access key (filed at a Göç unit)": lambda c, w, h: (
+        c.get(f"/api/v1/complaints/{_complaint(c, w)}", headers=h).status_code
+    ),
+    "POST /complaints/{code}/events (filed at a Göç unit)": lambda c, w, h: (
+        c.post(
+            f"/api/v1/complaints/{_complaint(c, w)}/events",
+            headers=h,
+            json={"status": "in_review"},
+        ).status_code
+    ),
 }
 
 EXPECTED: dict[str, list[int]] = {
@@ -294,6 +325,17 @@ EXPECTED: dict[str, list[int]] = {
     "GET /review-tasks": [401, 401, 200, 200, 200, 200, 403],
     "POST /documents/unmatched/{id}/resolve": [401, 401, 403, 403, 403, 200, 403],
     "GET /documents/unmatched": [401, 401, 200, 200, 200, 200, 403],
+    "GET /complaints": [401, 401, 200, 200, 200, 200, 403],
+    "GET /complaints/{code} without the access key (filed at a Göç unit)": [
+        401,
+        401,
+        200,
+        403,
+        200,
+        200,
+        403,
+    ],
+    "POST /complaints/{code}/events (filed at a Göç unit)": [401, 401, 201, 403, 201, 403, 403],
 }
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "security.md"

@@ -53,6 +53,7 @@ def init_app(app: Flask) -> Api:
     from registry.api import (
         change_requests,
         changes,
+        complaints,
         dataflows,
         document_names,
         ebys,
@@ -61,6 +62,7 @@ def init_app(app: Flask) -> Api:
         review_tasks,
         search,
         services,
+        standards,
     )
 
     api = Api()
@@ -88,6 +90,9 @@ def init_app(app: Flask) -> Api:
     api.register_blueprint(search.blp)
     api.register_blueprint(review_tasks.blp)
     api.register_blueprint(ebys.blp)
+    api.register_blueprint(complaints.blp)
+    api.register_blueprint(complaints.surveys_blp)
+    api.register_blueprint(standards.blp)
     _serve_swagger_ui_assets(app)
     return api
 

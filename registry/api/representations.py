@@ -48,7 +48,10 @@ def add_caching(response: Response) -> Response:
         and response.mimetype in ("application/json", "application/xml")
     ):
         response.vary.add("Accept")
-        if "Authorization" in request.headers:
+        if "X-Access-Key" in request.headers:
+            # A citizen's own complaint: personal data, for nobody's cache.
+            response.headers["Cache-Control"] = "no-store"
+        elif "Authorization" in request.headers:
             response.cache_control.private = True
         elif request.path.startswith(EBYS_PREFIX):
             response.headers["Cache-Control"] = EBYS_CACHE_CONTROL

@@ -19,10 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.models import Document, Legislation, Organization, Service
-from registry.models.correspondence import DistributionList, Signatory
+from registry.models.correspondence import DistributionList, ServiceStandardContacts, Signatory
 from registry.services import correspondence_records, legislation_records, service_records
 from registry.services.audit import Provenance
-from schemas.correspondence import DistributionListInputSchema, SignatoryInputSchema
+from schemas.correspondence import (
+    DistributionListInputSchema,
+    ServiceStandardInputSchema,
+    SignatoryInputSchema,
+)
 from schemas.legislation import LegislationInputSchema
 from schemas.services import DocumentInputSchema, ServiceInputSchema
 
@@ -131,7 +135,8 @@ def load_services(
 def load_correspondence(
     session: Session, numbers: Mapping[str, str], provenance: Provenance, counts: Counter
 ) -> None:
-    """Sample signatories and distribution lists (``correspondence.json``)."""
+    """Sample signatories, distribution lists and places of application
+    (``correspondence.json``); the places' units publish their service standards tables."""
     spec = _read("correspondence.json")
     for item in spec["signatories"]:
         number = numbers[item["organization"]]
@@ -170,4 +175,28 @@ def load_correspondence(
             }
         )
         correspondence_records.save_distribution_list(session, None, data, provenance=provenance)
+        counts["created"] += 1
+    for item in spec["service_standards"]:
+        number = numbers[item["organization"]]
+        exists = session.scalar(
+            select(ServiceStandardContacts.id)
+            .join(Organization, Organization.id == ServiceStandardContacts.organization_id)
+            .where(Organization.detsis_no == number)
+        )
+        if exists is not None:
+            counts["unchanged"] += 1
+            continue
+        places = {
+            name: {
+                **item[name],
+                "organization": numbers[item[name]["organization"]]
+                if "organization" in item[name]
+                else None,
+            }
+            for name in ("first_contact", "second_contact")
+        }
+        data = ServiceStandardInputSchema().load(
+            {"organization": number, "response_days": item.get("response_days"), **places}
+        )
+        correspondence_records.save_contacts(session, None, data, provenance=provenance)
         counts["created"] += 1

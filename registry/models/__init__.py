@@ -2,6 +2,14 @@
 
 from registry.models.accounts import ApiToken, Role, User
 from registry.models.audit import AuditEntry, AuditHead
+from registry.models.complaints import (
+    Complaint,
+    ComplaintEvent,
+    ComplaintLevel,
+    ComplaintStatus,
+    ComplaintSubject,
+    SurveyResponse,
+)
 from registry.models.correspondence import (
     DistributionList,
     DistributionRecipient,
@@ -41,9 +49,17 @@ from registry.models.services import (
     UnmatchedDocumentName,
     UnmatchedStatus,
 )
+from registry.models.standards import ServiceStandardTable
 from registry.models.workflow import ChangeRequest, ChangeRequestEvent, RequestStatus
 
 __all__ = [
+    "Complaint",
+    "ComplaintEvent",
+    "ComplaintLevel",
+    "ComplaintStatus",
+    "ComplaintSubject",
+    "ServiceStandardTable",
+    "SurveyResponse",
     "DistributionList",
     "DistributionRecipient",
     "ServiceStandardContacts",

@@ -76,6 +76,9 @@ class ServiceStandardContacts(Base):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), unique=True)
     first_contact: Mapped[dict[str, Any]] = mapped_column(JSON)
     second_contact: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Working days the first place of application has to answer a complaint before it goes to the
+    # second; None: the registry's default.
+    response_days: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(10), default="active")
     version: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -28,6 +28,25 @@ class Provenance:
 
 NO_PROVENANCE = Provenance()  # direct writes outside the workflow (sample data, imports, tests)
 PENDING_KEY = "audit_pending"  # session.info flag: this transaction appended entries
+APPENDED_KEY = "audit_appended"  # session.info: what this transaction appended, in order
+
+
+@dataclass(frozen=True)
+class AppendedEntry:
+    """An entry appended by the open transaction, for what must follow it before the commit."""
+
+    entity: str
+    entity_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    request_id: int | None
+    submitted_by: str | None
+    approved_by: str | None
+
+
+def appended_in(session: Session) -> list[AppendedEntry]:
+    """The entries the session's open transaction has appended so far."""
+    return list(session.info.get(APPENDED_KEY, ()))
 
 
 def has_pending_entries(session: Session) -> bool:
@@ -46,6 +65,7 @@ def committed_here() -> int:
 
 @event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
+    session.info.pop(APPENDED_KEY, None)
     if session.info.pop(PENDING_KEY, None):
         _COMMITTED_HERE[0] += 1
 
@@ -53,6 +73,7 @@ def _committed(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _rolled_back(session: Session) -> None:
     session.info.pop(PENDING_KEY, None)
+    session.info.pop(APPENDED_KEY, None)
 
 
 def entry_hash(prev_hash: str, content: dict[str, Any]) -> str:
@@ -108,6 +129,11 @@ def append(
     )
     entry.hash = entry_hash(head.last_hash, _content(entry))
     session.info[PENDING_KEY] = True
+    session.info.setdefault(APPENDED_KEY, []).append(
+        AppendedEntry(
+            entity, entity_id, entry.before, entry.after, request_id, submitted_by, approved_by
+        )
+    )
     head.last_seq, head.last_hash = entry.seq, entry.hash
     session.add(entry)
     session.flush()

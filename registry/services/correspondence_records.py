@@ -193,6 +193,7 @@ def contacts_record(session: Session, found: ServiceStandardContacts) -> dict[st
         "organization": _number(session, found.organization_id),
         "first_contact": found.first_contact,
         "second_contact": found.second_contact,
+        "response_days": found.response_days,
         "status": found.status,
         "version": found.version,
     }
@@ -230,7 +231,9 @@ def save_contacts(
             )
     for name in ("first_contact", "second_contact"):
         if name in data:
-            setattr(found, name, _clean(data[name]))
+            setattr(found, name, _clean(session, data[name], f"data.{name}.organization"))
+    if "response_days" in data:
+        found.response_days = data["response_days"]
     found.version += 1
     found.status = "active"
     session.add(found)
@@ -257,8 +260,10 @@ def refuse_second_contacts(
     return existing
 
 
-def _clean(contact: dict[str, Any]) -> dict[str, Any]:
-    keys = ("name", "title", "address", "phone", "fax", "email")
+def _clean(session: Session, contact: dict[str, Any], field: str) -> dict[str, Any]:
+    keys = ("name", "title", "address", "phone", "fax", "email", "organization")
+    if contact.get("organization"):
+        tree.unit_id_for(session, contact["organization"], field)
     return {key: (contact.get(key) or None) for key in keys}
 
 

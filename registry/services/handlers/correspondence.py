@@ -67,6 +67,10 @@ class OwnedRecordHandler:
             tree.unit_id_for(session, loaded[self.owner_field], f"data.{self.owner_field}")
         if action == "create" and self.check_create is not None:
             self.check_create(session, loaded)
+        for name in ("first_contact", "second_contact"):
+            place = (loaded.get(name) or {}).get("organization")
+            if place:
+                tree.unit_id_for(session, place, f"data.{name}.organization")
         for index, recipient in enumerate(loaded.get("recipients") or []):
             tree.unit_id_for(session, recipient["detsis_no"], f"data.recipients.{index}.detsis_no")
 

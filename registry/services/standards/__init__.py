@@ -1,0 +1,1 @@
+"""Service standards tables (HSYS): generated from approved services, published as versions."""

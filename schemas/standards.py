@@ -1,0 +1,111 @@
+"""Service standards tables (HSYS): the published table, its versions and what changed."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+FORMATS = ("json", "xml", "csv", "xlsx", "html")
+
+
+class StandardsQuerySchema(ma.Schema):
+    format = fields.String(
+        validate=validate.OneOf(FORMATS),
+        metadata={"description": "Overrides the Accept header: json, xml, csv, xlsx or html."},
+    )
+    version = fields.Integer(
+        validate=validate.Range(min=1),
+        metadata={"description": "A published version; the latest when absent."},
+    )
+
+
+class ChangesQuerySchema(ma.Schema):
+    class Meta:
+        unknown = ma.RAISE
+
+    from_version = fields.Integer(
+        data_key="from",
+        validate=validate.Range(min=1),
+        metadata={"description": "The older version; the one before `to` when absent."},
+    )
+    to_version = fields.Integer(
+        data_key="to",
+        validate=validate.Range(min=1),
+        metadata={"description": "The newer version; the latest when absent."},
+    )
+
+
+class PlaceOfApplicationSchema(ma.Schema):
+    """İlk / İkinci Müracaat Yeri: İsim, Unvan, Adres, Telefon, Faks, E-Posta."""
+
+    name = fields.String(allow_none=True)
+    title = fields.String(allow_none=True)
+    address = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    fax = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+
+
+class StandardsRowSchema(ma.Schema):
+    no = fields.Integer(metadata={"description": "SIRA NO"})
+    service = fields.String(metadata={"description": "Service code"})
+    name = fields.String(metadata={"description": "HİZMETİN ADI"})
+    required_documents = fields.List(
+        fields.String(), metadata={"description": "BAŞVURUDA İSTENEN BELGELER"}
+    )
+    max_duration = fields.String(
+        allow_none=True,
+        metadata={"description": "HİZMETİN TAMAMLANMA SÜRESİ (EN GEÇ SÜRE): '30 gün', 'anında'…"},
+    )
+    unit = fields.String(metadata={"description": "DETSİS number of the unit providing it"})
+
+
+class ServiceStandardsSchema(ma.Schema):
+    organization = fields.String(metadata={"description": "DETSİS number of the publishing unit"})
+    organization_name = fields.String()
+    institution = fields.String(metadata={"description": "Name of the unit's institution"})
+    version = fields.Integer()
+    published_at = fields.DateTime()
+    rows = fields.List(fields.Nested(StandardsRowSchema))
+    notice = fields.String(metadata={"description": "The regulation's sentence under the table"})
+    first_contact = fields.Nested(PlaceOfApplicationSchema, allow_none=True)
+    second_contact = fields.Nested(PlaceOfApplicationSchema, allow_none=True)
+
+
+class StandardsVersionSchema(ma.Schema):
+    version = fields.Integer()
+    published_at = fields.DateTime()
+    rows = fields.Integer(metadata={"description": "How many services the version lists"})
+    request_id = fields.Integer(
+        allow_none=True, metadata={"description": "The change request whose approval published it"}
+    )
+
+
+class StandardsVersionsSchema(ma.Schema):
+    organization = fields.String()
+    versions = fields.List(fields.Nested(StandardsVersionSchema))
+
+
+class FieldChangeSchema(ma.Schema):
+    before = fields.Raw(allow_none=True)
+    after = fields.Raw(allow_none=True)
+
+
+class RowChangeSchema(ma.Schema):
+    service = fields.String()
+    name = fields.String()
+    changes = fields.Dict(keys=fields.String(), values=fields.Nested(FieldChangeSchema))
+
+
+class StandardsChangesSchema(ma.Schema):
+    organization = fields.String()
+    from_version = fields.Integer(data_key="from")
+    to_version = fields.Integer(data_key="to")
+    added = fields.List(fields.Nested(StandardsRowSchema))
+    removed = fields.List(fields.Nested(StandardsRowSchema))
+    changed = fields.List(fields.Nested(RowChangeSchema))
+    contacts = fields.Dict(
+        keys=fields.String(),
+        values=fields.Dict(keys=fields.String(), values=fields.Nested(FieldChangeSchema)),
+    )
+    organization_name = fields.Nested(FieldChangeSchema, allow_none=True)
