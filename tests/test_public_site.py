@@ -165,3 +165,29 @@ def test_a_complaint_by_form_is_followed_by_code_and_key_and_a_rating_is_counted
     assert rated.headers["Location"].endswith(f"/services/{service_code}?tesekkurler=1#anket")
     stats = client.get(f"/api/v1/stats/satisfaction?service={service_code}").json
     assert stats["responses"] == 1 and stats["rate"] == 100.0
+
+
+def test_the_unit_page_flows_follow_an_approved_change(
+    client: FlaskClient, session: Session, world: World
+) -> None:
+    """The page's flows come from a per-process copy; it is rebuilt when the audit trail moves."""
+    from registry.services import service_records
+
+    certificate = make_document(session, "Hizmet Dökümü", issuer=world.sgk)
+    office = make_unit(session, "Bursa İl Göç İdaresi Müdürlüğü", parent=world.goc)
+    asking = make_service(
+        session, "Çalışma İzni Ön Değerlendirme", office, required_documents=[certificate]
+    )
+    session.commit()
+
+    def flows() -> list[str]:
+        unit = page(client, f"/organizations/{office}")
+        rows = unit.xpath("//table[caption='Veri akışları']/tbody/tr")
+        return [" | ".join(cell.text_content() for cell in row.xpath("td")) for row in rows]
+
+    expected = ["Sosyal Güvenlik Kurumu | Göç İdaresi Başkanlığı | Hizmet Dökümü"]
+    assert flows() == expected
+    assert flows() == expected  # from the cached copy
+    service_records.close_service(session, asking)
+    session.commit()
+    assert flows() == []

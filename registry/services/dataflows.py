@@ -8,7 +8,9 @@ asks for the document: that is data one institution holds and another makes citi
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import networkx as nx
@@ -18,6 +20,7 @@ from sqlalchemy.orm import Session
 from registry import turkish
 from registry.clock import today
 from registry.models import Document, DocumentRole, RecordStatus, Service, ServiceDocument
+from registry.services import audit
 from registry.services import organization_tree as tree
 from registry.services.organization_tree import PathEntry
 
@@ -146,6 +149,29 @@ def flow_graph(session: Session, institution_id: int | None = None) -> nx.DiGrap
             source, target, documents=sorted(flow.documents), services=sorted(flow.services)
         )
     return graph
+
+
+# engine → (day, audit sequence, every flow); weak, so a disposed database takes its copy along
+_CACHED: weakref.WeakKeyDictionary[Any, tuple[date, int, nx.DiGraph[str]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def cached_flow_graph(session: Session, institution_id: int) -> nx.DiGraph[str]:
+    """One institution's flows, cut from a per-process copy of every flow kept while the audit
+    trail stands still: public unit pages show them, and building the whole graph reads every
+    service's documents."""
+    engine, day, seq = session.get_bind(), today(), audit.head_seq(session)
+    cached = _CACHED.get(engine)
+    if cached is not None and cached[:2] == (day, seq) and not audit.has_pending_entries(session):
+        graph = cached[2]
+    else:
+        graph = flow_graph(session)
+        if not audit.has_pending_entries(session):
+            _CACHED[engine] = (day, seq, graph)
+    number = tree.number_of(session, institution_id)
+    edges = [(u, v) for u, v in graph.edges if number in (u, v)]
+    return graph.edge_subgraph(edges).copy()
 
 
 def as_json(graph: nx.DiGraph[str]) -> dict[str, Any]:

@@ -106,7 +106,7 @@ def organization_page(detsis_no: str) -> str:
     )
     owner = _table_owner(session, unit)
     institution = tree.institution_of(unit.path)
-    graph = dataflows.flow_graph(session, institution.organization_id)
+    graph = dataflows.cached_flow_graph(session, institution.organization_id)
     flows = [
         {
             "from": graph.nodes[u]["name"],
