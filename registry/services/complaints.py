@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
+from registry.clock import aware
 from registry.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from registry.models import (
     Complaint,
@@ -609,14 +610,14 @@ def _view(
         "current_place": units[current_place_id(complaint)],
         "response_days": complaint.response_days,
         "due_on": complaint.due_on,
-        "created_at": complaint.created_at,
-        "escalated_at": complaint.escalated_at,
-        "answered_at": complaint.answered_at,
+        "created_at": _moment(complaint.created_at),
+        "escalated_at": _moment(complaint.escalated_at),
+        "answered_at": _moment(complaint.answered_at),
         "text": complaint.text,
         "contact": None if audience is Audience.REVIEWER else dict(complaint.contact),
         "events": [
             {
-                "at": event.at,
+                "at": _moment(event.at),
                 "from_status": event.from_status,
                 "to_status": event.to_status,
                 "level": event.level,
@@ -629,6 +630,11 @@ def _view(
     if actions is not None:
         data["actions"] = list(actions)
     return data
+
+
+def _moment(value: datetime | None) -> datetime | None:
+    """With its timezone, to the second, the same on both backends (SQLite drops the zone)."""
+    return aware(value).replace(microsecond=0) if value is not None else None
 
 
 def _by(
