@@ -85,6 +85,8 @@ def publish_all(session: Session, at: date | None = None) -> list[ServiceStandar
 
 def owners_above(session: Session, unit_ids: Collection[int], at: date) -> set[int]:
     """The units at or above any of ``unit_ids`` whose table includes them."""
+    if not unit_ids or not session.scalar(_ANY_OWNER):
+        return set()  # no unit publishes a table yet (a fresh registry, a bulk import)
     found = tree.versions_at(session, unit_ids, at)
     candidates = {
         org_id for chain in tree.ancestries(session, found, at).values() for org_id, _, _ in chain
@@ -99,6 +101,13 @@ def owners_above(session: Session, unit_ids: Collection[int], at: date) -> set[i
             )
         )
     )
+
+
+_ANY_OWNER = (
+    select(ServiceStandardContacts.id)
+    .where(ServiceStandardContacts.status == RecordStatus.ACTIVE.value)
+    .limit(1)
+)
 
 
 def _publish_each(
