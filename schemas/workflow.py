@@ -139,3 +139,36 @@ class RecordHistorySchema(ma.Schema):
     entity = fields.String()
     id = fields.String()
     changes = fields.List(fields.Nested(RecordChangeSchema))
+
+
+class BatchRequestSchema(ma.Schema):
+    """A request of a batch, with the input line it came from."""
+
+    id = fields.Integer()
+    entity = fields.String()
+    action = fields.String()
+    target = fields.String(allow_none=True)
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    line = fields.Integer(allow_none=True)
+    data = fields.Dict()
+    diff = fields.Dict(metadata={"description": "field → {current, proposed}"})
+
+
+class ChangeBatchSummarySchema(ma.Schema):
+    id = fields.Integer()
+    importer = fields.String()
+    source = fields.String(metadata={"description": "The imported file's name"})
+    source_sha256 = fields.String()
+    submitted_by = fields.String()
+    submitted_at = fields.DateTime()
+    status = fields.String(metadata={"description": "open, or decided"})
+    counts = fields.Dict(
+        keys=fields.String(), values=fields.Integer(), metadata={"description": "status → n"}
+    )
+    summary = fields.Dict(
+        metadata={"description": "What the importer found: created, updated, unchanged, refused"}
+    )
+
+
+class ChangeBatchSchema(ChangeBatchSummarySchema):
+    requests = fields.List(fields.Nested(BatchRequestSchema))

@@ -51,6 +51,7 @@ class Api(_Api):
 def init_app(app: Flask) -> Api:
     """Create the app's ``Api`` (one per app, so several apps can live in one process)."""
     from registry.api import (
+        batches,
         change_requests,
         changes,
         complaints,
@@ -82,6 +83,7 @@ def init_app(app: Flask) -> Api:
     )
     api.register_blueprint(organizations.blp)
     api.register_blueprint(change_requests.blp)
+    api.register_blueprint(batches.blp)
     api.register_blueprint(changes.blp)
     api.register_blueprint(legislation.blp)
     api.register_blueprint(services.blp)

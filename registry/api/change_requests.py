@@ -32,7 +32,7 @@ AUTH: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 def representation(request: ChangeRequest, *, with_diff: bool = False) -> dict[str, Any]:
     """The request as the API shows it; call before commit so the diff is against the record."""
     session = get_session()
-    names = _user_names(session, {request.submitted_by, *(e.actor_id for e in request.events)})
+    names = user_names(session, {request.submitted_by, *(e.actor_id for e in request.events)})
     data: dict[str, Any] = {
         "id": request.id,
         "entity": request.entity,
@@ -66,7 +66,7 @@ def representation(request: ChangeRequest, *, with_diff: bool = False) -> dict[s
     return data
 
 
-def _user_names(session: Any, ids: set[int]) -> dict[int, str]:
+def user_names(session: Any, ids: set[int]) -> dict[int, str]:
     rows = session.execute(select(User.id, User.name).where(User.id.in_(ids))).all()
     return {user_id: f"{name} (#{user_id})" for user_id, name in rows}
 

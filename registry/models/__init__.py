@@ -50,9 +50,17 @@ from registry.models.services import (
     UnmatchedStatus,
 )
 from registry.models.standards import ServiceStandardTable
-from registry.models.workflow import ChangeRequest, ChangeRequestEvent, RequestStatus
+from registry.models.workflow import (
+    BatchStatus,
+    ChangeBatch,
+    ChangeRequest,
+    ChangeRequestEvent,
+    RequestStatus,
+)
 
 __all__ = [
+    "BatchStatus",
+    "ChangeBatch",
     "Complaint",
     "ComplaintEvent",
     "ComplaintLevel",

@@ -24,6 +24,33 @@ class RequestStatus(enum.StrEnum):
         return self in (RequestStatus.SUBMITTED, RequestStatus.INSTITUTION_APPROVED)
 
 
+class BatchStatus(enum.StrEnum):
+    OPEN = "open"  # some of its requests are still open
+    DECIDED = "decided"  # every request approved, rejected or withdrawn
+
+
+class ChangeBatch(Base):
+    """Requests filed together by an importer: reviewed, approved or rejected as a whole."""
+
+    __tablename__ = "change_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    importer: Mapped[str] = mapped_column(String(40))  # units, legislation, service-standards…
+    source: Mapped[str] = mapped_column(String(300))  # the file's name
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    submitted_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    status: Mapped[str] = mapped_column(String(12), default=BatchStatus.OPEN.value)
+    # What the importer found: counts, and the rows it refused with their reasons.
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+    requests: Mapped[list[ChangeRequest]] = relationship(order_by="ChangeRequest.id")
+
+    __table_args__ = (Index("ix_change_batches_source", "importer", "source_sha256"),)
+
+
 class ChangeRequest(Base):
     __tablename__ = "change_requests"
 
@@ -46,6 +73,7 @@ class ChangeRequest(Base):
     )
     result_entity: Mapped[str | None] = mapped_column(String(32))
     result_id: Mapped[str | None] = mapped_column(String(40))
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("change_batches.id"), index=True)
 
     events: Mapped[list[ChangeRequestEvent]] = relationship(
         back_populates="request", order_by="ChangeRequestEvent.id"

@@ -1,0 +1,130 @@
+"""``registry import-…`` commands: read a file, show or file or apply the plan, summarise."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from flask.cli import with_appcontext
+
+from importers import submit
+from importers.reading import UnreadableInput, load
+from importers.units import Plan, UnitPlanner, rows_of
+from registry.clock import today
+from registry.db import get_db
+from registry.errors import RegistryError
+from registry.models import User
+
+PROGRESS_FROM = 1000  # rows: a progress bar on longer inputs
+SHOWN = 20  # changes listed by a dry run
+
+
+@click.command("import-units")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format", "kind", type=click.Choice(["csv", "xlsx", "xml"]), help="default: by extension"
+)
+@click.option("--dry-run", is_flag=True, help="print what would change; write nothing")
+@click.option("--apply", "apply_now", is_flag=True, help="apply at once (operator), no review")
+@click.option(
+    "--as", "user_id", type=int, help="the account filing the batch (coordinator, reviewer)"
+)
+@click.option("--reason", default="Toplu içe aktarma", show_default=True)
+@with_appcontext
+def import_units_command(
+    path: Path, kind: str | None, dry_run: bool, apply_now: bool, user_id: int | None, reason: str
+) -> None:
+    """Units from CSV, XLSX or XML: a dry run, a batch for review, or (--apply) applied now."""
+    if apply_now and user_id is not None:
+        raise click.UsageError("--apply and --as exclude each other")
+    if not (dry_run or apply_now or user_id is not None):
+        raise click.UsageError("choose --dry-run, --as USER_ID (a batch for review) or --apply")
+    with _refusals():
+        source = load(path)
+        rows = list(rows_of(source, kind or path.suffix.lstrip(".").lower()))
+        db = get_db()
+        if dry_run:
+            with db.sessionmaker() as session:
+                plan = _planned(UnitPlanner(session, today()), rows)
+                _show(plan)
+        else:
+            with db.transaction() as session:
+                plan = _planned(UnitPlanner(session, today()), rows)
+                if apply_now:
+                    click.echo(f"applying {len(plan.changes)} changes in one transaction", err=True)
+                    with _bar(len(plan.changes), "applying") as step:
+                        submit.apply_directly(session, source, plan, reason, today(), step)
+                else:
+                    actor = session.get(User, user_id)
+                    if actor is None or not actor.active:
+                        raise click.ClickException(f"no active account {user_id}")
+                    batch = submit.as_batch(session, actor, "units", source, plan, reason)
+                    click.echo(
+                        f"batch {batch.id}: {len(batch.requests)} change requests for review"
+                    )
+    _summary(plan, "dry run" if dry_run else "applied" if apply_now else "batch")
+
+
+def _planned(planner: UnitPlanner, rows: list[tuple[int, dict[str, str]]]) -> Plan:
+    with _bar(len(rows), "reading") as step:
+
+        def counted() -> Iterator[tuple[int, dict[str, str]]]:
+            for row in rows:
+                yield row
+                step(1)
+
+        return planner.plan(counted())
+
+
+@contextmanager
+def _bar(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    if total < PROGRESS_FROM:
+        yield lambda _n: None
+        return
+    stderr = sys.stderr
+    progress: Any = click.progressbar(
+        length=total, label=label, file=stderr
+    )  # overloads confuse mypy
+    with progress as bar:
+        yield bar.update
+
+
+def _show(plan: Plan) -> None:
+    for change in plan.changes[:SHOWN]:
+        where = change.target or "new"
+        click.echo(f"  line {change.line}: {change.action} {where} {change.label}: {change.data}")
+    if len(plan.changes) > SHOWN:
+        click.echo(f"  … and {len(plan.changes) - SHOWN} more")
+
+
+def _summary(plan: Plan, mode: str) -> None:
+    counts = plan.counts()
+    outcome = {
+        "dry run": "a dry run: nothing was written",
+        "applied": "applied",
+        "batch": "filed for review; applied when the batch is approved",
+    }[mode]
+    click.echo(
+        f"{counts['created']} to create, {counts['updated']} to update, {counts['unchanged']} "
+        f"unchanged, {counts['refused']} refused ({outcome})"
+        if mode != "applied"
+        else f"{counts['created']} created, {counts['updated']} updated, "
+        f"{counts['unchanged']} unchanged, {counts['refused']} refused ({outcome})"
+    )
+    for refused in sorted(plan.refused, key=lambda r: r.line):
+        click.echo(f"  refused line {refused.line}: {refused.reason}")
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    try:
+        yield
+    except UnreadableInput as error:
+        raise click.ClickException(str(error)) from error
+    except RegistryError as error:
+        detail = f"{error.detail} {error.errors}" if error.errors else error.detail
+        raise click.ClickException(detail) from error
