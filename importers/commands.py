@@ -10,9 +10,10 @@ from typing import Any
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy.orm import Session
 
-from importers import submit
-from importers.reading import UnreadableInput, load
+from importers import standards_html, submit
+from importers.reading import Source, UnreadableInput, load
 from importers.units import Plan, UnitPlanner, rows_of
 from registry.clock import today
 from registry.db import get_db
@@ -39,33 +40,98 @@ def import_units_command(
     path: Path, kind: str | None, dry_run: bool, apply_now: bool, user_id: int | None, reason: str
 ) -> None:
     """Units from CSV, XLSX or XML: a dry run, a batch for review, or (--apply) applied now."""
+    _require_one_mode(dry_run, apply_now, user_id)
+    with _refusals():
+        source = load(path)
+        rows = list(rows_of(source, kind or path.suffix.lstrip(".").lower()))
+
+        def planned(session: Session) -> Plan:
+            return _planned(UnitPlanner(session, today()), rows)
+
+        _run("units", source, planned, dry_run, apply_now, user_id, reason)
+
+
+@click.command("import-service-standards")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--organization", required=True, help="DETSİS number of the unit the page is of")
+@click.option("--dry-run", is_flag=True, help="print what would change; write nothing")
+@click.option("--apply", "apply_now", is_flag=True, help="apply at once (operator), no review")
+@click.option(
+    "--as", "user_id", type=int, help="the account filing the batch (coordinator, reviewer)"
+)
+@click.option(
+    "--reason", default="Hizmet standartları tablosunun içe aktarılması", show_default=True
+)
+@with_appcontext
+def import_service_standards_command(
+    path: Path, organization: str, dry_run: bool, apply_now: bool, user_id: int | None, reason: str
+) -> None:
+    """A published service standards table (HTML page) as the unit's services and contacts."""
+    _require_one_mode(dry_run, apply_now, user_id)
+    with _refusals():
+        source = load(path)
+        page = standards_html.read(source)
+        left: list[dict[str, object]] = []
+
+        def planned(session: Session) -> Plan:
+            planner = standards_html.StandardsPlanner(session, organization)
+            plan = planner.plan(page)
+            left.extend(planner.left_for_reviewers)
+            return plan
+
+        _run(
+            "service-standards",
+            source,
+            planned,
+            dry_run,
+            apply_now,
+            user_id,
+            reason,
+            lambda: {"left_for_reviewers": left},
+        )
+        click.echo(f"{len(page.rows)} rows read from the table")
+        for item in left:
+            click.echo(
+                f"  line {item['line']}: '{item['name']}' matched no standard document name "
+                "surely: kept as written, for reviewers to resolve"
+            )
+
+
+def _require_one_mode(dry_run: bool, apply_now: bool, user_id: int | None) -> None:
     if apply_now and user_id is not None:
         raise click.UsageError("--apply and --as exclude each other")
     if not (dry_run or apply_now or user_id is not None):
         raise click.UsageError("choose --dry-run, --as USER_ID (a batch for review) or --apply")
-    with _refusals():
-        source = load(path)
-        rows = list(rows_of(source, kind or path.suffix.lstrip(".").lower()))
-        db = get_db()
-        if dry_run:
-            with db.sessionmaker() as session:
-                plan = _planned(UnitPlanner(session, today()), rows)
-                _show(plan)
-        else:
-            with db.transaction() as session:
-                plan = _planned(UnitPlanner(session, today()), rows)
-                if apply_now:
-                    click.echo(f"applying {len(plan.changes)} changes in one transaction", err=True)
-                    with _bar(len(plan.changes), "applying") as step:
-                        submit.apply_directly(session, source, plan, reason, today(), step)
-                else:
-                    actor = session.get(User, user_id)
-                    if actor is None or not actor.active:
-                        raise click.ClickException(f"no active account {user_id}")
-                    batch = submit.as_batch(session, actor, "units", source, plan, reason)
-                    click.echo(
-                        f"batch {batch.id}: {len(batch.requests)} change requests for review"
-                    )
+
+
+def _run(
+    importer: str,
+    source: Source,
+    planned: Callable[[Session], Plan],
+    dry_run: bool,
+    apply_now: bool,
+    user_id: int | None,
+    reason: str,
+    notes: Callable[[], dict[str, Any]] = dict,
+) -> None:
+    db = get_db()
+    if dry_run:
+        with db.sessionmaker() as session:
+            plan = planned(session)
+            _show(plan)
+    else:
+        with db.transaction() as session:
+            plan = planned(session)
+            if apply_now:
+                click.echo(f"applying {len(plan.changes)} changes in one transaction", err=True)
+                with _bar(len(plan.changes), "applying") as step:
+                    submit.apply_directly(session, source, plan, reason, today(), step)
+            else:
+                actor = session.get(User, user_id)
+                if actor is None or not actor.active:
+                    raise click.ClickException(f"no active account {user_id}")
+                batch = submit.as_batch(session, actor, importer, source, plan, reason, notes())
+                click.echo(f"batch {batch.id}: {len(batch.requests)} change requests for review")
     _summary(plan, "dry run" if dry_run else "applied" if apply_now else "batch")
 
 

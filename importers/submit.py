@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -29,7 +30,13 @@ PARENT_IS_NEW = (
 
 
 def as_batch(
-    session: Session, actor: User, importer: str, source: Source, plan: Plan, reason: str
+    session: Session,
+    actor: User,
+    importer: str,
+    source: Source,
+    plan: Plan,
+    reason: str,
+    notes: dict[str, Any] | None = None,
 ) -> ChangeBatch:
     """File the plan as one batch; rows under a unit new in the same file wait for a second run
     (a request names its parent by DETSİS number, which exists only once the parent is approved).
@@ -42,7 +49,7 @@ def as_batch(
         items.append(
             batches.Item(
                 workflow.Submission(
-                    "organization",
+                    change.entity,
                     change.action,
                     change.target,
                     change.data,
@@ -55,6 +62,7 @@ def as_batch(
     plan.changes = [c for c in plan.changes if c.parent_line is None]
     summary = {
         **plan.counts(),
+        **(notes or {}),
         "refused_rows": [{"line": r.line, "reason": r.reason} for r in plan.refused],
     }
     return batches.submit(
@@ -72,12 +80,10 @@ def apply_directly(
 ) -> None:
     """Apply every change now, in order, in the caller's transaction."""
     provenance = Provenance(recorded_by=f"içe aktarma: {source.name} ({source.sha256[:12]})")
-    handler = handler_for("organization")
-    assert handler is not None
     created: dict[int, str] = {}  # line → the new unit's DETSİS number
     for change in plan.changes:
         valid_from = change.valid_from or on
-        if change.action == "create":
+        if change.action == "create" and change.entity == "organization":
             data = dict(change.data)
             if change.parent_line is not None:
                 data["parent"] = created[change.parent_line]
@@ -91,6 +97,8 @@ def apply_directly(
             )
             created[change.line] = organization.detsis_no
         else:
+            handler = handler_for(change.entity)
+            assert handler is not None, change.entity
             handler.apply(
                 session, change.action, change.target, change.data, reason, valid_from, provenance
             )

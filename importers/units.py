@@ -81,6 +81,7 @@ class Planned:
     valid_from: date | None = None
     detsis_no: str | None = None  # a number the file gives a new unit (kept on --apply)
     parent_line: int | None = None  # the parent is created by this row of the same file
+    entity: str = "organization"
 
 
 @dataclass

@@ -65,6 +65,8 @@ def committed_here() -> int:
 
 @event.listens_for(Session, "after_commit")
 def _committed(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT released: the transaction, and what it appended, goes on
     session.info.pop(APPENDED_KEY, None)
     if session.info.pop(PENDING_KEY, None):
         _COMMITTED_HERE[0] += 1
@@ -72,6 +74,8 @@ def _committed(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _rolled_back(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # back to a SAVEPOINT: the outer transaction still holds its earlier entries
     session.info.pop(PENDING_KEY, None)
     session.info.pop(APPENDED_KEY, None)
 

@@ -124,6 +124,8 @@ def _publish_each(
 
 @event.listens_for(Session, "before_commit")
 def _publish_changed_tables(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT is released, not the transaction: publish once, at its commit
     entries = [e for e in audit.appended_in(session) if e.entity in _WATCHED]
     if not entries:
         return
