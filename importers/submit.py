@@ -15,13 +15,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from importers.reading import Source
-from importers.units import Plan, Planned, Refused
+from importers.units import UNIT_SCHEMA, Plan, Planned, Refused
 from registry.models import ChangeBatch, User
-from registry.services import batches, workflow
-from registry.services import organization_changes as changes
+from registry.services import batches, bulk_units, workflow
 from registry.services.audit import Provenance
 from registry.services.handlers import handler_for
-from schemas.organizations import UnitInputSchema
 
 PARENT_IS_NEW = (
     "üst birimi bu dosyada yeni; bu toplu talep onaylanınca içe aktarmayı yeniden çalıştırın / "
@@ -80,28 +78,37 @@ def apply_directly(
 ) -> None:
     """Apply every change now, in order, in the caller's transaction."""
     provenance = Provenance(recorded_by=f"içe aktarma: {source.name} ({source.sha256[:12]})")
-    created: dict[int, str] = {}  # line → the new unit's DETSİS number
+    creates = [c for c in plan.changes if c.action == "create" and c.entity == "organization"]
+    index_of = {change.line: index for index, change in enumerate(creates)}
+    bulk_units.create_units(
+        session,
+        [
+            bulk_units.NewUnit(
+                change.loaded if change.loaded is not None else UNIT_SCHEMA.load(change.data),
+                change.valid_from or on,
+                change.detsis_no,
+                index_of[change.parent_line] if change.parent_line is not None else None,
+            )
+            for change in creates
+        ],
+        provenance,
+        reason,
+    )
+    progress(len(creates))
     for change in plan.changes:
-        valid_from = change.valid_from or on
         if change.action == "create" and change.entity == "organization":
-            data = dict(change.data)
-            if change.parent_line is not None:
-                data["parent"] = created[change.parent_line]
-            organization = changes.create_unit(
-                session,
-                UnitInputSchema().load(data),
-                valid_from=valid_from,
-                detsis_no=change.detsis_no,
-                reason=reason,
-                provenance=provenance,
-            )
-            created[change.line] = organization.detsis_no
-        else:
-            handler = handler_for(change.entity)
-            assert handler is not None, change.entity
-            handler.apply(
-                session, change.action, change.target, change.data, reason, valid_from, provenance
-            )
+            continue
+        handler = handler_for(change.entity)
+        assert handler is not None, change.entity
+        handler.apply(
+            session,
+            change.action,
+            change.target,
+            change.data,
+            reason,
+            change.valid_from or on,
+            provenance,
+        )
         progress(1)
 
 

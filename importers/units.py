@@ -13,6 +13,7 @@ number and the reason; the other rows go on.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -62,6 +63,7 @@ LEVEL_WORDS = {
     "abroad": "abroad", "yurt disi": "abroad", "yurtdisi": "abroad",
 }  # fmt: skip
 CONTACT_FIELDS = ("address", "phone", "fax", "email", "web")
+UNIT_SCHEMA = UnitInputSchema()  # one instance: building a schema costs more than a load
 PATH_SEPARATOR = re.compile(r"\s*(?:>|/|›)\s*")
 DATE_PATTERNS = (
     re.compile(r"^(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4})$"),
@@ -82,6 +84,7 @@ class Planned:
     detsis_no: str | None = None  # a number the file gives a new unit (kept on --apply)
     parent_line: int | None = None  # the parent is created by this row of the same file
     entity: str = "organization"
+    loaded: dict[str, Any] | None = None  # the data as validated (kept to apply without reloading)
 
 
 @dataclass
@@ -168,6 +171,7 @@ class UnitPlanner:
         self._new_numbers: dict[str, int] = {}  # DETSİS number given to a new unit → line
         self._line_paths: dict[int, tuple[str, ...]] = {}  # line of a new unit → its path
         self._province_codes = {turkish.fold(n): c for c, n in provinces().items()}
+        self._fold = functools.lru_cache(maxsize=100_000)(turkish.fold)  # paths repeat a lot
 
     def plan(self, rows: Iterable[tuple[int, dict[str, str]]]) -> Plan:
         plan = Plan()
@@ -196,16 +200,19 @@ class UnitPlanner:
         if existing is None:
             number = cells.get("detsis_no")
             loaded = self._load(data, complete=True)
-            del loaded  # validated; the request carries the input shape
-            self._new_paths[(*parent_path, turkish.fold(name))] = line
-            self._line_paths[line] = (*parent_path, turkish.fold(name))
+            self._new_paths[(*parent_path, self._fold(name))] = line
+            self._line_paths[line] = (*parent_path, self._fold(name))
             if number:
                 self._new_numbers[number] = line
-            return [Planned(line, "create", None, data, name, valid_from, number, parent_line)]
+            return [
+                Planned(
+                    line, "create", None, data, name, valid_from, number, parent_line, loaded=loaded
+                )
+            ]
         number, org_id = existing
         version = tree.versions_at(self.session, [org_id], self.at)[org_id][1]
         live = version_record(self.session, version)
-        self._new_paths.pop((*parent_path, turkish.fold(name)), None)
+        self._new_paths.pop((*parent_path, self._fold(name)), None)
         changes: list[Planned] = []
         update = self._differences(data, live)
         if update:
@@ -230,7 +237,7 @@ class UnitPlanner:
                 raise _Refusal(f"üst birim {number} kayıtlı değil / unknown parent {number}")
             return number, parent_id, None, tuple(turkish.fold(e.name) for e in path)
         if cells.get("parent_path"):
-            parts = tuple(turkish.fold(p) for p in PATH_SEPARATOR.split(cells["parent_path"]) if p)
+            parts = tuple(self._fold(p) for p in PATH_SEPARATOR.split(cells["parent_path"]) if p)
             if parts in self._new_paths:
                 return None, None, self._new_paths[parts], parts
             found = self._by_path(parts)
@@ -275,7 +282,7 @@ class UnitPlanner:
                 return number, org_id
         if parent_id is None and number is None and not name:
             return None
-        match = self._children_of(parent_id).get(turkish.fold(name))
+        match = self._children_of(parent_id).get(self._fold(name))
         return (match[1], match[0]) if match else None
 
     def _id_of(self, number: str, what: str) -> int | None:
@@ -326,7 +333,7 @@ class UnitPlanner:
                 "level": probe.get("level", "central"),
             }
         try:
-            return dict(UnitInputSchema().load(probe))
+            return dict(UNIT_SCHEMA.load(probe))
         except ma.ValidationError as error:
             messages = flatten_validation_messages(error.messages)
             raise _Refusal(
