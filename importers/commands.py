@@ -12,7 +12,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
-from importers import standards_html, submit
+from importers import legislation, standards_html, submit
 from importers.reading import Source, UnreadableInput, load
 from importers.units import Plan, UnitPlanner, rows_of
 from registry.clock import today
@@ -95,6 +95,29 @@ def import_service_standards_command(
                 f"  line {item['line']}: '{item['name']}' matched no standard document name "
                 "surely: kept as written, for reviewers to resolve"
             )
+
+
+@click.command("import-legislation")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "kind", type=click.Choice(["csv", "json"]), help="default: by extension")
+@click.option("--dry-run", is_flag=True, help="print what would change; write nothing")
+@click.option("--apply", "apply_now", is_flag=True, help="apply at once (operator), no review")
+@click.option("--as", "user_id", type=int, help="the account filing the batch")
+@click.option("--reason", default="Mevzuat listesinin içe aktarılması", show_default=True)
+@with_appcontext
+def import_legislation_command(
+    path: Path, kind: str | None, dry_run: bool, apply_now: bool, user_id: int | None, reason: str
+) -> None:
+    """Acts from a CSV or JSON list: Gazette data, legal bases, repeals (also read from titles)."""
+    _require_one_mode(dry_run, apply_now, user_id)
+    with _refusals():
+        source = load(path)
+        rows = list(legislation.rows_of(source, kind or path.suffix.lstrip(".").lower()))
+
+        def planned(session: Session) -> Plan:
+            return legislation.LegislationPlanner(session).plan(iter(rows))
+
+        _run("legislation", source, planned, dry_run, apply_now, user_id, reason)
 
 
 def _require_one_mode(dry_run: bool, apply_now: bool, user_id: int | None) -> None:

@@ -95,21 +95,40 @@ def apply_directly(
         reason,
     )
     progress(len(creates))
+    created: dict[int, str] = {}  # line → id of the record it created (for later references)
     for change in plan.changes:
         if change.action == "create" and change.entity == "organization":
             continue
         handler = handler_for(change.entity)
         assert handler is not None, change.entity
-        handler.apply(
+        applied = handler.apply(
             session,
             change.action,
             change.target,
-            change.data,
+            _with_references(change, created),
             reason,
             change.valid_from or on,
             provenance,
         )
+        created[change.line] = applied.id
         progress(1)
+
+
+def _with_references(change: Planned, created: dict[int, str]) -> dict[str, Any]:
+    """The change's data with its references to rows of the same file made into ids."""
+    if not change.refs:
+        return change.data
+    data = dict(change.data)
+    basis = [int(created[line]) for line in change.refs.get("basis", [])]
+    if basis:
+        data["basis"] = [*data.get("basis", []), *basis]
+    repeals = [
+        {"id": int(created[line]), "on": change.refs["repeals_on"]}
+        for line in change.refs.get("repeals", [])
+    ]
+    if repeals:
+        data["repeals"] = [*data.get("repeals", []), *repeals]
+    return data
 
 
 def _waiting(change: Planned) -> Refused:

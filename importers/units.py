@@ -85,6 +85,7 @@ class Planned:
     parent_line: int | None = None  # the parent is created by this row of the same file
     entity: str = "organization"
     loaded: dict[str, Any] | None = None  # the data as validated (kept to apply without reloading)
+    refs: dict[str, Any] = field(default_factory=dict)  # references to rows new in this file
 
 
 @dataclass
