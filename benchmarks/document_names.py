@@ -2,9 +2,10 @@
 
 Builds, in one fresh database, 20,000 standard document names with 60,000 aliases: the sample
 dataset's documents (registry/demo/services.json) and synthetic ones made of a subject, a kind and
-a form ("Maden Ruhsatı Başvuru Formu (Onaylı Sureti)"), each with three aliases in the styles
-coordinators write. Then, in the same run, it resolves every case of tests/data/document_names.json
-against all of them (the sample names are now among 80,000 distractors) and reports:
+a form ("Maden Ruhsatı Başvuru Formu (Yenileme)"), each with three aliases in the styles
+coordinators write (``registry generate --documents N --append``, i.e. ``registry.scale``). Then,
+in the same run, it resolves every case of tests/data/document_names.json against all of them (the
+sample names are now among 80,000 distractors) and reports:
 
 * the share of cases accepted as the expected document, accepted wrongly, or left for a reviewer;
 * the time of one resolution over HTTP and through the service layer, and of the first load of
@@ -20,14 +21,11 @@ Usage, from the repository root::
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import logging
-import random
 import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,203 +33,35 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
 from benchmarks.measure import database, timed  # noqa: E402
-from registry import create_app, migrate, turkish  # noqa: E402
+from registry import create_app, migrate, scale, turkish  # noqa: E402
 from registry.db import get_db  # noqa: E402
 from registry.models import Document, DocumentAlias  # noqa: E402
 from registry.services import document_names  # noqa: E402
 
-SUBJECTS = (
-    "Maden",
-    "Petrol",
-    "Doğal Gaz",
-    "Elektrik",
-    "Su Kullanım",
-    "Orman",
-    "Av",
-    "Balıkçılık",
-    "Tarım Arazisi",
-    "Hayvan Sağlığı",
-    "Tohum",
-    "Gübre",
-    "Gıda",
-    "Yem",
-    "İlaç",
-    "Tıbbi Cihaz",
-    "Kozmetik",
-    "Eczane",
-    "Özel Hastane",
-    "Ambulans",
-    "Laboratuvar",
-    "Okul Öncesi",
-    "Özel Okul",
-    "Dershane",
-    "Yurt",
-    "Burs",
-    "Kredi",
-    "Sınav",
-    "Denklik",
-    "Tercüman",
-    "Bilirkişi",
-    "Arabulucu",
-    "Avukatlık",
-    "Noterlik",
-    "İcra",
-    "Sicil",
-    "Ticaret",
-    "Kooperatif",
-    "Dernek",
-    "Vakıf",
-    "Sendika",
-    "Spor Kulübü",
-    "Lisanslı Depo",
-    "Gümrük",
-    "Dış Ticaret",
-    "İhracat",
-    "İthalat",
-    "Teşvik",
-    "Yatırım",
-    "Serbest Bölge",
-    "Turizm İşletmesi",
-    "Seyahat Acentesi",
-    "Rehberlik",
-    "Kültür Varlığı",
-    "Müze",
-    "Sinema",
-    "Yayın",
-    "Radyo",
-    "Televizyon",
-    "Frekans",
-    "Telsiz",
-    "İnternet Servis",
-    "Posta",
-    "Kargo",
-    "Karayolu Taşıma",
-    "Denizcilik",
-    "Gemi",
-    "Liman",
-    "Havacılık",
-    "Pilot",
-    "Demiryolu",
-    "Araç Muayene",
-    "Sürücü Kursu",
-    "Otopark",
-    "Yapı",
-    "Yapı Kullanma",
-    "İskân",
-    "İmar",
-    "Kat Mülkiyeti",
-    "Kentsel Dönüşüm",
-    "Çevre",
-    "Atık",
-    "Emisyon",
-    "Gürültü",
-    "ÇED",
-    "Kimyasal",
-    "Patlayıcı",
-    "Silah",
-    "Güvenlik Görevlisi",
-    "Yangın",
-    "Afet",
-    "Sığınak",
-    "Enerji Verimliliği",
-    "Yenilenebilir",
-    "Lisans",
-    "Tarife",
-    "Sigorta",
-    "Emeklilik",
-    "İşsizlik",
-    "İş Kazası",
-    "Meslek Hastalığı",
-    "Engelli",
-    "Yaşlı Bakım",
-    "Çocuk",
-    "Koruyucu Aile",
-    "Evlat Edinme",
-    "Nafaka",
-    "Miras",
-    "Vergi",
-    "Harç",
-    "Damga",
-    "Emlak",
-    "Gayrimenkul",
-    "Kira",
-    "Kamulaştırma",
-    "Hazine",
-    "Mera",
-    "Kıyı",
-    "Orman İzni",
-    "Su Ürünleri",
-    "Arıcılık",
-    "Organik Tarım",
-    "Sulama",
-)
-KINDS = (
-    "Ruhsatı",
-    "İzin Belgesi",
-    "Sertifikası",
-    "Başvuru Formu",
-    "Taahhütnamesi",
-    "Raporu",
-    "Beyannamesi",
-    "Tutanağı",
-    "Onay Yazısı",
-    "Kayıt Belgesi",
-    "Faaliyet Belgesi",
-    "Uygunluk Belgesi",
-    "Yeterlik Belgesi",
-    "Tescil Belgesi",
-    "Denetim Raporu",
-    "Sicil Kaydı",
-    "Kimlik Kartı",
-    "Plan Onayı",
-)
-FORMS = (
-    "",
-    " (Yenileme)",
-    " (Değişiklik)",
-    " (Geçici)",
-    " (Kurumsal)",
-    " (Bireysel)",
-    " (İl Müdürlüğü)",
-    " (Merkez)",
-    " (Yabancılar İçin)",
-    " (Kamu Kurumları İçin)",
-)
-ALIAS_STYLES: tuple[Callable[[str, str, str], str], ...] = (
-    lambda subject, kind, form: f"{kind} ({subject}){form}",
-    lambda subject, kind, form: f"{subject} {kind.split()[0]}{form} örneği",
-    lambda subject, kind, form: f"{subject} için {kind.lower()}{form}",
-    lambda subject, kind, form: f"{subject} {kind} sureti{form}",
-    lambda subject, kind, form: f"T.C. {subject} {kind}{form}",
-)
 CHUNK = 5_000
 DEMO = json.loads((ROOT / "registry" / "demo" / "services.json").read_text("utf-8"))
 CASES = json.loads((ROOT / "tests" / "data" / "document_names.json").read_text("utf-8"))
 
 
-def _document_rows(
-    n_documents: int, n_aliases: int
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Documents and alias rows; the demo's documents first, every folded name unique."""
+def _demo_rows() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The sample dataset's documents and their aliases (every folded name unique)."""
     documents: list[dict[str, Any]] = []
     aliases: list[dict[str, Any]] = []
     used: set[str] = set()
-
-    def add(name: str, others: list[str]) -> None:
-        folded = turkish.fold(name)
-        if folded in used:
-            return
-        document_id = len(documents) + 1
-        names = [name]
-        used.add(folded)
-        for other in others:
+    for item in DEMO["documents"]:
+        name = item["name"]
+        if turkish.fold(name) in used:
+            continue
+        names = []
+        for other in [name, *item.get("aliases", [])]:
             if turkish.fold(other) not in used:
                 used.add(turkish.fold(other))
                 names.append(other)
+        document_id = len(documents) + 1
         documents.append(
             {
                 "id": document_id,
@@ -246,26 +76,28 @@ def _document_rows(
         aliases.extend(
             {"document_id": document_id, "alias": n, "folded": turkish.fold(n)} for n in names
         )
-
-    for item in DEMO["documents"]:
-        add(item["name"], item.get("aliases", []))
-    per_document = max(0, round(n_aliases / max(1, n_documents)))
-    rng = random.Random(2024)
-    combos = list(itertools.product(SUBJECTS, KINDS, FORMS))
-    rng.shuffle(combos)
-    for subject, kind, form in combos:
-        if len(documents) >= n_documents:
-            break
-        styles = rng.sample(ALIAS_STYLES, min(per_document, len(ALIAS_STYLES)))
-        add(f"{subject} {kind}{form}", [style(subject, kind, form) for style in styles])
     return documents, aliases
 
 
-def load(engine: Engine, documents: list[dict[str, Any]], aliases: list[dict[str, Any]]) -> None:
+def load(engine: Engine, n_documents: int, n_aliases: int) -> tuple[int, int, str]:
+    """The sample's documents, then synthetic ones up to ``n_documents`` (``registry generate
+    --documents N --append``, i.e. ``registry.scale``); returns the documents, the names and the
+    code of one synthetic document."""
+    documents, aliases = _demo_rows()
     with engine.begin() as connection:
         for table, rows in ((Document.__table__, documents), (DocumentAlias.__table__, aliases)):
             for start in range(0, len(rows), CHUNK):
                 connection.execute(insert(table), rows[start : start + CHUNK])
+    counts = scale.Counts(
+        documents=max(0, n_documents - len(documents)),
+        aliases_per_document=round(n_aliases / max(1, n_documents)),
+    )
+    scale.generate(engine, counts, 2024, append=True)
+    with engine.connect() as connection:
+        total = connection.scalar(select(func.count()).select_from(Document)) or 0
+        names = connection.scalar(select(func.count()).select_from(DocumentAlias)) or 0
+        code = connection.scalar(select(Document.code).where(Document.id == len(documents) + 5))
+    return total, names, code or documents[0]["code"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -275,15 +107,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args(argv)
-    documents, aliases = _document_rows(args.documents, args.aliases)
-    names = len(aliases)
-    print(f"{len(documents):,} documents, {names - len(documents):,} aliases ({names:,} names)")
     with database(args.backend, "names") as url:
         app = create_app({"DATABASE_URL": url, "TESTING": True})
         logging.getLogger("alembic").setLevel(logging.WARNING)
         db = get_db(app)
         migrate.upgrade(db.engine)
-        load(db.engine, documents, aliases)
+        documents, names, synthetic_code = load(db.engine, args.documents, args.aliases)
+        print(f"{documents:,} documents, {names - documents:,} aliases ({names:,} names)")
         client = app.test_client()
         start = time.perf_counter()
         with db.sessionmaker() as session:
@@ -327,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
                 ]
             )
         )
-        baseline = timed(lambda: client.get(f"/api/v1/documents/{documents[5]['code']}"), 50)
+        baseline = timed(lambda: client.get(f"/api/v1/documents/{synthetic_code}"), 50)
         db.dispose()
 
     base = statistics.median(baseline)

@@ -1,12 +1,12 @@
 """Benchmark of the EBYS correspondence lookup through gunicorn, against a trivial endpoint.
 
-Builds the realistic registry of ``benchmarks/tree.py`` (200,000 units by default: 20
-institutions, 7 levels, provincial and district units of 12 of them, ~10 % renamed and ~1 % merged
-in 2024) in a fresh database migrated by Alembic. So that the letters take the paths EBYS letters
-take, it gives that registry what the correspondence answers read and the tree benchmark does not
-need: the governorships and district governorships (Valilik, Kaymakamlık) become institutions of
-category ``Mülki İdare`` as in the real registry, every institution gets a KEP address and a
-(sample) encryption certificate, and every provincial unit under an institution a KEP address.
+Builds the realistic registry of ``registry.scale`` (``registry generate --units``, as
+``benchmarks/tree.py`` does; 200,000 units by default: 20 institutions, 7 levels, provincial and
+district units of 12 of them, ~10 % renamed and ~1 % merged in 2024) in a fresh database migrated
+by Alembic. Its governorships and district governorships (Valilik, Kaymakamlık) are institutions
+of category ``Mülki İdare`` as in the real registry, and every institution and provincial unit has
+a KEP address; so that the letters take every path EBYS letters take, this benchmark also gives
+every institution a (sample) encryption certificate.
 
 Then it measures:
 
@@ -53,9 +53,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import measure  # noqa: E402
-from benchmarks.tree import INSTITUTIONS, Dataset, Rows, build_rows, load  # noqa: E402
-from registry import create_app, migrate, turkish  # noqa: E402
+from registry import create_app, migrate, scale  # noqa: E402
 from registry.db import get_db  # noqa: E402
+from registry.scale.common import Recording  # noqa: E402
+from registry.scale.units import Tree  # noqa: E402
 from registry.services.ebys.chain import LOCAL_ADMINISTRATION  # noqa: E402
 
 TRIVIAL = "/healthz"
@@ -78,42 +79,26 @@ class Letter:
         return f"{CORRESPONDENCE}?{query}"
 
 
-def _kep(name: str) -> list[dict[str, Any]]:
-    slug = "".join(c for c in turkish.fold(name) if c.isalnum())[:40]
-    return [{"address": f"{slug}@hs01.kep.tr", "active": True}]
-
-
-def for_correspondence(dataset: Dataset, rows: dict[str, Rows]) -> dict[str, int]:
-    """Give the generated registry what letters read (see the module docstring); returns how many
-    units got each, for the report. Every version of a unit gets the same, so ``?at`` agrees."""
+def for_correspondence(dataset: Tree, rows: Recording) -> dict[str, int]:
+    """Give every institution the sample certificate (every version of it, so ``?at`` agrees);
+    count, for the report, the units generated with what letters read."""
     pem = resources.files("registry.demo").joinpath("certificates", SAMPLE_CERTIFICATE)
     certificate = pem.read_text("ascii")
-    interior = next(i for i, inst in enumerate(INSTITUTIONS) if inst.name == "İçişleri Bakanlığı")
-    by_unit: dict[int, list[dict[str, Any]]] = {}
-    for version in rows["organization_versions"]:
-        by_unit.setdefault(version["organization_id"], []).append(version)
-    counts = {"local administrations": 0, "institutions": 0, "provincial KEP": 0}
-    for index, node in enumerate(dataset.nodes):
-        versions = by_unit[index + 1]
-        if node.depth == 0:
-            counts["institutions"] += 1
-            for version in versions:
-                version["kep_addresses"] = _kep(version["name"])
-                version["certificate_pem"] = certificate
-        elif node.institution == interior and node.kind in ("province", "district"):
-            assert versions[0]["unit_type"] in LOCAL_ADMINISTRATION_TYPES
-            counts["local administrations"] += 1
-            for version in versions:
-                version["category"] = LOCAL_ADMINISTRATION
-                version["kep_addresses"] = _kep(version["name"])
-        elif node.kind == "province":
-            counts["provincial KEP"] += 1
-            for version in versions:
-                version["kep_addresses"] = _kep(version["name"])
+    roots = {dataset.org_id(i) for i, node in enumerate(dataset.nodes) if node.depth == 0}
+    counts = {"local administrations": 0, "institutions": len(roots), "provincial KEP": 0}
+    for version in rows.table("organization_versions"):
+        if version["organization_id"] in roots:
+            version["certificate_pem"] = certificate
+        elif version["version"] == 1 and version["kep_addresses"]:
+            if version["category"] == LOCAL_ADMINISTRATION:
+                assert version["unit_type"] in LOCAL_ADMINISTRATION_TYPES
+                counts["local administrations"] += 1
+            else:
+                counts["provincial KEP"] += 1
     return counts
 
 
-def letters(dataset: Dataset, count: int, seed: int) -> list[Letter]:
+def letters(dataset: Tree, count: int, seed: int) -> list[Letter]:
     """``count`` letters between open units (a merged unit answers 410), drawn uniformly."""
     rng = random.Random(seed)
     open_units = [
@@ -209,7 +194,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"building {args.units:,} units on {args.backend}…", flush=True)
         build: dict[str, float] = {}
         clock = time.perf_counter()
-        dataset, rows = build_rows(args.units, args.seed)
+        generated, rows = scale.plan(scale.Counts(units=args.units), args.seed)
+        assert generated.tree is not None
+        dataset = generated.tree
         counts = for_correspondence(dataset, rows)
         build["generate"] = time.perf_counter() - clock
         app = create_app({"DATABASE_URL": url, "INDEX_DIR": index_dir, "TESTING": True})
@@ -219,7 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             migrate.upgrade(db.engine)
             build["migrate"] = time.perf_counter() - clock
             clock = time.perf_counter()
-            load(db.engine, rows)
+            scale.write(db.engine, rows)
             build["insert+analyze"] = time.perf_counter() - clock
         finally:
             db.dispose()

@@ -1,8 +1,9 @@
 """Benchmark of search: the whoosh index beside SQLite FTS5 on the same records and queries.
 
 Builds one SQLite registry: the sample dataset (``registry demo``) plus 50,000 synthetic services
-with realistic Turkish names and descriptions, spread over the sample's units. Then, in the same
-run, it measures:
+with realistic Turkish names and descriptions, spread over the sample's department-level units
+(``registry generate --services 50000 --append``, i.e. ``registry.scale``). Then, in the same run,
+it measures:
 
 * the whoosh index: build time (``registry.search.index.rebuild``) and size on disk;
 * SQLite FTS5 (``unicode61 remove_diacritics 2``, bm25 with the same field weights) on the same
@@ -41,90 +42,24 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 
 from benchmarks import measure  # noqa: E402
-from benchmarks.legislation import SERVICE_ACTIONS, SUBJECTS  # noqa: E402
 from benchmarks.measure import percentile  # noqa: E402
-from registry import create_app, migrate, turkish  # noqa: E402
+from registry import create_app, migrate, scale, turkish  # noqa: E402
 from registry.db import get_db  # noqa: E402
 from registry.demo import load_demo  # noqa: E402
-from registry.models import Organization, Service  # noqa: E402
+from registry.models import Service  # noqa: E402
 from registry.search import index, query, records  # noqa: E402
 from registry.search import service as search_service  # noqa: E402
 from tests.test_search_relevance import QUERIES, _expected_id  # noqa: E402
 
-CHANNEL_WORDS = ("e-Devlet", "yüz yüze", "KEP", "posta", "kurum internet sitesi")
-DOCUMENT_WORDS = (
-    "nüfus cüzdanı sureti",
-    "ikametgâh belgesi",
-    "vesikalık fotoğraf",
-    "adli sicil kaydı",
-    "vergi levhası",
-    "imza sirküleri",
-    "sağlık raporu",
-    "tapu senedi",
-    "diploma",
-    "faaliyet belgesi",
-    "banka dekontu",
-    "dilekçe",
-)
-SENTENCES = (
-    "{subject} kapsamında {action} işlemleri {unit} tarafından yürütülür.",
-    "Başvurular {channel} üzerinden alınır ve en geç {days} gün içinde sonuçlandırılır.",
-    "Başvuru sahibinden {doc1} ve {doc2} istenir.",
-    "{subject} ile ilgili mevzuat değişikliklerinde hizmet yeniden değerlendirilir.",
-    "Eksik belgeyle yapılan başvurular reddedilmez; eksiklik yazıyla bildirilir.",
-)
 TYPO_ALPHABET = "abcdefghijklmnoprstuvyz"
-CHUNK = 5_000
 
 
-def synthetic_services(session: Any, count: int, rng: random.Random) -> list[dict[str, Any]]:
-    units = session.execute(select(Organization.id, Organization.detsis_no)).all()
-    used = dict(
-        session.execute(
-            select(Service.organization_id, func.count()).group_by(Service.organization_id)
-        ).all()
-    )
-    rows = []
-    for _ in range(count):
-        org_id, number = rng.choice(units)
-        used[org_id] = used.get(org_id, 0) + 1
-        subject, action = rng.choice(SUBJECTS), rng.choice(SERVICE_ACTIONS)
-        name = f"{subject} {action}"
-        text = " ".join(
-            sentence.format(
-                subject=subject,
-                action=action.lower(),
-                unit="ilgili birim",
-                channel=rng.choice(CHANNEL_WORDS),
-                days=rng.choice((5, 10, 15, 30, 60)),
-                doc1=rng.choice(DOCUMENT_WORDS),
-                doc2=rng.choice(DOCUMENT_WORDS),
-            )
-            for sentence in rng.sample(SENTENCES, 3)
-        )
-        rows.append(
-            {
-                "code": f"{number}-{used[org_id]:04d}",
-                "organization_id": org_id,
-                "name": name,
-                "description": text,
-                "kind": "core",
-                "channels": [],
-                "status": "active",
-                "search_text": turkish.fold(f"{name} {text}"),
-                "sort_key": turkish.sort_key(name)[:600],
-                "version": 1,
-            }
-        )
-    return rows
-
-
-def query_sets(rows: list[dict[str, Any]], n: int, rng: random.Random) -> dict[str, list[str]]:
+def query_sets(synthetic: list[str], n: int, rng: random.Random) -> dict[str, list[str]]:
     """1-word, 3-word and typo queries from the synthetic names, typed without Turkish letters."""
-    names = [turkish.fold(row["name"]).split() for row in rng.sample(rows, n * 3)]
+    names = [turkish.fold(name).split() for name in rng.sample(synthetic, n * 3)]
     one = [rng.choice(words) for words in names[:n]]
     three = [" ".join(words[:3]) for words in names[n : 2 * n] if len(words) >= 3]
     typos = []
@@ -201,10 +136,12 @@ def main(argv: list[str] | None = None) -> int:
         with app.app_context(), db.transaction() as session:
             load_demo(session)
         with db.sessionmaker() as session:
-            rows = synthetic_services(session, args.services, rng)
-        with db.engine.begin() as connection:
-            for start in range(0, len(rows), CHUNK):
-                connection.execute(insert(Service.__table__), rows[start : start + CHUNK])
+            first = (session.scalar(select(func.max(Service.id))) or 0) + 1
+        # Synthetic services over the sample's department-level units, citing its acts and
+        # asking for its documents (``registry generate --services N --append``).
+        scale.generate(db.engine, scale.Counts(services=args.services), 2024, append=True)
+        with db.sessionmaker() as session:
+            synthetic = list(session.scalars(select(Service.name).where(Service.id >= first)))
 
         with db.sessionmaker() as session:
             started = time.perf_counter()
@@ -238,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
             f"FTS5 {fts_build:.1f} s, {fts_size / 1e6:.1f} MB"
         )
         verdict = True
-        sets = query_sets(rows, args.queries, rng)
+        sets = query_sets(synthetic, args.queries, rng)
         served = [q for queries in sets.values() for q in queries]
         started = time.perf_counter()
         whoosh_top(served[0])

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -67,6 +69,40 @@ def demo_command() -> None:
     with _reported_errors(), get_db().transaction() as session:
         report = load_demo(session)
     click.echo(f"sample data: {report.created} created, {report.unchanged} unchanged")
+
+
+@click.command("generate")
+@click.option("--units", default=2000, show_default=True, type=click.IntRange(min=0))
+@click.option("--legislation", default=1000, show_default=True, type=click.IntRange(min=0))
+@click.option("--services", default=2000, show_default=True, type=click.IntRange(min=0))
+@click.option("--documents", default=500, show_default=True, type=click.IntRange(min=0))
+@click.option("--seed", default=1, show_default=True, type=int, help="same seed, same data")
+@click.option("--append", is_flag=True, help="add to a database that already holds data")
+@with_appcontext
+def generate_command(
+    units: int, legislation: int, services: int, documents: int, seed: int, append: bool
+) -> None:
+    """Fill an empty database with a realistic generated registry (scale data, benchmarks)."""
+    import time  # (also imported at the top today; kept here so the command stands alone)
+
+    from registry import scale
+
+    counts = scale.Counts(units, legislation, services, documents)
+    started = time.perf_counter()
+    with _reported_errors(), get_db().transaction() as session:
+        report = scale.generate(session, counts, seed, append=append, progress=click.echo)
+    rows = report.rows
+    click.echo(
+        f"generated in {time.perf_counter() - started:.1f} s (seed {seed}): "
+        f"{rows.get('organizations', 0):,} units ({rows.get('organization_versions', 0):,} "
+        f"versions, {rows.get('organization_links', 0):,} merges), "
+        f"{rows.get('legislation', 0):,} acts ({rows.get('legislation_links', 0):,} links), "
+        f"{rows.get('documents', 0):,} documents "
+        f"({rows.get('document_aliases', 0) - rows.get('documents', 0):,} aliases), "
+        f"{rows.get('services', 0):,} services ({rows.get('service_legal_basis', 0):,} "
+        f"citations, {rows.get('service_documents', 0):,} documents asked or issued)"
+    )
+    click.echo("imported without audit entries; rebuild the search index: registry reindex")
 
 
 @click.group("users")
@@ -246,6 +282,92 @@ def index_follow_command(interval: float, once: bool) -> None:
     follower.follow(current_app._get_current_object(), interval, 1 if once else None)  # type: ignore[attr-defined]
 
 
+@click.command("export")
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--without-personal-data",
+    is_flag=True,
+    help="blank complaints' contact and text, complaint notes and survey comments (the dump, "
+    "and any restore of it, is then partial)",
+)
+@with_appcontext
+def export_command(path: Path, without_personal_data: bool) -> None:
+    """Dump every record, its history and the audit trail to the new directory PATH."""
+    from registry.transfer import dump
+
+    started = time.perf_counter()
+    with _reported_errors():
+        manifest = dump.export(get_db().engine, path, personal_data=not without_personal_data)
+    if manifest.personal_data_included:
+        click.echo(
+            "WARNING: this dump contains personal data (citizens' complaints with their contact "
+            "details) and API token hashes: keep it as you keep the database; "
+            "--without-personal-data leaves the personal data out",
+            err=True,
+        )
+    else:
+        click.echo(f"personal data left out ({', '.join(manifest.blanked)}): a partial dump")
+    click.echo(
+        f"exported {manifest.total_rows} rows of {len(manifest.tables)} tables at schema "
+        f"{manifest.alembic_revision} to {path} in {time.perf_counter() - started:.1f} s"
+    )
+
+
+@click.command("import")
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--accept-partial",
+    is_flag=True,
+    help="restore a dump made --without-personal-data (its complaints stay blank)",
+)
+@with_appcontext
+def import_command(path: Path, accept_partial: bool) -> None:
+    """Restore a dump made by `registry export` into this empty, migrated database."""
+    from registry.transfer import restore
+
+    started = time.perf_counter()
+    with _reported_errors():
+        report = restore.restore(get_db().engine, path, accept_partial=accept_partial)
+    if not report.manifest.personal_data_included:
+        click.echo(f"PARTIAL restore: {', '.join(report.manifest.blanked)} are blank")
+    click.echo(
+        f"restored {report.total_rows} rows of {len(report.rows)} tables into {_safe_url()} in "
+        f"{time.perf_counter() - started:.1f} s; audit trail verified ({report.audit_entries} "
+        "entries)"
+    )
+    click.echo("next: `registry reindex` rebuilds the search index from the restored records")
+
+
+@click.command("export-open-data")
+@click.argument("path", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--base-url",
+    default="http://127.0.0.1:5000",
+    show_default=True,
+    help="the registry's public address: records' IRIs are its API addresses",
+)
+@click.option(
+    "--date",
+    "on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="the day the data is as of (default: today in the registry's timezone)",
+)
+@with_appcontext
+def export_open_data_command(path: Path, base_url: str, on: datetime | None) -> None:
+    """Write the published records as open data (CSV and CPSV-AP/CPOV JSON-LD) to PATH."""
+    from registry import clock
+    from registry.transfer import open_data
+
+    with _reported_errors(), get_db().sessionmaker() as session:
+        report = open_data.export_open_data(
+            session, path, base_url=base_url, on=on.date() if on else clock.today()
+        )
+    for name, count in report.files.items():
+        click.echo(f"{name}\t{count} records")
+    click.echo(f"open data written to {path}")
+
+
 @contextmanager
 def _reported_errors() -> Iterator[None]:
     """Refusals from the services end the command with their message, not a traceback."""
@@ -264,11 +386,24 @@ def _safe_url() -> str:
 
 
 def init_app(app: Flask) -> None:
+    from importers.commands import (
+        import_legislation_command,
+        import_service_standards_command,
+        import_units_command,
+    )
+
+    app.cli.add_command(import_units_command)
+    app.cli.add_command(import_legislation_command)
+    app.cli.add_command(import_service_standards_command)
     app.cli.add_command(db_group)
     app.cli.add_command(demo_command)
+    app.cli.add_command(generate_command)
     app.cli.add_command(serve_command)
     app.cli.add_command(reindex_command)
     app.cli.add_command(index_follow_command)
     app.cli.add_command(users_group)
     app.cli.add_command(audit_group)
     app.cli.add_command(complaints_group)
+    app.cli.add_command(export_command)
+    app.cli.add_command(import_command)
+    app.cli.add_command(export_open_data_command)

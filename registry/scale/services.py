@@ -1,0 +1,249 @@
+"""The service inventory (HEYS): services of department-level units, with their legal basis and
+the documents they ask for and issue.
+
+Each service belongs to a department, a provincial or a district directorate, is named after a
+subject of its institution ("İkamet İzni Başvurusu"), cites 1–3 acts in force (mostly regulations
+and communiqués; the big laws by their Zipf rank), asks for 1–4 documents (the common ones most,
+by Zipf rank) and, for about a third, issues one of the documents its institution issues, so that
+data flows run between institutions. Durations, channels, fees and yearly volumes are drawn in
+the ranges of real standards tables; the description says the same.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import Connection, func, select
+
+from registry import durations, turkish
+from registry.models import Service
+from registry.scale.common import Row, Sink, folded, pick, sort_key, weighted, zipf
+from registry.scale.documents import Documents
+from registry.scale.legislation import Acts
+from registry.scale.units import UnitPool
+from registry.scale.words import SERVICE_ACTIONS, subjects_of
+from schemas.services import CHANNELS
+
+CITATION_COUNTS = ((1, 55), (2, 30), (3, 15))  # acts a service cites
+CITED_LEVELS = ((0, 15), (1, 45), (2, 30), (3, 10))  # which level a citation points to
+TOP_SKEW = 1.0  # as the regulations: the big laws are cited most
+DOCUMENT_COUNTS = ((1, 30), (2, 30), (3, 25), (4, 15))  # documents a service asks for
+DOCUMENT_SKEW = 1.0  # an identity card is asked everywhere
+ISSUING_SHARE = 0.3  # of services: issue a document of their institution
+SUPPORT_SHARE = 0.15  # of services: support services (the rest are core services)
+FREE_SHARE = 0.65  # of services: free of charge
+FEES = ("50.00", "120.00", "250.00", "675.00", "1200.00", "2500.00")
+APPLICANTS = (
+    "Vatandaşlar",
+    "Yabancılar",
+    "Gerçek ve tüzel kişiler",
+    "Tüzel kişiler",
+    "Kamu kurum ve kuruluşları",
+    "Öğrenciler",
+    "Emekliler",
+)
+CHANNEL_WEIGHTS = (
+    ("e_devlet", 40),
+    ("in_person", 35),
+    ("kep", 8),
+    ("post", 6),
+    ("web", 6),
+    ("mobile", 3),
+    ("phone", 2),
+)
+# (unit, legal maxima to choose from); ``immediate`` has no number.
+DURATIONS: tuple[tuple[str, tuple[int | None, ...]], ...] = (
+    ("day", (7, 15, 30, 60, 90)),
+    ("working_day", (1, 3, 5, 10, 15, 30)),
+    ("hour", (1, 2, 4, 8, 24)),
+    ("immediate", (None,)),
+)
+DOCUMENT_WORDS = (
+    "nüfus cüzdanı sureti",
+    "ikametgâh belgesi",
+    "vesikalık fotoğraf",
+    "adli sicil kaydı",
+    "vergi levhası",
+    "imza sirküleri",
+    "sağlık raporu",
+    "tapu senedi",
+    "diploma",
+    "faaliyet belgesi",
+    "banka dekontu",
+    "dilekçe",
+)
+SENTENCES = (
+    "{subject} kapsamında {action} işlemleri ilgili birim tarafından yürütülür.",
+    "Başvurular {channels} kanalıyla alınır ve {duration} sonuçlandırılır.",
+    "Başvuru sahibinden {doc1} ve {doc2} istenir.",
+    "{subject} ile ilgili mevzuat değişikliklerinde hizmet yeniden değerlendirilir.",
+    "Eksik belgeyle yapılan başvurular reddedilmez; eksiklik yazıyla bildirilir.",
+)
+
+
+@dataclass
+class Services:
+    count: int = 0
+    citations: int = 0
+    uses: int = 0  # service-document rows
+    issuing: int = 0  # services that issue a document
+
+
+def _durations(rng: random.Random) -> Row:
+    """Legal maximum, the institution's norm (at most the maximum) and the average (at most
+    the norm), in one unit."""
+    unit, maxima = DURATIONS[weighted(rng, ((0, 45), (1, 35), (2, 12), (3, 8)))]
+    maximum = rng.choice(maxima)
+    norm = None if maximum is None else max(1, round(maximum * rng.choice((0.5, 0.75, 1.0))))
+    average = None if norm is None else max(1, round(norm * rng.uniform(0.3, 1.0)))
+    return {
+        "max_duration_value": maximum,
+        "max_duration_unit": unit,
+        "norm_duration_value": norm,
+        "norm_duration_unit": unit,
+        "average_duration_value": average,
+        "average_duration_unit": unit,
+    }
+
+
+def _description(rng: random.Random, subject: str, action: str, fields: Row) -> list[str]:
+    """Three sentences saying what the service's fields say."""
+    maximum = durations.from_parts(fields["max_duration_value"], fields["max_duration_unit"])
+    within = "anında" if maximum.unit == "immediate" else f"en geç {maximum.text} içinde"
+    labels = " veya ".join(CHANNELS[code] for code in fields["channels"])
+    return [
+        sentence.format(
+            subject=subject,
+            action=turkish.lower(action),
+            channels=labels,
+            duration=within,
+            doc1=rng.choice(DOCUMENT_WORDS),
+            doc2=rng.choice(DOCUMENT_WORDS),
+        )
+        for sentence in rng.sample(SENTENCES, 3)
+    ]
+
+
+def _search_text(name: str, sentences: list[str]) -> str:
+    """``fold(name + " " + description)`` as ``service_records`` stores it, folded piece by piece:
+    folding works character by character and joins runs of spaces, so the pieces (few and
+    repeated) are folded once each."""
+    return " ".join(filter(None, (folded(name), *map(folded, sentences))))
+
+
+def generate(
+    sink: Sink,
+    count: int,
+    rng: random.Random,
+    units: UnitPool,
+    acts: Acts,
+    documents: Documents,
+    codes: set[str],
+    per_unit: dict[int, int],
+) -> Services:
+    """Write ``count`` services; ``codes``: service codes in use, ``per_unit``: services each
+    unit already has (a code is ``{DETSİS}-{sequence}``, as ``service_records`` gives it)."""
+    first_id = sink.first_id("services")
+    services: list[Row] = []
+    citations: list[Row] = []
+    uses: list[Row] = []
+    found = Services(count=count)
+    levels = [(level, weight) for level, weight in CITED_LEVELS if acts.levels[level]]
+    top_weights = zipf(len(acts.levels[0]), TOP_SKEW)
+    document_weights = zipf(len(documents.ids), DOCUMENT_SKEW)
+    channel_codes = [code for code, _ in CHANNEL_WEIGHTS]
+    channel_weights = [weight for _, weight in CHANNEL_WEIGHTS]
+    for service_id in range(first_id, first_id + count):
+        unit = rng.choice(units.providers)
+        institution = units.institution_of.get(unit)
+        subject = rng.choice(subjects_of(units.names.get(institution or 0)))
+        action = rng.choice(SERVICE_ACTIONS)
+        while set(action.split()) & set(subject.split()):  # not "İşveren Tescili Tescili"
+            action = rng.choice(SERVICE_ACTIONS)
+        name = f"{subject} {action}"
+        code = ""
+        while not code or code in codes:
+            per_unit[unit] = per_unit.get(unit, 0) + 1
+            code = f"{units.numbers[unit]}-{per_unit[unit]:03d}"
+        codes.add(code)
+        channels: list[str] = []
+        for _ in range(weighted(rng, ((1, 40), (2, 45), (3, 15)))):
+            channel = rng.choices(channel_codes, weights=channel_weights)[0]
+            if channel not in channels:
+                channels.append(channel)
+        fields = {"channels": sorted(channels), **_durations(rng)}
+        sentences = _description(rng, subject, action, fields)
+        description = " ".join(sentences)
+        free = rng.random() < FREE_SHARE
+        services.append(
+            {
+                "id": service_id,
+                "code": code,
+                "organization_id": unit,
+                "name": name,
+                "description": description,
+                "applicants": rng.choice(APPLICANTS),
+                "kind": "support" if rng.random() < SUPPORT_SHARE else "core",
+                **fields,
+                "fee_amount": Decimal("0.00") if free else Decimal(rng.choice(FEES)),
+                "fee_note": None,
+                "annual_volume": int(10 ** rng.uniform(1, 5.5)),
+                "status": "active",
+                "search_text": _search_text(name, sentences),
+                "sort_key": sort_key(name),
+                "version": 1,
+            }
+        )
+        cited: list[int] = []
+        for _ in range(weighted(rng, CITATION_COUNTS) if levels else 0):
+            level = weighted(rng, levels)
+            weights = top_weights if level == 0 else None
+            for act in pick(rng, acts.levels[level], weights, 1):
+                if act not in cited:
+                    cited.append(act)
+        citations.extend(
+            {
+                "service_id": service_id,
+                "legislation_id": act,
+                "position": position,
+                "provision": None,
+            }
+            for position, act in enumerate(cited, start=1)
+        )
+        required = pick(rng, documents.ids, document_weights, weighted(rng, DOCUMENT_COUNTS))
+        issued: list[int] = []
+        own = documents.issued_by.get(institution or 0, [])
+        if own and rng.random() < ISSUING_SHARE:
+            issued = [rng.choice(own)]
+            required = [document for document in required if document not in issued]
+            found.issuing += 1
+        for role, chosen in (("required", required), ("issued", issued)):
+            uses.extend(
+                {
+                    "service_id": service_id,
+                    "document_id": document,
+                    "role": role,
+                    "position": position,
+                    "channels": None,
+                }
+                for position, document in enumerate(chosen, start=1)
+            )
+    sink.claim_ids("services", count)
+    sink.insert("services", services)
+    sink.insert("service_legal_basis", citations)
+    sink.insert("service_documents", uses)
+    found.citations, found.uses = len(citations), len(uses)
+    return found
+
+
+def taken_codes(connection: Connection) -> tuple[set[str], dict[int, int]]:
+    """Service codes in use, and how many services each unit has."""
+    codes = set(connection.scalars(select(Service.code)))
+    per_unit = dict(
+        connection.execute(
+            select(Service.organization_id, func.count()).group_by(Service.organization_id)
+        ).all()
+    )
+    return codes, {int(unit): int(n) for unit, n in per_unit.items()}
