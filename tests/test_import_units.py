@@ -219,7 +219,7 @@ def test_a_killed_import_leaves_nothing_half_applied(tmp_path: Path) -> None:
     before = _unit_count(url)
     rows = HEADER + "".join(
         f";Deneme Birimi {i};İçişleri Bakanlığı > Göç İdaresi Başkanlığı;Birim;merkez;;;\n"
-        for i in range(6000)
+        for i in range(30_000)
     )
     path = write(tmp_path, "buyuk.csv", rows)
     process = subprocess.Popen(
@@ -230,10 +230,10 @@ def test_a_killed_import_leaves_nothing_half_applied(tmp_path: Path) -> None:
         text=True,
     )
     assert process.stderr is not None
-    lines = iter(process.stderr.readline, "")  # "reading", then "applying 6000 changes …"
+    lines = iter(process.stderr.readline, "")  # "reading", then "applying 30000 changes …"
     started = next((line for line in lines if line.startswith("applying")), "")
-    assert started.startswith("applying 6000 changes"), started
-    time.sleep(1.5)  # well into the writes: 6,000 units take several seconds
+    assert started.startswith("applying 30000 changes"), started
+    time.sleep(0.3)  # into the writes: 30,000 units take a few seconds
     assert process.poll() is None, "the import finished before it could be interrupted"
     os.kill(process.pid, signal.SIGKILL)
     process.wait()

@@ -13,9 +13,9 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from registry import turkish
@@ -95,8 +95,8 @@ def create_units(
             )
         )
     for start in range(0, len(versions), CHUNK):
-        session.execute(insert(OrganizationVersion), versions[start : start + CHUNK])
-    audit.append_many(session, records, provenance)
+        session.execute(insert(_table(OrganizationVersion)), versions[start : start + CHUNK])
+    audit.append_many(session, records, provenance, json_native=True)
     return numbers
 
 
@@ -131,7 +131,7 @@ def _claim_numbers(session: Session, units: Sequence[NewUnit]) -> list[str]:
     numbers = [u.detsis_no or next(pool) for u in units]
     rows = [{"number": number} for number in numbers]
     for start in range(0, len(rows), CHUNK):
-        session.execute(insert(DetsisNumber), rows[start : start + CHUNK])
+        session.execute(insert(_table(DetsisNumber)), rows[start : start + CHUNK])
     return numbers
 
 
@@ -153,7 +153,7 @@ def _insert_identities(session: Session, numbers: list[str]) -> list[int]:
     ids: dict[str, int] = {}
     for start in range(0, len(numbers), CHUNK):
         chunk = numbers[start : start + CHUNK]
-        session.execute(insert(Organization), [{"detsis_no": n} for n in chunk])
+        session.execute(insert(_table(Organization)), [{"detsis_no": n} for n in chunk])
         rows = session.execute(
             select(Organization.detsis_no, Organization.id).where(Organization.detsis_no.in_(chunk))
         )
@@ -187,3 +187,8 @@ def _parent_ids(
                 errors={"parent": [f"{number} not open on {day}"]},
             )
     return parents
+
+
+def _table(model: Any) -> Table:
+    """The model's table, for Core inserts: the ORM's bulk path costs more per row."""
+    return cast(Table, model.__table__)
