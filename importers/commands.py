@@ -13,8 +13,9 @@ from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
 from importers import legislation, standards_html, submit
+from importers.plan import Plan
 from importers.reading import Source, UnreadableInput, load
-from importers.units import Plan, UnitPlanner, rows_of
+from importers.units import UnitPlanner, rows_of
 from registry.clock import today
 from registry.db import get_db
 from registry.errors import RegistryError

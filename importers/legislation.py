@@ -23,8 +23,8 @@ import marshmallow as ma
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from importers.plan import Plan, Planned, RowRefused, plan_rows
 from importers.reading import Source, UnreadableInput, csv_rows, decode, header_key
-from importers.units import Plan, Planned, Refused
 from registry import turkish
 from registry.errors import flatten_validation_messages
 from registry.models import Legislation
@@ -87,25 +87,14 @@ class LegislationPlanner:
             self._remember(act_id, None, type_code, number, title)
 
     def plan(self, rows: Iterator[tuple[int, dict[str, str]]]) -> Plan:
-        plan = Plan()
-        for line, cells in rows:
-            try:
-                change = self._row(line, cells)
-            except _Refusal as refusal:
-                plan.refused.append(Refused(line, str(refusal)))
-                continue
-            if change is None:
-                plan.unchanged += 1
-            else:
-                plan.changes.append(change)
-        return plan
+        return plan_rows(((line, (line, cells)) for line, cells in rows), lambda r: self._row(*r))
 
     def _row(self, line: int, cells: dict[str, str]) -> Planned | None:
         if "_error" in cells:
-            raise _Refusal(cells["_error"])
+            raise RowRefused(cells["_error"])
         title = " ".join(cells.get("title", "").split())
         if not title:
-            raise _Refusal("başlık (title) boş / the title is empty")
+            raise RowRefused("başlık (title) boş / the title is empty")
         type_code = self._type(cells.get("type", ""), title)
         number = cells.get("number", "").strip() or None
         found = self._find(type_code, number, title)
@@ -135,7 +124,7 @@ class LegislationPlanner:
         if named and not repeals and not repeal_lines:
             target = self._by_folded_title(named["act"])
             if target is None:
-                raise _Refusal(
+                raise RowRefused(
                     f"kaldırılan mevzuat bulunamadı / the repealed act is not known: {named['act']}"
                 )
             known_id, new_line = target
@@ -146,14 +135,14 @@ class LegislationPlanner:
         on = gazette_date or data.get("adopted_on")
         if repeals:
             if not on:
-                raise _Refusal("yürürlükten kaldırma için tarih gerekir / a repeal needs a date")
+                raise RowRefused("yürürlükten kaldırma için tarih gerekir / a repeal needs a date")
             data["repeals"] = [{"id": act_id, "on": on} for act_id in repeals]
         try:
             SCHEMA.load(data)
         except ma.ValidationError as error:
             messages = flatten_validation_messages(error.messages)
             summary = "; ".join(f"{k}: {' '.join(v)}" for k, v in sorted(messages.items()))
-            raise _Refusal(summary) from error
+            raise RowRefused(summary) from error
         self._remember(None, line, type_code, number, title)
         change = Planned(line, "create", None, data, _title_case(title), entity="legislation")
         change.refs = {"basis": basis_lines, "repeals": repeal_lines, "repeals_on": on}
@@ -172,7 +161,7 @@ class LegislationPlanner:
             for name, code in sorted(TYPE_NAMES.items(), key=lambda item: -len(item[0])):
                 if folded.endswith(name):
                     return code
-        raise _Refusal(f"mevzuat türü anlaşılamadı / unknown type '{text}'")
+        raise RowRefused(f"mevzuat türü anlaşılamadı / unknown type '{text}'")
 
     def _references(self, text: str) -> tuple[list[int], list[int]]:
         """Acts named in ``text``: ids of known ones, lines of ones new in this list."""
@@ -181,13 +170,13 @@ class LegislationPlanner:
         for part in filter(None, (p.strip() for p in re.split(r"[;,]", text))):
             match = REFERENCE.match(part)
             if match is None:
-                raise _Refusal(f"atıf anlaşılamadı / not a reference '{part}'")
+                raise RowRefused(f"atıf anlaşılamadı / not a reference '{part}'")
             type_code = TYPE_NAMES.get(turkish.fold(match["type"] or ""))
             found = self._by_number.get((type_code, match["number"])) or self._by_number.get(
                 (None, match["number"])
             )
             if found is None:
-                raise _Refusal(f"atıf yapılan mevzuat bulunamadı / unknown act '{part}'")
+                raise RowRefused(f"atıf yapılan mevzuat bulunamadı / unknown act '{part}'")
             if found[0] is not None:
                 ids.append(found[0])
             elif found[1] is not None:
@@ -214,10 +203,6 @@ class LegislationPlanner:
         self._by_title[(type_code, turkish.fold(title))] = (act_id, line)
 
 
-class _Refusal(Exception):
-    pass
-
-
 def _iso(text: str) -> str | None:
     text = text.strip()
     if text in ("-", "", "—"):
@@ -231,7 +216,7 @@ def _iso(text: str) -> str | None:
                 return date(year, month, day).isoformat()
             except ValueError:
                 break
-    raise _Refusal(f"tarih anlaşılamadı / not a date '{text}' (gg/aa/yyyy)")
+    raise RowRefused(f"tarih anlaşılamadı / not a date '{text}' (gg/aa/yyyy)")
 
 
 def _title_case(title: str) -> str:

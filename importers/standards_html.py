@@ -19,8 +19,8 @@ from lxml import html as lxml_html
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from importers.plan import Plan, Planned, RowRefused, plan_rows
 from importers.reading import Source, UnreadableInput, decode
-from importers.units import Plan, Planned, Refused
 from registry import durations, turkish
 from registry.clock import today
 from registry.models import (
@@ -172,18 +172,12 @@ class StandardsPlanner:
         self.left_for_reviewers: list[dict[str, Any]] = []
 
     def plan(self, page: Page) -> Plan:
-        plan = Plan()
         existing = self._services()
-        for row in page.rows:
-            try:
-                change = self._row(row, existing)
-            except _Refusal as refusal:
-                plan.refused.append(Refused(row.line, f"{row.name}: {refusal}"))
-                continue
-            if change is None:
-                plan.unchanged += 1
-            else:
-                plan.changes.append(change)
+        plan = plan_rows(
+            ((row.line, row) for row in page.rows),
+            lambda row: self._row(row, existing),
+            lambda row: f"{row.name}: ",
+        )
         contacts = self._contacts(page)
         if contacts is not None:
             plan.changes.append(contacts)
@@ -232,7 +226,7 @@ class StandardsPlanner:
         try:
             return durations.parse(text).text
         except ValueError as error:
-            raise _Refusal(f"süre anlaşılamadı '{text}' / unknown duration") from error
+            raise RowRefused(f"süre anlaşılamadı '{text}' / unknown duration") from error
 
     def _differences(self, service: Service, data: dict[str, Any]) -> dict[str, Any]:
         update: dict[str, Any] = {}
@@ -297,7 +291,3 @@ def _block(contact: dict[str, str]) -> dict[str, Any]:
     email = (contact.get("email") or "").strip()
     block["email"] = email if "@" in email else None
     return {key: value for key, value in block.items() if value}
-
-
-class _Refusal(Exception):
-    pass

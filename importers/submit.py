@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from importers.plan import Plan, Planned, Refused
 from importers.reading import Source
-from importers.units import UNIT_SCHEMA, Plan, Planned, Refused
+from importers.units import UNIT_SCHEMA
 from registry.models import ChangeBatch, User
 from registry.services import batches, bulk_units, workflow
 from registry.services.audit import Provenance

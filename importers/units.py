@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -25,6 +24,7 @@ from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from importers.plan import Plan, Planned, RowRefused, plan_rows
 from importers.reading import Source, UnreadableInput, csv_rows, parse_xml, xlsx_rows
 from registry import turkish
 from registry.errors import flatten_validation_messages
@@ -69,47 +69,6 @@ DATE_PATTERNS = (
     re.compile(r"^(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4})$"),
     re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
 )
-
-
-@dataclass
-class Planned:
-    """One change: ``create`` a unit, ``update`` its fields, or ``move`` it under a new parent."""
-
-    line: int
-    action: str
-    target: str | None
-    data: dict[str, Any]
-    label: str
-    valid_from: date | None = None
-    detsis_no: str | None = None  # a number the file gives a new unit (kept on --apply)
-    parent_line: int | None = None  # the parent is created by this row of the same file
-    entity: str = "organization"
-    loaded: dict[str, Any] | None = None  # the data as validated (kept to apply without reloading)
-    refs: dict[str, Any] = field(default_factory=dict)  # references to rows new in this file
-
-
-@dataclass
-class Refused:
-    line: int
-    reason: str
-
-
-@dataclass
-class Plan:
-    changes: list[Planned] = field(default_factory=list)
-    unchanged: int = 0
-    refused: list[Refused] = field(default_factory=list)
-
-    def counts(self) -> dict[str, int]:
-        tally = {"create": 0, "update": 0, "move": 0}
-        for change in self.changes:
-            tally[change.action] += 1
-        return {
-            "created": tally["create"],
-            "updated": tally["update"] + tally["move"],
-            "unchanged": self.unchanged,
-            "refused": len(self.refused),
-        }
 
 
 def rows_of(source: Source, kind: str) -> Iterator[tuple[int, dict[str, str]]]:
@@ -175,25 +134,17 @@ class UnitPlanner:
         self._fold = functools.lru_cache(maxsize=100_000)(turkish.fold)  # paths repeat a lot
 
     def plan(self, rows: Iterable[tuple[int, dict[str, str]]]) -> Plan:
-        plan = Plan()
-        for line, cells in rows:
-            try:
-                change = self._row(line, cells)
-            except _Refusal as refusal:
-                plan.refused.append(Refused(line, str(refusal)))
-                continue
-            if change is None:
-                plan.unchanged += 1
-            else:
-                plan.changes.extend(change)
-        return plan
+        return plan_rows(((line, (line, cells)) for line, cells in rows), self._row_of)
+
+    def _row_of(self, item: tuple[int, dict[str, str]]) -> list[Planned] | None:
+        return self._row(*item)
 
     # -- one row --
 
     def _row(self, line: int, cells: dict[str, str]) -> list[Planned] | None:
         name = cells.get("name", "").strip()
         if not name:
-            raise _Refusal("ad (name) sütunu boş / the name is empty")
+            raise RowRefused("ad (name) sütunu boş / the name is empty")
         parent_no, parent_id, parent_line, parent_path = self._parent(cells)
         data = self._input(cells, parent_no)
         valid_from = _date(cells["valid_from"]) if cells.get("valid_from") else None
@@ -235,7 +186,7 @@ class UnitPlanner:
             parent_id = self._id_of(number, "üst birim")
             path = tree.path_at(self.session, parent_id, self.at) if parent_id else None
             if parent_id is None or path is None:
-                raise _Refusal(f"üst birim {number} kayıtlı değil / unknown parent {number}")
+                raise RowRefused(f"üst birim {number} kayıtlı değil / unknown parent {number}")
             return number, parent_id, None, tuple(turkish.fold(e.name) for e in path)
         if cells.get("parent_path"):
             parts = tuple(self._fold(p) for p in PATH_SEPARATOR.split(cells["parent_path"]) if p)
@@ -243,7 +194,7 @@ class UnitPlanner:
                 return None, None, self._new_paths[parts], parts
             found = self._by_path(parts)
             if found is None:
-                raise _Refusal(
+                raise RowRefused(
                     f"üst birim yolu bulunamadı / no unit at the path '{cells['parent_path']}'"
                 )
             return found[1], found[0], None, parts
@@ -288,7 +239,7 @@ class UnitPlanner:
 
     def _id_of(self, number: str, what: str) -> int | None:
         if not DETSIS_PATTERN.match(number):
-            raise _Refusal(f"{what} '{number}' 8 haneli bir DETSİS numarası değil / not a number")
+            raise RowRefused(f"{what} '{number}' 8 haneli bir DETSİS numarası değil / not a number")
         return self.session.scalar(select(Organization.id).where(Organization.detsis_no == number))
 
     def _input(self, cells: dict[str, str], parent: str | None) -> dict[str, Any]:
@@ -302,7 +253,7 @@ class UnitPlanner:
         if cells.get("level"):
             level = LEVEL_WORDS.get(turkish.fold(cells["level"]))
             if level is None:
-                raise _Refusal(f"düzey anlaşılamadı / unknown level '{cells['level']}'")
+                raise RowRefused(f"düzey anlaşılamadı / unknown level '{cells['level']}'")
             data["level"] = level
         if cells.get("province"):
             data["province"] = {"code": self._province(cells["province"])}
@@ -319,7 +270,7 @@ class UnitPlanner:
             return int(text)
         code = self._province_codes.get(turkish.fold(text))
         if code is None:
-            raise _Refusal(f"il anlaşılamadı / unknown province '{text}'")
+            raise RowRefused(f"il anlaşılamadı / unknown province '{text}'")
         return code
 
     def _load(self, data: dict[str, Any], *, complete: bool) -> dict[str, Any]:
@@ -337,7 +288,7 @@ class UnitPlanner:
             return dict(UNIT_SCHEMA.load(probe))
         except ma.ValidationError as error:
             messages = flatten_validation_messages(error.messages)
-            raise _Refusal(
+            raise RowRefused(
                 "; ".join(f"{k}: {' '.join(v)}" for k, v in sorted(messages.items()))
             ) from error
 
@@ -364,10 +315,6 @@ class UnitPlanner:
         return update
 
 
-class _Refusal(Exception):
-    pass
-
-
 def _date(text: str) -> date:
     for pattern in DATE_PATTERNS:
         match = pattern.match(text.strip())
@@ -376,4 +323,4 @@ def _date(text: str) -> date:
                 return date(int(match["y"]), int(match["m"]), int(match["d"]))
             except ValueError:
                 break
-    raise _Refusal(f"tarih anlaşılamadı / not a date '{text}' (gg.aa.yyyy)")
+    raise RowRefused(f"tarih anlaşılamadı / not a date '{text}' (gg.aa.yyyy)")
