@@ -26,6 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.debug:
         logging.basicConfig(level=logging.INFO)
 
+    api.install_converters(app)
     db.init_app(app)
     errors.register_error_handlers(app)
     errors.register_database_error_handlers(app)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import marshmallow as ma
@@ -13,6 +13,10 @@ DETSIS_PATTERN = re.compile(r"^[1-9][0-9]{7}$")
 DETSIS_MESSAGE = (
     "DETSİS numarası 8 haneli olmalı ve 0 ile başlamamalı / must be 8 digits, not starting with 0."
 )
+
+
+# Record ids are 32-bit integers in PostgreSQL (INTEGER): a larger one names nothing.
+MAX_ID = 2**31 - 1
 
 
 class ProblemSchema(ma.Schema):
@@ -40,6 +44,16 @@ class DetsisNumber(fields.String):
         metadata.setdefault("example", "24325150")
         metadata.setdefault("pattern", DETSIS_PATTERN.pattern)
         super().__init__(**kwargs)
+
+
+class UtcDateTime(fields.DateTime):
+    """A moment, always written with its offset (RFC 3339): SQLite hands stored UTC moments back
+    without one, PostgreSQL with one; callers see the same string from either."""
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class IsoDate(fields.Date):

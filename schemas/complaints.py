@@ -11,7 +11,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from schemas.common import DetsisNumber
+from schemas.common import DetsisNumber, UtcDateTime
 from schemas.services import CODE_PATTERN
 
 SUBJECTS = ("table_not_kept", "extra_documents", "time_exceeded", "service_missing")
@@ -151,7 +151,7 @@ class ComplaintContactSchema(ma.Schema):
 
 
 class ComplaintEventSchema(ma.Schema):
-    at = fields.DateTime()
+    at = UtcDateTime()
     from_status = fields.String(allow_none=True)
     to_status = fields.String()
     level = fields.String()
@@ -190,9 +190,9 @@ class ComplaintSchema(ma.Schema):
     current_place = fields.Nested(ComplaintPlaceSchema)
     response_days = fields.Integer()
     due_on = fields.Date()
-    created_at = fields.DateTime()
-    escalated_at = fields.DateTime(allow_none=True)
-    answered_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    escalated_at = UtcDateTime(allow_none=True)
+    answered_at = UtcDateTime(allow_none=True)
     text = fields.String()
     contact = fields.Nested(
         ComplaintContactSchema,
@@ -225,7 +225,7 @@ class SurveySchema(ma.Schema):
     organization = fields.String(metadata={"description": "DETSİS number of the providing unit"})
     score = fields.Integer()
     comment = fields.String(allow_none=True)
-    created_at = fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class SatisfactionQuerySchema(ma.Schema):

@@ -7,6 +7,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from schemas.common import UtcDateTime
 from schemas.services import DOCUMENT_CODE_PATTERN, DocumentInputSchema
 
 
@@ -40,8 +41,8 @@ class UnmatchedNameSchema(ma.Schema):
     role = fields.String(allow_none=True, metadata={"description": "required | issued"})
     status = fields.String()
     document = fields.String(allow_none=True, metadata={"description": "What it became"})
-    created_at = fields.DateTime()
-    resolved_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime()
+    resolved_at = UtcDateTime(allow_none=True)
     resolved_by = fields.String(allow_none=True)
 
 

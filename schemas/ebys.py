@@ -9,7 +9,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from schemas.common import DetsisNumber
+from schemas.common import DetsisNumber, UtcDateTime
 from schemas.organizations import InfoPersonSchema
 
 
@@ -85,8 +85,8 @@ class CertificateSchema(ma.Schema):
     subject = fields.String()
     issuer = fields.String()
     serial_number = fields.String()
-    not_before = fields.DateTime()
-    not_after = fields.DateTime()
+    not_before = UtcDateTime()
+    not_after = UtcDateTime()
     expired = fields.Boolean()
     inherited_from = DetsisNumber(allow_none=True)
 

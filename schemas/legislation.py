@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from schemas.common import DetsisNumber, IsoDate
+from schemas.common import MAX_ID, DetsisNumber, IsoDate
 from schemas.vocabularies import LEGISLATION_STATUSES, LEGISLATION_TYPES
 
 TYPE_CODES = sorted(LEGISLATION_TYPES)
@@ -55,7 +55,7 @@ class AmendsSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    id = fields.Integer(required=True, validate=validate.Range(1))
+    id = fields.Integer(required=True, validate=validate.Range(1, MAX_ID))
     on = IsoDate(required=True, metadata={"description": "When the amendment took effect"})
     provision = fields.String(allow_none=True, validate=validate.Length(max=200))
 
@@ -64,7 +64,7 @@ class RepealsSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
 
-    id = fields.Integer(required=True, validate=validate.Range(1))
+    id = fields.Integer(required=True, validate=validate.Range(1, MAX_ID))
     on = IsoDate(required=True, metadata={"description": "When the repeal took effect"})
 
 
@@ -107,7 +107,7 @@ class LegislationInputSchema(ma.Schema):
         allow_none=True, metadata={"description": "Default: the Gazette date, else adoption date"}
     )
     basis = fields.List(
-        fields.Integer(validate=validate.Range(1)), validate=validate.Length(0, 200)
+        fields.Integer(validate=validate.Range(1, MAX_ID)), validate=validate.Length(0, 200)
     )
     amends = fields.List(fields.Nested(AmendsSchema), validate=validate.Length(0, 500))
     repeals = fields.List(fields.Nested(RepealsSchema), validate=validate.Length(0, 500))

@@ -9,7 +9,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from registry import certificates
-from schemas.common import DetsisNumber, IsoDate
+from schemas.common import DetsisNumber, IsoDate, UtcDateTime
 from schemas.vocabularies import CATEGORIES, UNIT_TYPES
 
 LEVELS = ("central", "provincial", "abroad")
@@ -148,7 +148,7 @@ class HistoryEntrySchema(ma.Schema):
         values=fields.List(fields.Raw()),
         metadata={"description": "field → [before, after]"},
     )
-    recorded_at = fields.DateTime()
+    recorded_at = UtcDateTime()
     recorded_by = fields.String(allow_none=True, metadata={"description": "Authorized callers"})
     submitted_by = fields.String(allow_none=True, metadata={"description": "Authorized callers"})
     approved_by = fields.String(allow_none=True, metadata={"description": "Authorized callers"})

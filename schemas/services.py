@@ -10,7 +10,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from registry import durations, turkish
-from schemas.common import DetsisNumber
+from schemas.common import MAX_ID, DetsisNumber
 
 SERVICE_KINDS = ("core", "support")
 # How a citizen can apply; the API uses the codes, pages print the Turkish labels.
@@ -52,6 +52,11 @@ class DurationField(fields.Field):
         return value
 
 
+def _fee_in_range(value: Any) -> None:
+    if not 0 <= value <= 10_000_000:
+        raise ma.ValidationError("0 ile 10.000.000 TL arasında olmalı / must be 0 to 10,000,000.")
+
+
 class FeeSchema(ma.Schema):
     class Meta:
         unknown = ma.RAISE
@@ -60,8 +65,14 @@ class FeeSchema(ma.Schema):
         required=True,
         places=2,
         as_string=True,
-        validate=validate.Range(0, 10_000_000),
-        metadata={"description": "Turkish lira; 0.00 for a free service"},
+        validate=_fee_in_range,  # a function: apispec would write Range's bounds as strings
+        metadata={
+            "description": "Turkish lira; 0.00 for a free service. Written as a string with two "
+            "decimals (exact); a JSON number is accepted too.",
+            "type": "string",
+            "pattern": r"^\d{1,8}(\.\d{1,2})?$",
+            "example": "675.50",
+        },
     )
     note = fields.String(allow_none=True, validate=validate.Length(max=300))
 
@@ -99,7 +110,7 @@ class ServiceInputSchema(ma.Schema):
     organization = DetsisNumber(required=True)
     kind = fields.String(load_default="core", validate=validate.OneOf(SERVICE_KINDS))
     legal_basis = fields.List(
-        fields.Integer(validate=validate.Range(1)), validate=validate.Length(0, 100)
+        fields.Integer(validate=validate.Range(1, MAX_ID)), validate=validate.Length(0, 100)
     )
     required_documents = fields.List(DOCUMENT_ENTRY, validate=validate.Length(0, 100))
     issued_documents = fields.List(DOCUMENT_ENTRY, validate=validate.Length(0, 100))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from schemas.common import UtcDateTime
+
 FORMATS = ("json", "xml", "csv", "xlsx", "html")
 
 
@@ -14,7 +16,7 @@ class StandardsQuerySchema(ma.Schema):
         metadata={"description": "Overrides the Accept header: json, xml, csv, xlsx or html."},
     )
     version = fields.Integer(
-        validate=validate.Range(min=1),
+        validate=validate.Range(1, 1_000_000),
         metadata={"description": "A published version; the latest when absent."},
     )
 
@@ -25,12 +27,12 @@ class ChangesQuerySchema(ma.Schema):
 
     from_version = fields.Integer(
         data_key="from",
-        validate=validate.Range(min=1),
+        validate=validate.Range(1, 1_000_000),
         metadata={"description": "The older version; the one before `to` when absent."},
     )
     to_version = fields.Integer(
         data_key="to",
-        validate=validate.Range(min=1),
+        validate=validate.Range(1, 1_000_000),
         metadata={"description": "The newer version; the latest when absent."},
     )
 
@@ -65,7 +67,7 @@ class ServiceStandardsSchema(ma.Schema):
     organization_name = fields.String()
     institution = fields.String(metadata={"description": "Name of the unit's institution"})
     version = fields.Integer()
-    published_at = fields.DateTime()
+    published_at = UtcDateTime()
     rows = fields.List(fields.Nested(StandardsRowSchema))
     notice = fields.String(metadata={"description": "The regulation's sentence under the table"})
     first_contact = fields.Nested(PlaceOfApplicationSchema, allow_none=True)
@@ -74,7 +76,7 @@ class ServiceStandardsSchema(ma.Schema):
 
 class StandardsVersionSchema(ma.Schema):
     version = fields.Integer()
-    published_at = fields.DateTime()
+    published_at = UtcDateTime()
     rows = fields.Integer(metadata={"description": "How many services the version lists"})
     request_id = fields.Integer(
         allow_none=True, metadata={"description": "The change request whose approval published it"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from schemas.common import IsoDate
+from schemas.common import MAX_ID, IsoDate, UtcDateTime
 
 ENTITIES = (
     "organization",
@@ -43,7 +43,7 @@ class ChangeRequestInputSchema(ma.Schema):
     base_version = fields.Integer(
         load_default=None,
         allow_none=True,
-        validate=validate.Range(1),
+        validate=validate.Range(1, MAX_ID),
         metadata={
             "description": "Version of the record the change "
             "was written against (default: the current one)"
@@ -62,7 +62,7 @@ class TransitionSchema(ma.Schema):
     from_status = fields.String(allow_none=True)
     to_status = fields.String()
     by = fields.String()
-    at = fields.DateTime()
+    at = UtcDateTime()
     note = fields.String(allow_none=True)
 
 
@@ -82,7 +82,7 @@ class ChangeRequestSchema(ma.Schema):
     base_version = fields.Integer(allow_none=True)
     status = fields.String(validate=validate.OneOf(STATUSES))
     submitted_by = fields.String()
-    submitted_at = fields.DateTime()
+    submitted_at = UtcDateTime()
     history = fields.List(fields.Nested(TransitionSchema))
     result = fields.Nested(ResultSchema, allow_none=True)
     diff = fields.Dict(
@@ -103,7 +103,7 @@ class ChangeSchema(ma.Schema):
     entity = fields.String()
     id = fields.String()
     action = fields.String()
-    at = fields.DateTime()
+    at = UtcDateTime()
     data = fields.Dict(allow_none=True, metadata={"description": "The record after the change"})
 
 
@@ -123,7 +123,7 @@ class RecordChangeSchema(ma.Schema):
     """One applied change of a record, from the audit trail."""
 
     seq = fields.Integer()
-    at = fields.DateTime()
+    at = UtcDateTime()
     action = fields.String()
     changes = fields.Dict(
         keys=fields.String(),
@@ -160,7 +160,7 @@ class ChangeBatchSummarySchema(ma.Schema):
     source = fields.String(metadata={"description": "The imported file's name"})
     source_sha256 = fields.String()
     submitted_by = fields.String()
-    submitted_at = fields.DateTime()
+    submitted_at = UtcDateTime()
     status = fields.String(metadata={"description": "open, or decided"})
     counts = fields.Dict(
         keys=fields.String(), values=fields.Integer(), metadata={"description": "status → n"}

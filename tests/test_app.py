@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -99,3 +100,24 @@ def test_home_page_searches_units_in_turkish(client: FlaskClient) -> None:
     page = client.get("/search?q=goc")
     assert page.status_code == 200
     assert "“goc” için sonuçlar" in page.get_data(as_text=True)
+
+
+def test_numbers_too_large_for_the_database_are_refused_cleanly(client: FlaskClient) -> None:
+    """Found by fuzzing: such numbers reached SQL and overflowed it (500)."""
+    assert client.get("/api/v1/legislation/2158323266432905248768").status_code == 404
+    assert client.get("/api/v1/ebys/distribution-lists/2147483648").status_code == 404
+    huge_page = client.get("/api/v1/services", query_string={"page": 65327728365209157632})
+    assert huge_page.status_code == 422 and "page" in huge_page.json["errors"]
+    version = client.get(
+        "/api/v1/organizations/24325150/service-standards", query_string={"version": 10**30}
+    )
+    assert version.status_code == 422 and "version" in version.json["errors"]
+
+
+def test_moments_carry_their_offset_on_every_backend(client: FlaskClient) -> None:
+    """SQLite returns stored UTC moments without a zone; the API writes them with one."""
+    from schemas.common import UtcDateTime
+
+    field = UtcDateTime()
+    naive = datetime(2026, 11, 21, 23, 9, 55)
+    assert field.serialize("at", {"at": naive}) == "2026-11-21T23:09:55+00:00"

@@ -14,11 +14,26 @@ from flask_smorest import Api as _Api
 from flask_smorest import Blueprint as _Blueprint
 from flask_smorest.spec import prepare_response
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter, Map
 
 from registry.errors import PROBLEM_MIMETYPE, render_http_exception
-from schemas.common import ProblemSchema
+from schemas.common import MAX_ID, ProblemSchema
 
 API_PREFIX = "/api/v1"
+
+
+class BoundedInteger(IntegerConverter):
+    """``<int:…>`` in a path: ids are 32-bit integers in PostgreSQL, so a larger number names
+    nothing (404) instead of overflowing the database."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def install_converters(app: Flask) -> None:
+    """Before any route is added: the converters every ``<int:…>`` path uses."""
+    app.url_map.converters["int"] = BoundedInteger
 
 
 class Blueprint(_Blueprint):

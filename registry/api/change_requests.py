@@ -8,6 +8,7 @@ from flask.views import MethodView
 from sqlalchemy import func, select
 
 from registry.api import Blueprint
+from registry.api.pages import offset_of
 from registry.auth import require_user
 from registry.db import get_session, write_session
 from registry.models import ChangeRequest, User
@@ -107,7 +108,7 @@ class ChangeRequests(MethodView):
         )
         page = session.scalars(
             stmt.order_by(ChangeRequest.id.desc())
-            .offset((pagination_parameters.page - 1) * pagination_parameters.page_size)
+            .offset(offset_of(pagination_parameters))
             .limit(pagination_parameters.page_size)
         ).all()
         return [representation(r) for r in page]

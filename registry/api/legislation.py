@@ -10,7 +10,7 @@ from flask.views import MethodView
 from sqlalchemy import select
 
 from registry.api import Blueprint
-from registry.api.pages import page_of
+from registry.api.pages import offset_of, page_of
 from registry.api.record_history import record_history
 from registry.db import get_session
 from registry.models import Legislation
@@ -108,7 +108,7 @@ def _related(direction: str) -> type[MethodView]:
                 existing = records.known_by(session, ids, at)
                 ids = [i for i in ids if i in existing]
             pagination_parameters.item_count = len(ids)
-            offset = (pagination_parameters.page - 1) * pagination_parameters.page_size
+            offset = offset_of(pagination_parameters)
             page = ids[offset : offset + pagination_parameters.page_size]
             acts = {
                 a.id: a

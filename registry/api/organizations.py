@@ -8,6 +8,7 @@ from typing import Any
 from flask.views import MethodView
 
 from registry.api import Blueprint
+from registry.api.pages import offset_of
 from registry.api.representations import negotiated
 from registry.auth import current_user
 from registry.clock import today
@@ -105,7 +106,7 @@ def _people(version: OrganizationVersion, entry: AuditEntry | None) -> dict[str,
 
 def _window(pagination: Any) -> tuple[int, int]:
     """(offset, limit) of the requested page."""
-    return (pagination.page - 1) * pagination.page_size, pagination.page_size
+    return offset_of(pagination), pagination.page_size
 
 
 def _unit_page(views: list[tree.UnitView], total: int, pagination: Any) -> Any:
