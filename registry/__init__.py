@@ -13,7 +13,7 @@ from flask import Flask
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    from registry import api, cli, db, errors, health, web
+    from registry import api, cli, db, errors, health, security_headers, web
     from registry.api import representations
     from registry.config import load_config
     from registry.services.standards import publication  # noqa: F401  # tables follow commits
@@ -32,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.register_database_error_handlers(app)
     app.extensions["registry.api"] = api.init_app(app)
     representations.init_app(app)
+    security_headers.init_app(app)
     health.init_app(app)
     web.init_app(app)
     cli.init_app(app)

@@ -191,3 +191,27 @@ def test_the_unit_page_flows_follow_an_approved_change(
     service_records.close_service(session, asking)
     session.commit()
     assert flows() == []
+
+
+def test_security_headers_and_cross_site_form_posts(
+    client: FlaskClient, world: World, service_code: str
+) -> None:
+    page_headers = client.get("/").headers
+    assert "default-src 'none'" in page_headers["Content-Security-Policy"]
+    assert "script-src" not in page_headers["Content-Security-Policy"]  # no script at all
+    assert page_headers["X-Content-Type-Options"] == "nosniff"
+    assert page_headers["X-Frame-Options"] == "DENY"
+    api_headers = client.get("/api/v1/organizations").headers
+    assert api_headers["Content-Security-Policy"].startswith("default-src 'none'")
+    docs = client.get("/api/v1/docs")
+    assert "script-src 'self'" in docs.headers["Content-Security-Policy"]
+
+    survey = f"/services/{service_code}/survey"
+    elsewhere = client.post(survey, data={"score": "5"}, headers={"Origin": "https://evil.example"})
+    assert elsewhere.status_code == 403 and elsewhere.mimetype == "text/html"
+    opaque = client.post(survey, data={"score": "5"}, headers={"Origin": "null"})
+    assert opaque.status_code == 403
+    here = client.post(survey, data={"score": "5"}, headers={"Origin": "http://localhost"})
+    assert here.status_code == 303
+    stats = client.get(f"/api/v1/stats/satisfaction?service={service_code}").json
+    assert stats["responses"] == 1  # only the same-site rating counted
