@@ -13,7 +13,7 @@ from flask import Flask
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    from registry import api, cli, db, errors, health, security_headers, web
+    from registry import api, cli, db, errors, health, observability, security_headers, web
     from registry.api import representations
     from registry.config import load_config
     from registry.services.standards import publication  # noqa: F401  # tables follow commits
@@ -27,6 +27,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         logging.basicConfig(level=logging.INFO)
 
     api.install_converters(app)
+    observability.init_app(app)
     db.init_app(app)
     errors.register_error_handlers(app)
     errors.register_database_error_handlers(app)

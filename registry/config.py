@@ -28,6 +28,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "TIMEZONE": os.environ.get(f"{ENV_PREFIX}TIMEZONE", "Europe/Istanbul"),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         # Public writes (complaints, surveys, forms): per-client token buckets, see ratelimit.py.
+        "LOG_FORMAT": os.environ.get(f"{ENV_PREFIX}LOG_FORMAT", "json"),
         "RATELIMIT_ENABLED": os.environ.get(f"{ENV_PREFIX}RATELIMIT", "1") != "0",
         # flask-smorest / OpenAPI
         "API_TITLE": "KAYSİS Registry API",

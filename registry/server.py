@@ -18,9 +18,11 @@ class RegistryServer(BaseApplication):  # gunicorn ships no type hints: BaseAppl
 
     def load(self) -> Any:
         from registry import create_app
+        from registry.observability import configure_logging
         from registry.warm import warm
 
         app = create_app()
+        configure_logging(app.config["LOG_FORMAT"])
         warm(app)  # each worker loads the legal graph and search caches at start
         return app
 
@@ -32,7 +34,7 @@ def run_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
             "workers": workers,
             "threads": threads,
             "worker_class": "gthread" if threads > 1 else "sync",
-            "accesslog": "-",
+            "accesslog": None,  # the app writes one JSON line per request, with its id
             "timeout": 30,
             "graceful_timeout": 20,
         }

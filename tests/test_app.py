@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -121,3 +122,28 @@ def test_moments_carry_their_offset_on_every_backend(client: FlaskClient) -> Non
     field = UtcDateTime()
     naive = datetime(2026, 11, 21, 23, 9, 55)
     assert field.serialize("at", {"at": naive}) == "2026-11-21T23:09:55+00:00"
+
+
+def test_request_ids_json_logs_and_metrics(client: FlaskClient, caplog: Any) -> None:
+    import json as json_module
+    import logging
+
+    from registry.observability import JsonFormatter
+
+    given = client.get("/healthz", headers={"X-Request-Id": "lb-1234abcd"})
+    assert given.headers["X-Request-Id"] == "lb-1234abcd"
+    made = client.get("/healthz", headers={"X-Request-Id": "bad id with spaces"})
+    assert len(made.headers["X-Request-Id"]) == 32 and " " not in made.headers["X-Request-Id"]
+    with caplog.at_level(logging.INFO, logger="registry.access"):
+        client.get("/api/v1/organizations/99999999", headers={"X-Request-Id": "req-5678efgh"})
+    [record] = [r for r in caplog.records if r.name == "registry.access"]
+    line = json_module.loads(JsonFormatter().format(record))
+    assert line["status"] == 404 and line["route"] == "/api/v1/organizations/<string:detsis_no>"
+    assert "99999999" not in line["route"] and line["duration_ms"] >= 0
+
+    metrics = client.get("/metrics")
+    assert metrics.mimetype == "text/plain"
+    text = metrics.get_data(as_text=True)
+    assert 'registry_requests_total{method="GET",route="/healthz",status="2xx"' in text
+    assert 'route="/api/v1/organizations/<string:detsis_no>",status="4xx"' in text
+    assert "registry_request_seconds_bucket{" in text and 'le="+Inf"' in text
