@@ -73,6 +73,10 @@ class ThrowawayPostgres:
                 "--no-sync",
             ]
         )
+        return self.resume()
+
+    def resume(self) -> ThrowawayPostgres:
+        """Start the server (again) on its data directory and port; returns once it answers."""
         options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
@@ -102,6 +106,12 @@ class ThrowawayPostgres:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
+
+    def pause(self) -> None:
+        """Stop the server, keeping its data (``resume`` brings it back). A clean shutdown: this
+        throwaway server runs with fsync and synchronous_commit off, so a simulated crash would
+        lose commits a production server keeps."""
+        self._run([_binary("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"])
 
     def stop(self) -> None:
         try:
