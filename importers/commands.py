@@ -16,9 +16,9 @@ from importers import legislation, standards_html, submit
 from importers.plan import Plan
 from importers.reading import Source, UnreadableInput, load
 from importers.units import UnitPlanner, rows_of
+from registry.cli import reported_errors
 from registry.clock import today
 from registry.db import get_db
-from registry.errors import RegistryError
 from registry.models import User
 
 PROGRESS_FROM = 1000  # rows: a progress bar on longer inputs
@@ -42,7 +42,7 @@ def import_units_command(
 ) -> None:
     """Units from CSV, XLSX or XML: a dry run, a batch for review, or (--apply) applied now."""
     _require_one_mode(dry_run, apply_now, user_id)
-    with _refusals():
+    with reported_errors(UnreadableInput):
         source = load(path)
         rows = list(rows_of(source, kind or path.suffix.lstrip(".").lower()))
 
@@ -69,7 +69,7 @@ def import_service_standards_command(
 ) -> None:
     """A published service standards table (HTML page) as the unit's services and contacts."""
     _require_one_mode(dry_run, apply_now, user_id)
-    with _refusals():
+    with reported_errors(UnreadableInput):
         source = load(path)
         page = standards_html.read(source)
         left: list[dict[str, object]] = []
@@ -111,7 +111,7 @@ def import_legislation_command(
 ) -> None:
     """Acts from a CSV or JSON list: Gazette data, legal bases, repeals (also read from titles)."""
     _require_one_mode(dry_run, apply_now, user_id)
-    with _refusals():
+    with reported_errors(UnreadableInput):
         source = load(path)
         rows = list(legislation.rows_of(source, kind or path.suffix.lstrip(".").lower()))
 
@@ -207,14 +207,3 @@ def _summary(plan: Plan, mode: str) -> None:
     )
     for refused in sorted(plan.refused, key=lambda r: r.line):
         click.echo(f"  refused line {refused.line}: {refused.reason}")
-
-
-@contextmanager
-def _refusals() -> Iterator[None]:
-    try:
-        yield
-    except UnreadableInput as error:
-        raise click.ClickException(str(error)) from error
-    except RegistryError as error:
-        detail = f"{error.detail} {error.errors}" if error.errors else error.detail
-        raise click.ClickException(detail) from error

@@ -19,14 +19,12 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-import marshmallow as ma
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from importers.plan import Plan, Planned, RowRefused, plan_rows
+from importers.plan import Plan, Planned, RowRefused, plan_rows, validated
 from importers.reading import Source, UnreadableInput, csv_rows, decode, header_key
 from registry import turkish
-from registry.errors import flatten_validation_messages
 from registry.models import Legislation
 from schemas.legislation import LegislationInputSchema
 from schemas.vocabularies import LEGISLATION_TYPES
@@ -137,12 +135,7 @@ class LegislationPlanner:
             if not on:
                 raise RowRefused("yürürlükten kaldırma için tarih gerekir / a repeal needs a date")
             data["repeals"] = [{"id": act_id, "on": on} for act_id in repeals]
-        try:
-            SCHEMA.load(data)
-        except ma.ValidationError as error:
-            messages = flatten_validation_messages(error.messages)
-            summary = "; ".join(f"{k}: {' '.join(v)}" for k, v in sorted(messages.items()))
-            raise RowRefused(summary) from error
+        validated(SCHEMA, data)
         self._remember(None, line, type_code, number, title)
         change = Planned(line, "create", None, data, _title_case(title), entity="legislation")
         change.refs = {"basis": basis_lines, "repeals": repeal_lines, "repeals_on": on}

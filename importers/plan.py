@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
+import marshmallow as ma
+
+from registry.errors import flatten_validation_messages
+
 Item = TypeVar("Item")
 
 
@@ -53,6 +57,18 @@ class Plan:
 
 class RowRefused(Exception):
     """This row cannot be taken: the message says why; the other rows go on."""
+
+
+def validated(schema: ma.Schema, data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` loaded by ``schema`` (the change request's own), or the row refused with every
+    field's message."""
+    try:
+        return dict(schema.load(data))
+    except ma.ValidationError as error:
+        messages = flatten_validation_messages(error.messages)
+        raise RowRefused(
+            "; ".join(f"{k}: {' '.join(v)}" for k, v in sorted(messages.items()))
+        ) from error
 
 
 def plan_rows(

@@ -19,21 +19,19 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-import marshmallow as ma
 from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from importers.plan import Plan, Planned, RowRefused, plan_rows
+from importers.plan import Plan, Planned, RowRefused, plan_rows, validated
 from importers.reading import Source, UnreadableInput, csv_rows, parse_xml, xlsx_rows
 from registry import turkish
-from registry.errors import flatten_validation_messages
 from registry.models import Organization, OrganizationVersion
 from registry.reference import provinces
 from registry.services import organization_tree as tree
 from registry.services.organization_changes import version_record
 from schemas.common import DETSIS_PATTERN
-from schemas.organizations import UnitInputSchema
+from schemas.organizations import UnitInputSchema, UnitUpdateSchema
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "detsis_no": ("detsis no", "detsis", "kkk", "kurum kodu", "birim kodu"),
@@ -63,7 +61,9 @@ LEVEL_WORDS = {
     "abroad": "abroad", "yurt disi": "abroad", "yurtdisi": "abroad",
 }  # fmt: skip
 CONTACT_FIELDS = ("address", "phone", "fax", "email", "web")
-UNIT_SCHEMA = UnitInputSchema()  # one instance: building a schema costs more than a load
+# One instance each: building a schema costs more than a load.
+UNIT_SCHEMA = UnitInputSchema()
+UPDATE_SCHEMA = UnitUpdateSchema()
 PATH_SEPARATOR = re.compile(r"\s*(?:>|/|›)\s*")
 DATE_PATTERNS = (
     re.compile(r"^(?P<d>\d{1,2})[./](?P<m>\d{1,2})[./](?P<y>\d{4})$"),
@@ -151,7 +151,8 @@ class UnitPlanner:
         existing = self._existing(cells.get("detsis_no"), parent_id, name)
         if existing is None:
             number = cells.get("detsis_no")
-            loaded = self._load(data, complete=True)
+            data.setdefault("level", "central")
+            loaded = validated(UNIT_SCHEMA, data)
             self._new_paths[(*parent_path, self._fold(name))] = line
             self._line_paths[line] = (*parent_path, self._fold(name))
             if number:
@@ -168,7 +169,7 @@ class UnitPlanner:
         changes: list[Planned] = []
         update = self._differences(data, live)
         if update:
-            self._load(update, complete=False)
+            validated(UPDATE_SCHEMA, update)
             changes.append(Planned(line, "update", number, update, name, valid_from))
         if parent_no and parent_no != live.get("parent") and parent_line is None:
             changes.append(Planned(line, "move", number, {"parent": parent_no}, name, valid_from))
@@ -232,8 +233,6 @@ class UnitPlanner:
             org_id = self._id_of(number, "DETSİS no")
             if org_id is not None and tree.versions_at(self.session, [org_id], self.at):
                 return number, org_id
-        if parent_id is None and number is None and not name:
-            return None
         match = self._children_of(parent_id).get(self._fold(name))
         return (match[1], match[0]) if match else None
 
@@ -272,25 +271,6 @@ class UnitPlanner:
         if code is None:
             raise RowRefused(f"il anlaşılamadı / unknown province '{text}'")
         return code
-
-    def _load(self, data: dict[str, Any], *, complete: bool) -> dict[str, Any]:
-        probe = dict(data)
-        if complete:
-            probe.setdefault("level", "central")
-            data.setdefault("level", probe["level"])
-        else:
-            probe = {
-                **probe,
-                "name": probe.get("name", "xx"),
-                "level": probe.get("level", "central"),
-            }
-        try:
-            return dict(UNIT_SCHEMA.load(probe))
-        except ma.ValidationError as error:
-            messages = flatten_validation_messages(error.messages)
-            raise RowRefused(
-                "; ".join(f"{k}: {' '.join(v)}" for k, v in sorted(messages.items()))
-            ) from error
 
     def _differences(self, data: dict[str, Any], live: dict[str, Any]) -> dict[str, Any]:
         update: dict[str, Any] = {}

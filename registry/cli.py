@@ -66,7 +66,7 @@ def demo_command() -> None:
     """Load the sample dataset (idempotent: a second run changes nothing)."""
     from registry.demo import load_demo
 
-    with _reported_errors(), get_db().transaction() as session:
+    with reported_errors(), get_db().transaction() as session:
         report = load_demo(session)
     click.echo(f"sample data: {report.created} created, {report.unchanged} unchanged")
 
@@ -89,7 +89,7 @@ def generate_command(
 
     counts = scale.Counts(units, legislation, services, documents)
     started = time.perf_counter()
-    with _reported_errors(), get_db().transaction() as session:
+    with reported_errors(), get_db().transaction() as session:
         report = scale.generate(session, counts, seed, append=append, progress=click.echo)
     rows = report.rows
     click.echo(
@@ -123,7 +123,7 @@ def users_create(name: str, role: str, organization: str | None) -> None:
     """Create an account; its API token is the LAST line of the output (shown only once)."""
     from registry.services import accounts
 
-    with _reported_errors(), get_db().transaction() as session:
+    with reported_errors(), get_db().transaction() as session:
         user, token = accounts.create_user(session, name=name, role=role, organization=organization)
         click.echo(f"created user #{user.id} {user.name} ({user.role})")
     click.echo(token)
@@ -136,7 +136,7 @@ def users_revoke(user_id: int) -> None:
     """Revoke every token of an account."""
     from registry.services import accounts
 
-    with _reported_errors(), get_db().transaction() as session:
+    with reported_errors(), get_db().transaction() as session:
         count = accounts.revoke(session, user_id)
     click.echo(f"revoked {count} token(s) of user #{user_id}")
 
@@ -149,7 +149,7 @@ def users_token(user_id: int) -> None:
     from registry.models import User
     from registry.services import accounts
 
-    with _reported_errors(), get_db().transaction() as session:
+    with reported_errors(), get_db().transaction() as session:
         user = session.get(User, user_id)
         if user is None:
             raise click.ClickException(f"no user #{user_id}")
@@ -165,7 +165,7 @@ def users_rescope(user_id: int, organization: str) -> None:
     """Give a coordinator or approver a new organization scope."""
     from registry.services import accounts
 
-    with _reported_errors(), get_db().transaction() as session:
+    with reported_errors(), get_db().transaction() as session:
         accounts.rescope(session, user_id, organization)
     click.echo(f"user #{user_id} now acts for {organization}")
 
@@ -296,7 +296,7 @@ def export_command(path: Path, without_personal_data: bool) -> None:
     from registry.transfer import dump
 
     started = time.perf_counter()
-    with _reported_errors():
+    with reported_errors():
         manifest = dump.export(get_db().engine, path, personal_data=not without_personal_data)
     if manifest.personal_data_included:
         click.echo(
@@ -326,7 +326,7 @@ def import_command(path: Path, accept_partial: bool) -> None:
     from registry.transfer import restore
 
     started = time.perf_counter()
-    with _reported_errors():
+    with reported_errors():
         report = restore.restore(get_db().engine, path, accept_partial=accept_partial)
     if not report.manifest.personal_data_included:
         click.echo(f"PARTIAL restore: {', '.join(report.manifest.blanked)} are blank")
@@ -359,7 +359,7 @@ def export_open_data_command(path: Path, base_url: str, on: datetime | None) -> 
     from registry import clock
     from registry.transfer import open_data
 
-    with _reported_errors(), get_db().sessionmaker() as session:
+    with reported_errors(), get_db().sessionmaker() as session:
         report = open_data.export_open_data(
             session, path, base_url=base_url, on=on.date() if on else clock.today()
         )
@@ -369,13 +369,16 @@ def export_open_data_command(path: Path, base_url: str, on: datetime | None) -> 
 
 
 @contextmanager
-def _reported_errors() -> Iterator[None]:
-    """Refusals from the services end the command with their message, not a traceback."""
+def reported_errors(*also: type[Exception]) -> Iterator[None]:
+    """Refusals from the services (and the ``also`` kinds, e.g. an unreadable input file) end
+    the command with their message, not a traceback."""
     try:
         yield
     except RegistryError as error:
         detail = f"{error.detail} {error.errors}" if error.errors else error.detail
         raise click.ClickException(detail) from error
+    except also as error:
+        raise click.ClickException(str(error)) from error
 
 
 def _safe_url() -> str:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask.views import MethodView
+from sqlalchemy.orm import Session
 
 from registry.api import Blueprint
 from registry.api.change_requests import user_names
 from registry.api.pages import page_of
 from registry.auth import require_user
 from registry.db import get_session, write_session
-from registry.models import ChangeBatch
+from registry.models import ChangeBatch, User
 from registry.services import batches, workflow
 from schemas.workflow import ChangeBatchSchema, ChangeBatchSummarySchema, TransitionInputSchema
 
@@ -98,13 +100,7 @@ class ChangeBatchApprove(MethodView):
         A reviewer applies them; an institution's approver gives the first approval to the
         batch's two-step requests (services). If one request is refused, none is applied.
         """
-        session = write_session()
-        actor = require_user()
-        batches.get_visible(session, actor, batch_id)
-        batch = batches.approve(session, actor, batch_id, (body or {}).get("reason"))
-        answer = representation(batch, with_requests=False)
-        session.commit()
-        return answer
+        return _decided(batch_id, batches.approve, (body or {}).get("reason"))
 
 
 @blp.route("/<int:batch_id>/reject")
@@ -118,10 +114,18 @@ class ChangeBatchReject(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     def post(self, body: dict[str, Any], batch_id: int) -> Any:
         """Reject every open request of the batch, with one reason"""
-        session = write_session()
-        actor = require_user()
-        batches.get_visible(session, actor, batch_id)
-        batch = batches.reject(session, actor, batch_id, body.get("reason"))
-        answer = representation(batch, with_requests=False)
-        session.commit()
-        return answer
+        return _decided(batch_id, batches.reject, body.get("reason"))
+
+
+def _decided(
+    batch_id: int,
+    decide: Callable[[Session, User, int, str | None], ChangeBatch],
+    reason: str | None,
+) -> dict[str, Any]:
+    """Approve or reject as the caller, who must be able to see the batch, in one transaction."""
+    session = write_session()
+    actor = require_user()
+    batches.get_visible(session, actor, batch_id)
+    answer = representation(decide(session, actor, batch_id, reason), with_requests=False)
+    session.commit()
+    return answer

@@ -14,6 +14,7 @@ from registry.db import get_session
 from registry.errors import InvalidInput
 from registry.models import ServiceStandardTable
 from registry.services.standards import formats, publication
+from registry.web.standards_page import render_table_page
 from registry.xml import to_xml
 from schemas.standards import (
     ChangesQuerySchema,
@@ -93,8 +94,6 @@ class ServiceStandards(MethodView):
 
 
 def _file(published: ServiceStandardTable, chosen: str) -> Response:
-    from registry.web.standards_page import render_table_page
-
     number = published.content["organization"]["detsis_no"]
     if chosen == "html":
         body: bytes | str = render_table_page(get_session(), published)

@@ -88,20 +88,29 @@ def entry_hash(prev_hash: str, content: dict[str, Any]) -> str:
     return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
 
 
+HASHED_FIELDS = (
+    "seq",
+    "at",
+    "entity",
+    "entity_id",
+    "action",
+    "request_id",
+    "submitted_by",
+    "approved_by",
+    "before",
+    "after",
+)
+
+
 def _content(entry: AuditEntry) -> dict[str, Any]:
-    at = entry.at if entry.at.tzinfo else entry.at.replace(tzinfo=UTC)
-    return {
-        "seq": entry.seq,
-        "at": at.astimezone(UTC).isoformat(),
-        "entity": entry.entity,
-        "entity_id": entry.entity_id,
-        "action": entry.action,
-        "request_id": entry.request_id,
-        "submitted_by": entry.submitted_by,
-        "approved_by": entry.approved_by,
-        "before": entry.before,
-        "after": entry.after,
-    }
+    return _hashed({name: getattr(entry, name) for name in HASHED_FIELDS})
+
+
+def _hashed(values: dict[str, Any]) -> dict[str, Any]:
+    """What the hash covers: the entry's fields, its moment as UTC ISO text (SQLite hands it
+    back without a zone)."""
+    at = values["at"] if values["at"].tzinfo else values["at"].replace(tzinfo=UTC)
+    return {**{name: values[name] for name in HASHED_FIELDS}, "at": at.astimezone(UTC).isoformat()}
 
 
 def append(
@@ -266,7 +275,6 @@ def append_many(
     seq, last_hash = head.last_seq, head.last_hash
     rows = []
     appended = session.info.setdefault(APPENDED_KEY, [])
-    moment = at.isoformat()
     for new in entries:
         seq += 1
         before, after = (
@@ -286,9 +294,8 @@ def append_many(
             "before": before,
             "after": after,
         }
-        content = {**row, "at": moment}  # what ``_content`` gives for the stored entry
         row["prev_hash"] = last_hash
-        row["hash"] = last_hash = entry_hash(last_hash, content)
+        row["hash"] = last_hash = entry_hash(last_hash, _hashed(row))
         rows.append(row)
         appended.append(
             AppendedEntry(

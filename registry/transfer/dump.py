@@ -9,9 +9,6 @@ same database gives the same files byte for byte; only ``created_at`` in the man
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +22,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
 from registry import migrate
+from registry.transfer.directory import new_directory
 from registry.transfer.manifest import (
     ENCODERS,
     JSON_ESCAPE,
@@ -56,39 +54,27 @@ class _Column:
 
 def export(engine: Engine, path: Path, *, personal_data: bool = True) -> Manifest:
     """Write the dump of the database into the new directory ``path``."""
-    target = Path(path)
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise TransferError(f"{target} exists and is not an empty directory; choose a new path")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
-    try:
-        with _snapshot(engine) as connection:
-            revision = MigrationContext.configure(connection).get_current_revision()
-            if revision is None:
-                raise TransferError("the database has no schema yet (run `registry db upgrade`)")
-            head = ScriptDirectory.from_config(migrate.alembic_config(engine)).get_current_head()
-            if revision != head:  # the tables read are this registry's models
-                raise TransferError(
-                    f"the database is at schema revision {revision}, this registry at {head}: "
-                    "run `registry db upgrade` first, or export with the matching version"
-                )
-            manifest = Manifest(
-                alembic_revision=revision,
-                created_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
-                personal_data_included=personal_data,
-                blanked=[]
-                if personal_data
-                else [f"{t}.{c}" for t, columns in PERSONAL_DATA.items() for c in columns],
+    with new_directory(path) as work, _snapshot(engine) as connection:
+        revision = MigrationContext.configure(connection).get_current_revision()
+        if revision is None:
+            raise TransferError("the database has no schema yet (run `registry db upgrade`)")
+        head = ScriptDirectory.from_config(migrate.alembic_config(engine)).get_current_head()
+        if revision != head:  # the tables read are this registry's models
+            raise TransferError(
+                f"the database is at schema revision {revision}, this registry at {head}: "
+                "run `registry db upgrade` first, or export with the matching version"
             )
-            for table in tables():
-                manifest.tables.append(_write_table(connection, table, work, personal_data))
+        manifest = Manifest(
+            alembic_revision=revision,
+            created_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
+            personal_data_included=personal_data,
+            blanked=[]
+            if personal_data
+            else [f"{t}.{c}" for t, columns in PERSONAL_DATA.items() for c in columns],
+        )
+        for table in tables():
+            manifest.tables.append(_write_table(connection, table, work, personal_data))
         manifest.write(work)
-        if target.exists():
-            target.rmdir()  # empty, checked above: the rename needs it gone on every platform
-        os.replace(work, target)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
     return manifest
 
 

@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -46,7 +43,7 @@ from registry.models import (
 )
 from registry.reference import province_name
 from registry.services import organization_tree as tree
-from registry.transfer.manifest import TransferError
+from registry.transfer.directory import new_directory
 from schemas.services import CHANNELS
 from schemas.vocabularies import LEGISLATION_TYPES
 
@@ -83,12 +80,7 @@ class OpenDataReport:
 
 def export_open_data(session: Session, path: Path, *, base_url: str, on: date) -> OpenDataReport:
     """Write the open-data files of the registry as it stands on ``on`` into the new ``path``."""
-    target = Path(path)
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise TransferError(f"{target} exists and is not an empty directory; choose a new path")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.partial-", dir=target.parent))
-    try:
+    with new_directory(path) as work:
         writer = _Writer(session, work, base_url.rstrip("/"), on)
         writer.organizations()
         writer.services_and_documents()
@@ -96,12 +88,6 @@ def export_open_data(session: Session, path: Path, *, base_url: str, on: date) -
         writer.standards_tables()
         writer.manifest()
         work.chmod(0o755)  # public data (mkdtemp makes the directory private)
-        if target.exists():
-            target.rmdir()
-        os.replace(work, target)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
     return OpenDataReport(writer.counts)
 
 

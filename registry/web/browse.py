@@ -20,6 +20,7 @@ from registry.services import organization_tree as tree
 from registry.services.standards import publication
 from registry.services.surveys import satisfaction
 from registry.web import blp
+from schemas.common import DETSIS_PATTERN
 from schemas.services import CHANNELS
 from schemas.vocabularies import CATEGORIES
 
@@ -164,7 +165,7 @@ def service_page(code: str) -> str:
 
 
 def _unit_or_404(session: Any, detsis_no: str) -> tree.UnitView:
-    if not detsis_no.isdigit() or len(detsis_no) != 8:
+    if not DETSIS_PATTERN.match(detsis_no):
         abort(404, description="DETSİS numarası 8 haneli olmalıdır.")
     try:
         return tree.get_unit(session, detsis_no, today())

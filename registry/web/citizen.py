@@ -21,6 +21,7 @@ from registry.ratelimit import public_write
 from registry.services import complaints, service_records, surveys
 from registry.services import organization_tree as tree
 from registry.web import blp
+from schemas.common import DETSIS_PATTERN
 from schemas.complaints import ComplaintInputSchema, SurveyInputSchema
 
 SUBJECTS = [
@@ -164,7 +165,7 @@ def _complaint_form(session: Session, form: dict[str, str], errors: dict[str, li
     unit = None
     services: list[Any] = []
     response_days = complaints.DEFAULT_RESPONSE_DAYS
-    if number.isdigit() and len(number) == 8:
+    if DETSIS_PATTERN.match(number):
         try:
             unit = tree.get_unit(session, number, today())
         except NotFound:

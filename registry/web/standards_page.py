@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry import durations
+from registry.db import get_session
 from registry.errors import NotFound
 from registry.models import Service, ServiceStandardTable
 from registry.services.standards import formats, publication
@@ -23,8 +24,6 @@ from registry.web import blp
 
 @blp.get("/organizations/<string:detsis_no>/service-standards")
 def standards_page(detsis_no: str) -> str:
-    from registry.db import get_session
-
     session = get_session()
     try:
         version = int(request.args["version"]) if "version" in request.args else None
