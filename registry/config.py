@@ -23,6 +23,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
             f"{ENV_PREFIX}DATABASE_URL", f"sqlite:///{instance / 'registry.sqlite3'}"
         ),
         "INDEX_DIR": os.environ.get(f"{ENV_PREFIX}INDEX_DIR", str(instance / "search-index")),
+        # Seconds a recorded change may wait for the index follower before search says it is
+        # degraded (the follower polls every 2 s; a full disk or a long rebuild holds it back).
+        "INDEX_STALE_AFTER": float(os.environ.get(f"{ENV_PREFIX}INDEX_STALE_AFTER", "60")),
         # A random key per process is fine for one developer node; several nodes must share one.
         "SECRET_KEY": os.environ.get(f"{ENV_PREFIX}SECRET_KEY") or secrets.token_hex(32),
         "TIMEZONE": os.environ.get(f"{ENV_PREFIX}TIMEZONE", "Europe/Istanbul"),

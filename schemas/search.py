@@ -47,7 +47,14 @@ class SearchResultSchema(ma.Schema):
     fuzzy = fields.Boolean(metadata={"description": "Typos were allowed to find these"})
     degraded = fields.String(
         allow_none=True,
-        metadata={"description": "Why the database answered instead of the index, if it did"},
+        metadata={
+            "description": "Why the answer may be incomplete, if it may: the database answered "
+            "instead of the index, or the index has fallen behind the registry"
+        },
+    )
+    source = fields.String(
+        validate=validate.OneOf(["index", "database"]),
+        metadata={"description": "What answered: the search index, or the database (fallback)"},
     )
 
 

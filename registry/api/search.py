@@ -39,6 +39,7 @@ class Search(MethodView):
             "facets": answer.result.facets,
             "fuzzy": answer.result.fuzzy,
             "degraded": answer.degraded,
+            "source": answer.source,
         }
 
 

@@ -21,29 +21,38 @@ logger = logging.getLogger(__name__)
 
 
 def step(app: Flask) -> int:
-    """Build the index if there is none, else apply the changes since it was last updated."""
+    """Build the index if there is none or it is unreadable, else apply the changes since it was
+    last updated. A failure to write (a full disk, an unwritable directory) is raised."""
     index_dir = app.config["INDEX_DIR"]
     with get_db(app).sessionmaker() as session:
         if index.current_path(index_dir) is None:
             return index.rebuild(session, index_dir).documents
         try:
             index.check_readable(index_dir)
-            return index.catch_up(session, index_dir)
         except index.UNREADABLE_INDEX as error:
             logger.warning("search index unreadable (%s): rebuilding", type(error).__name__)
             return index.rebuild(session, index_dir).documents
+        return index.catch_up(session, index_dir)
 
 
 def follow(app: Flask, interval: float, stop_after: int | None = None) -> None:
-    """Poll the change feed every ``interval`` seconds (``stop_after`` steps, for tests)."""
+    """Poll the change feed every ``interval`` seconds (``stop_after`` steps, for tests).
+
+    Neither an unreachable database nor an index that cannot be written stops the follower: it
+    logs why and tries again next time. Meanwhile the registry takes writes as usual, searches
+    answer from the index as it was, and /readyz reports search as degraded once the index has
+    fallen behind (``INDEX_STALE_AFTER``).
+    """
     done = 0
     while stop_after is None or done < stop_after:
         try:
             changed = step(app)
             if changed:
                 logger.info("search index: %d records updated", changed)
-        except SQLAlchemyError as error:  # the database is away: try again next time
+        except SQLAlchemyError as error:
             logger.warning("search follower: database unavailable (%s)", type(error).__name__)
+        except index.UNREADABLE_INDEX as error:
+            logger.error("search follower: cannot write the index (%s)", error)
         done += 1
         if stop_after is None or done < stop_after:
             time.sleep(interval)

@@ -35,6 +35,7 @@ from whoosh.analysis import RegexTokenizer
 from whoosh.fields import ID, STORED, TEXT, Schema
 from whoosh.index import Index
 from whoosh.query import Every
+from whoosh.writing import IndexWriter
 
 from registry.clock import today
 from registry.models import Organization, RecordStatus, Service
@@ -146,15 +147,19 @@ def rebuild(session: Session, index_dir: str) -> State:
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         build = _directory(index_dir) / f"build-{stamp}-{os.getpid()}-{time.monotonic_ns()}"
         build.mkdir()
-        ix = whoosh_index.create_in(str(build), schema())
-        writer = ix.writer(limitmb=256)
-        count = 0
-        for document in records.everything(session):
-            writer.add_document(**_fields(document))
-            count += 1
-        writer.commit(optimize=True)
-        state = State(seq, datetime.now(UTC).isoformat(timespec="seconds"), count)
-        _write_state(build, state)
+        try:
+            ix = whoosh_index.create_in(str(build), schema())
+            with _writing(ix, optimize=True, limitmb=256) as writer:
+                count = 0
+                for document in records.everything(session):
+                    writer.add_document(**_fields(document))
+                    count += 1
+            state = State(seq, datetime.now(UTC).isoformat(timespec="seconds"), count)
+            _write_state(build, state)
+        except BaseException:
+            # A full disk or a failed read: leave the current index alone, and no half build.
+            shutil.rmtree(build, ignore_errors=True)
+            raise
         link = Path(index_dir) / CURRENT
         temporary = Path(index_dir) / f"{CURRENT}.{os.getpid()}.tmp"
         temporary.unlink(missing_ok=True)
@@ -182,21 +187,41 @@ def catch_up(session: Session, index_dir: str) -> int:
             for entity, ids in audit.changed_since(session, state.seq, head, TRACKED).items()
         }
         _widen_organization_changes(session, changed)
-        ix = whoosh_index.open_dir(str(path))
-        writer = ix.writer()
         count = 0
-        for type_, ids in changed.items():
-            ordered = sorted(ids)
-            for start in range(0, len(ordered), _BATCH):
-                chunk = ordered[start : start + _BATCH]
-                for record_id in chunk:
-                    writer.delete_by_term("uid", f"{type_}:{record_id}")
-                for document in records.some(session, type_, chunk):
-                    writer.add_document(**_fields(document))
-                count += len(chunk)
-        writer.commit()
+        with _writing(whoosh_index.open_dir(str(path))) as writer:
+            for type_, ids in changed.items():
+                ordered = sorted(ids)
+                for start in range(0, len(ordered), _BATCH):
+                    chunk = ordered[start : start + _BATCH]
+                    for record_id in chunk:
+                        writer.delete_by_term("uid", f"{type_}:{record_id}")
+                    for document in records.some(session, type_, chunk):
+                        writer.add_document(**_fields(document))
+                    count += len(chunk)
+        # Written after the commit: a failure in between re-applies these changes next time.
         _write_state(path, State(head, state.built_at, state.documents))
         return count
+
+
+@contextmanager
+def _writing(ix: Index, optimize: bool = False, limitmb: int = 128) -> Iterator[IndexWriter]:
+    """A whoosh writer, committed at the end or abandoned if anything fails (a full disk, an
+    unwritable directory): abandoning releases whoosh's own write lock, so the next try can run."""
+    writer = ix.writer(limitmb=limitmb)
+    try:
+        yield writer
+        writer.commit(optimize=optimize)
+    except BaseException:
+        _abandon(writer)
+        raise
+
+
+def _abandon(writer: IndexWriter) -> None:
+    try:
+        writer.cancel()
+    except UNREADABLE_INDEX:  # cancelling writes too; on a full disk it may fail again
+        if getattr(writer, "writelock", None) is not None:
+            writer.writelock.release()
 
 
 def _widen_organization_changes(session: Session, changed: dict[str, set[str]]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from registry import turkish
 from registry.clock import today
 from registry.errors import Forbidden
 from registry.models import (
+    AuditEntry,
     Document,
     Legislation,
     Organization,
@@ -48,7 +50,8 @@ FALLBACK_CANDIDATES = 500  # per kind of record
 @dataclass
 class Answer:
     result: query.Result
-    degraded: str | None  # why the database answered instead of the index
+    degraded: str | None  # why the answer may be incomplete (the database answered, a stale index)
+    source: str = "index"  # or "database"
 
 
 def synonym_groups(session: Session) -> list[list[str]]:
@@ -93,14 +96,50 @@ def search(
     groups = synonym_groups(session)
     try:
         searcher = _searcher(index_dir)
-        return Answer(
-            query.search(searcher, text, groups, filters, page, page_size, with_facets), None
-        )
+        result = query.search(searcher, text, groups, filters, page, page_size, with_facets)
+        return Answer(result, _staleness(session, current_app))
     except UNREADABLE as error:
         _forget(index_dir)
         reason = f"{type(error).__name__}: {error}"
         logger.warning("search index unavailable (%s); answering from the database", reason)
-        return Answer(_from_database(session, text, filters, page, page_size), reason)
+        return Answer(
+            _from_database(session, text, filters, page, page_size), reason, source="database"
+        )
+
+
+@dataclass(frozen=True)
+class Lag:
+    """How far the index is behind: changes not yet in it, and the age of the oldest."""
+
+    changes: int
+    seconds: float
+
+
+def lag(session: Session, index_dir: str) -> Lag:
+    path = index.current_path(index_dir)
+    if path is None:
+        raise EmptyIndexError("no index")
+    indexed = index.read_state(path).seq
+    head = audit.head_seq(session)
+    if head <= indexed:
+        return Lag(0, 0.0)
+    oldest = session.scalar(select(AuditEntry.at).where(AuditEntry.seq == indexed + 1))
+    if oldest is None:  # the trail was restored from an export: judge by count alone
+        return Lag(head - indexed, float("inf"))
+    if oldest.tzinfo is None:  # SQLite gives back naive UTC
+        oldest = oldest.replace(tzinfo=UTC)
+    return Lag(head - indexed, max(0.0, (datetime.now(UTC) - oldest).total_seconds()))
+
+
+def _staleness(session: Session, app: Flask) -> str | None:
+    """Why the index's answers may miss recent changes, if the follower has fallen behind."""
+    behind = lag(session, app.config["INDEX_DIR"])
+    if behind.changes and behind.seconds > app.config["INDEX_STALE_AFTER"]:
+        return (
+            f"stale index: {behind.changes} changes behind, the oldest {behind.seconds:.0f} s ago "
+            "(the index follower cannot update it: see its log)"
+        )
+    return None
 
 
 _local = threading.local()  # whoosh searchers are not shared between threads
@@ -155,17 +194,18 @@ def _forget(index_dir: str) -> None:
 
 
 def status(app: Flask, session: Session) -> str:
-    """The ``search`` check of /readyz: "ok …", or why search answers from the database."""
+    """The ``search`` check of /readyz: "ok …", or why search is degraded."""
     try:
-        path = index.current_path(app.config["INDEX_DIR"])
-        if path is None:
-            return "degraded: no index (run `registry reindex`); searching the database"
-        state = index.read_state(path)
         documents = index.check_readable(app.config["INDEX_DIR"])
+        behind = lag(session, app.config["INDEX_DIR"])
+    except EmptyIndexError:
+        return "degraded: no index (run `registry reindex`); searching the database"
     except UNREADABLE as error:
         return f"degraded: unreadable index ({type(error).__name__}); searching the database"
-    head = audit.head_seq(session)
-    return f"ok: {documents} documents, {max(0, head - state.seq)} changes behind"
+    stale = _staleness(session, app)
+    if stale:
+        return f"degraded: {stale}; searching the index as it is"
+    return f"ok: {documents} documents, {behind.changes} changes behind"
 
 
 def _from_database(
