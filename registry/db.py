@@ -64,7 +64,12 @@ def make_engine(url: str, **options: Any) -> Engine:
         _configure_sqlite(engine)
         return engine
     options.setdefault("pool_pre_ping", True)
-    options.setdefault("connect_args", {"connect_timeout": 5})
+    # A session whose app worker died (killed mid-request) is ended within seconds even while it
+    # waits for a lock, instead of holding its locks until it next talks to the client.
+    options.setdefault(
+        "connect_args",
+        {"connect_timeout": 5, "options": "-c client_connection_check_interval=5000"},
+    )
     return create_engine(url, **options)
 
 
