@@ -98,12 +98,18 @@ class TurkishFilter(Filter):
                 yield token
 
 
+@lru_cache(maxsize=200_000)
+def surface_term(word: str) -> str:
+    """One word folded but not stemmed; cached like ``index_term``."""
+    return turkish.fold(word).replace(" ", "")
+
+
 class FoldingFilter(Filter):
     """Fold each token (Turkish case and letters) without stemming: the surface words."""
 
     def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
         for token in tokens:
-            folded = turkish.fold(token.text).replace(" ", "")
+            folded = surface_term(token.text)
             if folded:
                 token.text = folded
                 yield token

@@ -63,7 +63,8 @@ class _Units:
         self.cache: dict[int, tuple[str, list[str], str, str]] = {}
 
     def load(self, org_ids: Collection[int]) -> None:
-        missing = sorted(set(org_ids) - self.cache.keys())
+        # Not ``set(ids) - cache.keys()``: that walks every cached key, once per record.
+        missing = sorted({org_id for org_id in org_ids if org_id not in self.cache})
         for start in range(0, len(missing), _BATCH):
             chunk = missing[start : start + _BATCH]
             found = tree.versions_at(self.session, chunk, today())
