@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -156,11 +157,19 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(url: str, index_dir: str, workers: int, log: Path) -> Iterator[int]:
-    """``registry serve`` (gunicorn, sync workers, no index follower) on a free loopback port;
-    yields the port once it answers, stops the server at the end. Its stderr goes to ``log``."""
+def served(
+    url: str, index_dir: str, workers: int, log: Path, follower: bool = False
+) -> Iterator[int]:
+    """``registry serve`` (gunicorn, sync workers; its index follower only if ``follower``) on a
+    free loopback port; yields the port once it answers, stops the server (and its follower) at
+    the end. Its stderr goes to ``log``."""
     port = free_port()
-    env = {**os.environ, "REGISTRY_DATABASE_URL": url, "REGISTRY_INDEX_DIR": index_dir}
+    env = {
+        **os.environ,
+        "REGISTRY_DATABASE_URL": url,
+        "REGISTRY_INDEX_DIR": index_dir,
+        "REGISTRY_SECRET_KEY": "benchmark",
+    }
     with open(log, "w") as stderr:
         server = subprocess.Popen(
             [
@@ -172,12 +181,13 @@ def served(url: str, index_dir: str, workers: int, log: Path) -> Iterator[int]:
                 str(workers),
                 "--threads",
                 "1",
-                "--no-index-follower",
+                "--index-follower" if follower else "--no-index-follower",
             ],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=stderr,
             cwd=ROOT,
+            start_new_session=True,  # so the follower process is stopped with the server
         )
         try:
             try:
@@ -189,5 +199,5 @@ def served(url: str, index_dir: str, workers: int, log: Path) -> Iterator[int]:
                 raise
             yield port
         finally:
-            server.terminate()
+            os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)

@@ -352,6 +352,46 @@ def test_a_registered_letterhead_overrides_and_renames_reach_every_unit_below(
     assert get(client, f"addressee/{state.residence}")["lines"][0] == "GÖÇ YÖNETİMİ BAŞKANLIĞINA"
 
 
+def test_a_change_drops_only_the_cached_answers_that_read_the_changed_unit(
+    client: FlaskClient, session: Session, state: State
+) -> None:
+    cache = facts._CACHES.of(session)
+
+    def cached(number: str) -> facts.UnitFacts:
+        (found,) = [f for f in cache.units.values() if f.detsis_no == number]
+        return found
+
+    watched = (state.izmir_goc, state.izmir_goc_desk, state.residence, state.sgk_izmir)
+    for number in watched:
+        get(client, f"contact/{number}")
+    before = {number: cached(number) for number in watched}
+    applied(
+        client,
+        state,
+        entity="organization",
+        action="update",
+        target=state.izmir_goc,
+        data={"contact": {"phone": "0232 444 09 35"}},
+    )
+    assert get(client, f"contact/{state.izmir_goc}")["phone"] == "0232 444 09 35"
+    get(client, f"contact/{state.izmir_goc_desk}")
+    assert cached(state.izmir_goc) is not before[state.izmir_goc]
+    assert cached(state.izmir_goc_desk) is not before[state.izmir_goc_desk]  # it is under it
+    for unaffected in (state.residence, state.sgk_izmir):
+        get(client, f"contact/{unaffected}")
+        assert cached(unaffected) is before[unaffected]
+
+    # A governorship may change which administration provincial units name: everything goes.
+    changes.update_unit(
+        session, state.izmir, {"phone": "0232 455 55 55"}, valid_from=date(2020, 1, 1)
+    )
+    session.commit()
+    get(client, f"contact/{state.sgk_izmir}")
+    assert [f.detsis_no for f in cache.units.values()] == [state.sgk_izmir]
+    assert get(client, f"contact/{state.residence}") == get(client, f"contact/{state.residence}")
+    assert cached(state.residence) is not before[state.residence]
+
+
 def test_a_letterhead_must_be_lines(client: FlaskClient, state: State) -> None:
     response = client.post(
         "/api/v1/change-requests",

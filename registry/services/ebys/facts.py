@@ -1,10 +1,18 @@
 """Everything a letter needs to know of one unit, computed once and cached until it changes.
 
 EBYS systems ask on every letter, so the answers are kept in memory, per process and database:
-the cache follows the audit trail like the other projections (one indexed read per request) and
-is emptied when a unit or a signatory changes (a renamed ministry changes the letterhead of every
-unit under it, so nothing finer is worth the risk). Entries are per unit and day, since a
-version can take effect on a later date; the least recently used go first.
+the cache follows the audit trail like the other projections (one indexed read per request).
+Entries are per unit and day, since a version can take effect on a later date; the least
+recently used go first.
+
+What a change empties: a unit's facts are read from its own chain (the unit and every unit above
+it), its provincial administration's chain and the Presidency, so each entry, and each rendered
+answer, keeps the DETSİS numbers it was read from (``sources``), and a changed unit drops only
+the entries that read it: a renamed ministry drops every unit under it, a unit's new phone
+number only that unit and those under it. Whatever could change *which* units are read (a
+governorship, a district governorship or the Presidency changed, opened or closed) or a
+signatory changed empties everything, as before: those are rare, and finer rules would be risky.
+Under a steady stream of approvals (benchmarks/load.py) this is what keeps the caches warm.
 """
 
 from __future__ import annotations
@@ -14,11 +22,12 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Hashable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, Self, TypeVar, cast
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from registry import certificates, turkish
@@ -39,6 +48,9 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 T = TypeVar("T")
 INHERITED_CONTACT_FIELDS = ("address", "web")  # the building and site are shared; phones are not
+ADMINISTRATION_TYPES = ("Valilik", "Kaymakamlık")
+# The units read while a rendered answer is built (see ``remembered``).
+_reading: ContextVar[set[str] | None] = ContextVar("ebys_reading", default=None)
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,7 @@ class UnitFacts:
     certificate: dict[str, Any] | None
     contact: dict[str, Any]
     signatories: list[dict[str, Any]]
+    sources: frozenset[str] = frozenset()  # the units read to compute these facts
 
 
 class _Lru(Generic[K, V]):
@@ -80,6 +93,16 @@ class _Lru(Generic[K, V]):
         with self._lock:
             self._items.clear()
 
+    def values(self) -> list[V]:
+        with self._lock:
+            return list(self._items.values())
+
+    def discard(self, stale: Callable[[K, V], bool]) -> None:
+        """Drop the entries for which ``stale(key, value)`` holds."""
+        with self._lock:
+            for key in [key for key, value in self._items.items() if stale(key, value)]:
+                del self._items[key]
+
 
 @dataclass(frozen=True)
 class _Surroundings:
@@ -95,6 +118,12 @@ class _Surroundings:
         office = self.district_offices.get((province, turkish.fold(district or "")))
         return office or self.governorships.get(province)
 
+    def numbers(self) -> set[str]:
+        """Every unit read: the administrations, the units above them, the Presidency."""
+        chains = [*self.governorships.values(), *self.district_offices.values()]
+        found = {link.detsis_no for chain in chains for link in chain}
+        return found | ({self.presidency} if self.presidency else set())
+
 
 class FactsCache(projections.Projection):
     ENTITIES = ("organization", "signatory")
@@ -104,7 +133,8 @@ class FactsCache(projections.Projection):
         super().__init__()
         self.units: _Lru[tuple[str, date], UnitFacts] = _Lru(MAX_CACHED_UNITS)
         self.surroundings: _Lru[date, _Surroundings] = _Lru(4)
-        self.rendered: _Lru[Hashable, tuple[float, Any]] = _Lru(MAX_RENDERED)
+        # key → (expires at, the answer, the units it was read from)
+        self.rendered: _Lru[Hashable, tuple[float, Any, frozenset[str]]] = _Lru(MAX_RENDERED)
         self._checked_at = 0.0
         self._committed_here = -1
 
@@ -131,8 +161,36 @@ class FactsCache(projections.Projection):
         self.clear()
 
     def reload(self, session: Session, changed: dict[str, set[str]]) -> None:
-        if changed:
+        numbers = changed.get("organization", set())
+        if "signatory" in changed or self._reshapes(session, numbers):
             self.clear()
+            return
+        if numbers:
+            self.units.discard(lambda _key, facts: not facts.sources.isdisjoint(numbers))
+            self.rendered.discard(lambda _key, entry: not entry[2].isdisjoint(numbers))
+
+    def _reshapes(self, session: Session, numbers: set[str]) -> bool:
+        """Whether these changed units may change *which* units other units' facts read: a
+        provincial administration or the Presidency, now or in a cached reading."""
+        if not numbers:
+            return False
+        cached = self.surroundings.values()
+        if any(not surroundings.numbers().isdisjoint(numbers) for surroundings in cached):
+            return True
+        return bool(
+            session.scalar(
+                select(OrganizationVersion.id)
+                .join(Organization, Organization.id == OrganizationVersion.organization_id)
+                .where(
+                    Organization.detsis_no.in_(list(numbers)),
+                    or_(
+                        OrganizationVersion.category == PRESIDENCY,
+                        OrganizationVersion.unit_type.in_(ADMINISTRATION_TYPES),
+                    ),
+                )
+                .limit(1)
+            )
+        )
 
     def clear(self) -> None:
         self.units.clear()
@@ -162,6 +220,9 @@ def facts_and_refusals(
     """The facts of the units open on ``at``, and why each other one is refused (410, or 404
     when it was not open then), in one batch; an unknown number is still a 404 at once."""
     cache = _CACHES.of(session).sync(session)
+    reading = _reading.get()
+    if reading is not None:  # a rendered answer is being built: it depends on these units
+        reading.update(numbers)
     found: dict[str, UnitFacts] = {}
     missing = []
     for number in numbers:
@@ -180,11 +241,14 @@ def facts_and_refusals(
         for facts in computed:
             cache.units.put((facts.detsis_no, at), facts)
             found[facts.detsis_no] = facts
+    if reading is not None:
+        for facts in found.values():
+            reading.update(facts.sources)
     return found, refused
 
 
 def remembered(session: Session, key: Hashable, build: Callable[[], T]) -> T:
-    """``build()``, kept for a minute or until a unit or signatory changes: a rendered answer
+    """``build()``, kept for a minute or until a unit it read changes: a rendered answer
     (its body and ETag), so a repeated letter costs a dictionary lookup and, at most every
     ``FRESH_SECONDS``, one indexed read of the audit head. The minute bounds how late a
     certificate is flagged expired."""
@@ -193,8 +257,13 @@ def remembered(session: Session, key: Hashable, build: Callable[[], T]) -> T:
     now = time.monotonic()
     if found is not None and found[0] > now:
         return cast(T, found[1])
-    value = build()
-    cache.rendered.put(key, (now + RENDERED_SECONDS, value))
+    sources: set[str] = set()
+    token = _reading.set(sources)
+    try:
+        value = build()
+    finally:
+        _reading.reset(token)
+    cache.rendered.put(key, (now + RENDERED_SECONDS, value, frozenset(sources)))
     return value
 
 
@@ -273,7 +342,7 @@ def _surroundings(session: Session, at: date) -> _Surroundings:
         .join(Organization, Organization.id == OrganizationVersion.organization_id)
         .where(
             OrganizationVersion.category == LOCAL_ADMINISTRATION,
-            OrganizationVersion.unit_type.in_(("Valilik", "Kaymakamlık")),
+            OrganizationVersion.unit_type.in_(ADMINISTRATION_TYPES),
             OrganizationVersion.province_code.is_not(None),
             OrganizationVersion.status == "active",
             tree.in_force(at),
@@ -342,7 +411,11 @@ def _facts(chain: Chain, signatories: list[dict[str, Any]]) -> UnitFacts:
                 None,
             )
     contact["kep"] = next((a["address"] for a in kep if a["active"]), None)
+    sources = {link.detsis_no for link in (*chain.links, *(chain.local_administration or ()))}
+    if chain.presidency:
+        sources.add(chain.presidency)
     return UnitFacts(
+        sources=frozenset(sources),
         detsis_no=unit.detsis_no,
         name=unit.name,
         letterhead=naming.letterhead(chain),
