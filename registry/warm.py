@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
 
 from registry.search import service as search_service
 from registry.services import legal_graph
 
+logger = logging.getLogger(__name__)
+
 
 def warm(app: Flask) -> None:
     """The legal graph, and the search index's field lengths; each logs and skips what is not
-    there yet (a database not migrated, an index not built): the first request loads it then."""
-    legal_graph.warm(app)
-    search_service.warm(app)
+    there yet (a database not migrated, an index not built): the first request loads it then.
+
+    Nothing here may stop a worker from starting: gunicorn shuts the whole node down when a
+    worker fails to boot, and warming is only a head start.
+    """
+    for part in (legal_graph.warm, search_service.warm):
+        try:
+            part(app)
+        except Exception:
+            logger.exception("warming skipped (%s): the first request loads it", part.__module__)

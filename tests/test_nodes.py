@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -74,7 +75,7 @@ def nodes(postgres: ThrowawayPostgres, tmp_path: Path) -> Iterator[dict[str, Any
     try:
         for port in ports:
             _until(lambda p=port: _ready(p), 60)
-        yield {"a": ports[0], "b": ports[1], "tokens": tokens}
+        yield {"a": ports[0], "b": ports[1], "tokens": tokens, "servers": processes}
     finally:
         for process in processes:
             os.killpg(process.pid, 15)  # gunicorn, its workers and the index follower
@@ -121,3 +122,26 @@ def test_a_change_through_one_node_is_served_by_the_other(nodes: dict[str, Any])
         f"node B served the new unit after {api_lag:.2f} s, found it by search after "
         f"{search_lag:.2f} s"
     )
+
+
+def _children(pid: int) -> list[int]:
+    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _is_follower(pid: int) -> bool:
+    return b"registry.search.follower" in Path(f"/proc/{pid}/cmdline").read_bytes()
+
+
+def test_a_worker_that_exits_leaves_the_nodes_index_follower_running(
+    nodes: dict[str, Any],
+) -> None:
+    """gunicorn replaces workers (a reload, a crash); the node's one index follower stays."""
+    server = nodes["servers"][0].pid
+    (follower,) = [pid for pid in _children(server) if _is_follower(pid)]
+    workers = [pid for pid in _children(server) if pid != follower]
+    assert len(workers) == 2
+    os.kill(workers[0], signal.SIGTERM)  # a clean exit: the worker runs its exit handlers
+    _until(lambda: workers[0] not in _children(server) and len(_children(server)) == 3, 30)
+    time.sleep(1)
+    assert follower in _children(server)
+    assert _ready(nodes["a"])

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from registry.db import get_db
-from registry.search import follower, index
+from registry.search import follower, index, service
 from registry.search.analysis import terms
 from registry.services import service_records
 from tests.factories import make_document, make_service, make_unit
@@ -204,3 +204,16 @@ def test_bad_search_input_is_a_clear_422(client: FlaskClient) -> None:
     ):
         answer = client.get("/api/v1/search", query_string=params)
         assert answer.status_code == 422 and field in answer.json["errors"], (params, answer.json)
+
+
+def test_an_empty_registry_has_an_empty_index_that_answers_and_warms(
+    app: Flask, client: FlaskClient, session: Session
+) -> None:
+    """A fresh installation: the index of nothing is a real index (a worker warming it at boot
+    once failed, and gunicorn stopped the node because a worker could not start)."""
+    index.rebuild(session, app.config["INDEX_DIR"])
+    session.rollback()
+    service.warm(app)
+    answer = _search(client, "pasaport")
+    assert answer["total"] == 0 and answer["source"] == "index" and answer["degraded"] is None
+    assert client.get("/readyz").json["checks"]["search"] == "ok: 0 documents, 0 changes behind"

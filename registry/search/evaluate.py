@@ -154,11 +154,14 @@ class View:
         self.weighting = weighting
         self.leaves: list[_Leaf] = []
         for reader, offset in searcher.reader().leaf_readers():
+            segment = reader.segment()
+            if segment is None:  # an empty index: nothing to read
+                continue
             alive = None
             if reader.has_deletions():
                 alive = np.ones(reader.doc_count_all(), bool)
                 alive[list(reader.deleted_docs_set)] = False
-            self.leaves.append(_Leaf(reader, offset, reader.segment().segment_id(), alive))
+            self.leaves.append(_Leaf(reader, offset, segment.segment_id(), alive))
         self._terms: dict[tuple[str, str], Matches] = {}
         self._names: dict[int, list[str]] = {}
 

@@ -3,13 +3,22 @@
 ``registry serve`` starts it as one separate process beside gunicorn's workers (the workers only
 read the index); ``registry index-follow`` runs it alone, e.g. on a node that has its own index
 directory and shares the PostgreSQL of a cluster. A node without an index builds one first.
+
+It is started as a plain subprocess (``python -m registry.search.follower``), not a
+``multiprocessing`` child: gunicorn forks its workers after it, each would inherit it as its own
+child, and multiprocessing's exit handler in a worker that ends (a reload, a restart) would
+terminate the node's follower. It stops by itself when the server that started it is gone.
 """
 
 from __future__ import annotations
 
+import argparse
 import logging
-import multiprocessing
+import os
+import subprocess
+import sys
 import time
+from collections.abc import Sequence
 
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
@@ -35,8 +44,11 @@ def step(app: Flask) -> int:
         return index.catch_up(session, index_dir)
 
 
-def follow(app: Flask, interval: float, stop_after: int | None = None) -> None:
-    """Poll the change feed every ``interval`` seconds (``stop_after`` steps, for tests).
+def follow(
+    app: Flask, interval: float, stop_after: int | None = None, parent: int | None = None
+) -> None:
+    """Poll the change feed every ``interval`` seconds (``stop_after`` steps, for tests; until
+    process ``parent`` is gone, when one is given).
 
     Neither an unreachable database nor an index that cannot be written stops the follower: it
     logs why and tries again next time. Meanwhile the registry takes writes as usual, searches
@@ -45,6 +57,9 @@ def follow(app: Flask, interval: float, stop_after: int | None = None) -> None:
     """
     done = 0
     while stop_after is None or done < stop_after:
+        if parent is not None and os.getppid() != parent:
+            logger.info("search follower: the server is gone; stopping")
+            return
         try:
             changed = step(app)
             if changed:
@@ -58,16 +73,24 @@ def follow(app: Flask, interval: float, stop_after: int | None = None) -> None:
             time.sleep(interval)
 
 
-def _run(interval: float) -> None:
+def start_process(interval: float = 2.0) -> subprocess.Popen[bytes]:
+    """The follower as a process of its own, stopping when this one is gone."""
+    command = [sys.executable, "-m", __name__, "--interval", str(interval)]
+    return subprocess.Popen([*command, "--parent", str(os.getpid())])
+
+
+def main(argv: Sequence[str] | None = None) -> None:
     from registry import create_app
+    from registry.observability import configure_logging
 
-    follow(create_app(), interval)
+    parser = argparse.ArgumentParser(description="The search index follower of one node.")
+    parser.add_argument("--interval", type=float, default=2.0)
+    parser.add_argument("--parent", type=int, help="stop when this process is gone")
+    args = parser.parse_args(argv)
+    app = create_app()
+    configure_logging(app.config["LOG_FORMAT"])
+    follow(app, args.interval, parent=args.parent)
 
 
-def start_process(interval: float = 2.0) -> multiprocessing.process.BaseProcess:
-    """The follower as a daemon process (it ends with the server that started it)."""
-    process = multiprocessing.get_context("spawn").Process(
-        target=_run, args=(interval,), name="registry-index-follower", daemon=True
-    )
-    process.start()
-    return process
+if __name__ == "__main__":
+    main()

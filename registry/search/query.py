@@ -128,6 +128,8 @@ def search(
     """One page of results; ``with_facets`` also counts all matches by type, institution and
     province. The query is whoosh's; ``registry.search.evaluate`` runs it over whole posting
     lists at once."""
+    if searcher.doc_count() == 0:  # an empty registry (BM25's idf is undefined on nothing)
+        return Result(0, [])
     arrays = evaluate.view(searcher, WEIGHTING)
     allowed = (
         arrays.documents(And([Term(name, value) for name, value in filters.items()]))
