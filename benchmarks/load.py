@@ -176,7 +176,9 @@ class Client:
         return (json.loads(data) if method == "POST" else None), None
 
 
-def drive(ports: Sequence[int], work: Workload, clients: int, seconds: float, seed: int) -> Any:
+def drive(
+    ports: Sequence[int], work: Workload, clients: int, seconds: float, seed: int
+) -> tuple[Tally, float]:
     """``clients`` concurrent clients shared out among the nodes for ``seconds``."""
     runners = [Client(ports[i % len(ports)], work, seed * 1000 + i) for i in range(clients)]
     stop = time.monotonic() + seconds

@@ -9,8 +9,6 @@ import os
 import resource
 import signal
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,8 +24,7 @@ from registry.search import index, records
 from registry.services import accounts
 from tests.factories import make_unit
 from tests.postgres import ThrowawayPostgres
-
-REGISTRY = str(Path(sys.executable).parent / "registry")
+from tests.processes import REGISTRY, until
 
 
 def test_a_rebuild_that_fails_midway_keeps_the_current_index_and_leaves_no_half_build(
@@ -111,15 +108,6 @@ def _create_unit(client: FlaskClient, tokens: dict[str, str], name: str) -> Any:
     )
 
 
-def _until(check: Any, seconds: float) -> float:
-    started = time.monotonic()
-    while time.monotonic() - started < seconds:
-        if check():
-            return time.monotonic() - started
-        time.sleep(0.2)
-    raise AssertionError(f"not within {seconds} s")
-
-
 def _found(client: FlaskClient, words: str, number: str) -> bool:
     answer = client.get(f"/api/v1/search?q={words}&type=organization").json
     return any(hit["id"] == number for hit in answer["hits"])
@@ -130,7 +118,7 @@ def test_a_full_disk_stops_the_index_not_the_registry(node: dict[str, Any]) -> N
     tokens, follower = node["tokens"], node["follower"]
     first = _create_unit(client, tokens, "Mercan Kıyısı Kalkınma Ajansı")
     assert first.status_code == 200
-    _until(lambda: _found(client, "mercan kiyisi", first.json["result"]["id"]), 15)
+    until(lambda: _found(client, "mercan kiyisi", first.json["result"]["id"]), 15)
 
     # The disk is full: every write to a file by the follower fails (EFBIG, as ENOSPC would).
     # (The soft limit only: raising a hard limit again needs a privilege CI may not have.)
@@ -145,7 +133,7 @@ def test_a_full_disk_stops_the_index_not_the_registry(node: dict[str, Any]) -> N
         answer = client.get("/api/v1/search?q=kalkinma+ajansi").json
         return bool(answer["degraded"]) and answer["degraded"].startswith("stale index")
 
-    _until(stale, 15)
+    until(stale, 15)
     answer = client.get("/api/v1/search?q=kalkinma+ajansi").json
     assert answer["source"] == "index" and "1 changes behind" in answer["degraded"]
     assert not _found(client, "lacivert daglari", number)  # the index as it was
@@ -157,7 +145,7 @@ def test_a_full_disk_stops_the_index_not_the_registry(node: dict[str, Any]) -> N
     assert follower.poll() is None  # the follower keeps trying
 
     resource.prlimit(follower.pid, resource.RLIMIT_FSIZE, (hard, hard))  # room again
-    healed = _until(lambda: _found(client, "lacivert daglari", number), 15)
+    healed = until(lambda: _found(client, "lacivert daglari", number), 15)
     assert client.get("/api/v1/search?q=lacivert").json["degraded"] is None
     assert client.get("/readyz").json["checks"]["search"].startswith("ok")
     print(f"the follower caught up {healed:.2f} s after the disk had room again")

@@ -3,12 +3,9 @@ indexes. A change written through one node is served by the other, in the API an
 
 from __future__ import annotations
 
-import http.client
-import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,30 +14,7 @@ from typing import Any
 import pytest
 
 from tests.postgres import ThrowawayPostgres, _free_port
-
-REGISTRY = str(Path(sys.executable).parent / "registry")
-
-
-def _call(port: int, method: str, path: str, body: Any = None, token: str = "") -> Any:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    connection.request(method, path, json.dumps(body) if body is not None else None, headers)
-    response = connection.getresponse()
-    data = response.read()
-    connection.close()
-    return response.status, (json.loads(data) if data else None)
-
-
-def _until(check: Any, seconds: float) -> float:
-    """Seconds until ``check()`` holds; fails the test after ``seconds``."""
-    started = time.monotonic()
-    while time.monotonic() - started < seconds:
-        if check():
-            return time.monotonic() - started
-        time.sleep(0.1)
-    raise AssertionError(f"not within {seconds} s")
+from tests.processes import REGISTRY, call, children, until
 
 
 @pytest.fixture
@@ -74,7 +48,7 @@ def nodes(postgres: ThrowawayPostgres, tmp_path: Path) -> Iterator[dict[str, Any
         ports.append(port)
     try:
         for port in ports:
-            _until(lambda p=port: _ready(p), 60)
+            until(lambda p=port: _ready(p), 60)
         yield {"a": ports[0], "b": ports[1], "tokens": tokens, "servers": processes}
     finally:
         for process in processes:
@@ -85,7 +59,7 @@ def nodes(postgres: ThrowawayPostgres, tmp_path: Path) -> Iterator[dict[str, Any
 
 def _ready(port: int) -> bool:
     try:
-        status, body = _call(port, "GET", "/readyz")
+        status, body = call(port, "GET", "/readyz")
     except OSError:
         return False
     return bool(status == 200 and body["checks"]["search"].startswith("ok"))
@@ -93,7 +67,7 @@ def _ready(port: int) -> bool:
 
 def test_a_change_through_one_node_is_served_by_the_other(nodes: dict[str, Any]) -> None:
     a, b, tokens = nodes["a"], nodes["b"], nodes["tokens"]
-    status, request = _call(
+    status, request = call(
         a,
         "POST",
         "/api/v1/change-requests",
@@ -105,27 +79,23 @@ def test_a_change_through_one_node_is_served_by_the_other(nodes: dict[str, Any])
         tokens["reviewer"],
     )
     assert status == 201, request
-    status, decided = _call(
+    status, decided = call(
         a, "POST", f"/api/v1/change-requests/{request['id']}/approve", {}, tokens["reviewer2"]
     )
     assert status == 200, decided
     number = decided["result"]["id"]
 
-    api_lag = _until(lambda: _call(b, "GET", f"/api/v1/organizations/{number}")[0] == 200, 5)
+    api_lag = until(lambda: call(b, "GET", f"/api/v1/organizations/{number}")[0] == 200, 5)
 
     def found_by_search() -> bool:
-        status, answer = _call(b, "GET", "/api/v1/search?q=zumrut+ovasi&type=organization")
+        status, answer = call(b, "GET", "/api/v1/search?q=zumrut+ovasi&type=organization")
         return status == 200 and any(hit["id"] == number for hit in answer["hits"])
 
-    search_lag = _until(found_by_search, 15)
+    search_lag = until(found_by_search, 15)
     print(
         f"node B served the new unit after {api_lag:.2f} s, found it by search after "
         f"{search_lag:.2f} s"
     )
-
-
-def _children(pid: int) -> list[int]:
-    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 def _is_follower(pid: int) -> bool:
@@ -137,11 +107,11 @@ def test_a_worker_that_exits_leaves_the_nodes_index_follower_running(
 ) -> None:
     """gunicorn replaces workers (a reload, a crash); the node's one index follower stays."""
     server = nodes["servers"][0].pid
-    (follower,) = [pid for pid in _children(server) if _is_follower(pid)]
-    workers = [pid for pid in _children(server) if pid != follower]
+    (follower,) = [pid for pid in children(server) if _is_follower(pid)]
+    workers = [pid for pid in children(server) if pid != follower]
     assert len(workers) == 2
     os.kill(workers[0], signal.SIGTERM)  # a clean exit: the worker runs its exit handlers
-    _until(lambda: workers[0] not in _children(server) and len(_children(server)) == 3, 30)
+    until(lambda: workers[0] not in children(server) and len(children(server)) == 3, 30)
     time.sleep(1)
-    assert follower in _children(server)
+    assert follower in children(server)
     assert _ready(nodes["a"])

@@ -5,11 +5,9 @@ on a real node on PostgreSQL, and the worker holding that transaction is killed 
 from __future__ import annotations
 
 import http.client
-import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -25,30 +23,9 @@ from registry.db import get_db
 from registry.models import OrganizationVersion
 from registry.services import accounts, audit
 from tests.postgres import ThrowawayPostgres, _free_port
+from tests.processes import REGISTRY, call, children, until
 
-REGISTRY = str(Path(sys.executable).parent / "registry")
 NAME = "Kehribar Vadisi Kalkınma Ajansı"
-
-
-def _call(port: int, method: str, path: str, body: Any = None, token: str = "") -> Any:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
-    connection.request(method, path, json.dumps(body) if body is not None else None, headers)
-    response = connection.getresponse()
-    data = response.read()
-    connection.close()
-    return response.status, (json.loads(data) if data else None)
-
-
-def _until(check: Any, seconds: float) -> Any:
-    """What ``check()`` returns once it is truthy (fails the test after ``seconds``)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = check()
-        if found:
-            return found
-        time.sleep(0.1)
-    raise AssertionError(f"not within {seconds} s")
 
 
 @pytest.fixture
@@ -75,7 +52,7 @@ def node(postgres: ThrowawayPostgres, tmp_path: Path) -> Iterator[dict[str, Any]
         start_new_session=True,
     )
     try:
-        _until(lambda: _alive(port), 60)
+        until(lambda: _alive(port), 60)
         yield {
             "app": app,
             "port": port,
@@ -92,7 +69,7 @@ def node(postgres: ThrowawayPostgres, tmp_path: Path) -> Iterator[dict[str, Any]
 
 def _alive(port: int) -> bool:
     try:
-        return bool(_call(port, "GET", "/readyz")[0] == 200)
+        return bool(call(port, "GET", "/readyz")[0] == 200)
     except OSError:
         return False
 
@@ -138,11 +115,6 @@ def _process_with_local_port(candidates: list[int], port: int) -> int:
     raise AssertionError(f"no process owns local port {port}")
 
 
-def _workers(server_pid: int) -> list[int]:
-    children = Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()
-    return [int(pid) for pid in children]
-
-
 def _units_named(app: Any, name: str) -> int:
     with get_db(app).sessionmaker() as session:
         return int(
@@ -154,7 +126,7 @@ def test_a_worker_killed_mid_approval_applies_nothing_and_the_approval_can_be_re
     node: dict[str, Any],
 ) -> None:
     app, port, tokens = node["app"], node["port"], node["tokens"]
-    status, request = _call(
+    status, request = call(
         port,
         "POST",
         "/api/v1/change-requests",
@@ -169,7 +141,7 @@ def test_a_worker_killed_mid_approval_applies_nothing_and_the_approval_can_be_re
 
     def approve() -> None:
         try:
-            outcome["answer"] = _call(
+            outcome["answer"] = call(
                 port,
                 "POST",
                 f"/api/v1/change-requests/{request['id']}/approve",
@@ -184,8 +156,9 @@ def test_a_worker_killed_mid_approval_applies_nothing_and_the_approval_can_be_re
     holder.execute("SELECT * FROM audit_head WHERE id = 1 FOR UPDATE")
     approving = threading.Thread(target=approve)
     approving.start()
-    backend, client_port = _until(lambda: _blocked_backend(node["dsn"]), 30)
-    worker = _process_with_local_port(_workers(node["server"].pid), client_port)
+    until(lambda: _blocked_backend(node["dsn"]) is not None, 30)
+    backend, client_port = _blocked_backend(node["dsn"])  # type: ignore[misc]
+    worker = _process_with_local_port(children(node["server"].pid), client_port)
     os.kill(worker, signal.SIGKILL)
     killed_at = time.monotonic()
     approving.join(timeout=30)
@@ -193,7 +166,7 @@ def test_a_worker_killed_mid_approval_applies_nothing_and_the_approval_can_be_re
     # The orphaned session cannot commit (a commit comes only from its client), and PostgreSQL
     # ends it even while it still waits for the lock (client_connection_check_interval): its
     # transaction is rolled back and its locks are freed.
-    _until(lambda: not _backend_exists(node["dsn"], backend), 30)
+    until(lambda: not _backend_exists(node["dsn"], backend), 30)
     ended_after = time.monotonic() - killed_at
     holder.rollback()
     holder.close()
@@ -202,14 +175,14 @@ def test_a_worker_killed_mid_approval_applies_nothing_and_the_approval_can_be_re
     with get_db(app).sessionmaker() as session:
         assert audit.head_seq(session) == head_before
         assert audit.verify(session).first_bad_seq is None
-    status, still = _call(
+    status, still = call(
         port, "GET", f"/api/v1/change-requests/{request['id']}", None, tokens["reviewer"]
     )
     assert status == 200 and still["status"] == "submitted"
 
     # gunicorn has replaced the worker; the same approval now goes through, once.
-    assert _until(lambda: worker not in _workers(node["server"].pid), 30)
-    status, decided = _call(
+    until(lambda: worker not in children(node["server"].pid), 30)
+    status, decided = call(
         port, "POST", f"/api/v1/change-requests/{request['id']}/approve", {}, tokens["reviewer2"]
     )
     assert status == 200, decided
