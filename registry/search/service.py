@@ -97,7 +97,8 @@ def search(
     try:
         searcher = _searcher(index_dir)
         result = query.search(searcher, text, groups, filters, page, page_size, with_facets)
-        return Answer(result, _staleness(session, current_app))
+        stale_after = current_app.config["INDEX_STALE_AFTER"]
+        return Answer(result, _staleness(lag(session, index_dir), stale_after))
     except UNREADABLE as error:
         _forget(index_dir)
         reason = f"{type(error).__name__}: {error}"
@@ -131,10 +132,9 @@ def lag(session: Session, index_dir: str) -> Lag:
     return Lag(head - indexed, max(0.0, (datetime.now(UTC) - oldest).total_seconds()))
 
 
-def _staleness(session: Session, app: Flask) -> str | None:
+def _staleness(behind: Lag, stale_after: float) -> str | None:
     """Why the index's answers may miss recent changes, if the follower has fallen behind."""
-    behind = lag(session, app.config["INDEX_DIR"])
-    if behind.changes and behind.seconds > app.config["INDEX_STALE_AFTER"]:
+    if behind.changes and behind.seconds > stale_after:
         return (
             f"stale index: {behind.changes} changes behind, the oldest {behind.seconds:.0f} s ago "
             "(the index follower cannot update it: see its log)"
@@ -202,7 +202,7 @@ def status(app: Flask, session: Session) -> str:
         return "degraded: no index (run `registry reindex`); searching the database"
     except UNREADABLE as error:
         return f"degraded: unreadable index ({type(error).__name__}); searching the database"
-    stale = _staleness(session, app)
+    stale = _staleness(behind, app.config["INDEX_STALE_AFTER"])
     if stale:
         return f"degraded: {stale}; searching the index as it is"
     return f"ok: {documents} documents, {behind.changes} changes behind"
