@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from collections.abc import Iterator
@@ -257,15 +256,8 @@ def serve_command(host: str, port: int, workers: int, threads: int, index_follow
     from registry.server import run_gunicorn
 
     process = follower.start_process() if index_follower else None
-    arbiter = os.getpid()
-    try:
-        run_gunicorn(host=host, port=port, workers=workers, threads=threads)
-    finally:
-        # gunicorn's workers are forked inside run_gunicorn and leave it through here too:
-        # only the server that started the follower stops it.
-        if process is not None and os.getpid() == arbiter:
-            process.terminate()
-            process.wait(timeout=30)
+    stop = (lambda: follower.stop_process(process)) if process is not None else None
+    run_gunicorn(host=host, port=port, workers=workers, threads=threads, on_exit=stop)
 
 
 @click.command("reindex")

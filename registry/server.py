@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -27,9 +28,15 @@ class RegistryServer(BaseApplication):  # gunicorn ships no type hints: BaseAppl
         return app
 
 
-def run_gunicorn(host: str, port: int, workers: int, threads: int) -> None:
+def run_gunicorn(
+    host: str, port: int, workers: int, threads: int, on_exit: Callable[[], None] | None = None
+) -> None:
+    """Serve until stopped; ``on_exit`` runs once, in the server process (not in the workers
+    forked from it), when it shuts down."""
+    hooks = {"on_exit": lambda _arbiter: on_exit()} if on_exit is not None else {}
     RegistryServer(
         {
+            **hooks,
             "bind": f"{host}:{port}",
             "workers": workers,
             "threads": threads,

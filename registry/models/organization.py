@@ -60,6 +60,7 @@ class Event(enum.StrEnum):
 
 
 # The fields a version holds about a unit (besides its parent and status): what a change may set.
+CONTACT_BLOCK_FIELDS = ("address", "phone", "fax", "email", "web", "info_person")
 CONTENT_FIELDS: tuple[str, ...] = (
     "name",
     "short_name",
@@ -178,6 +179,11 @@ class OrganizationVersion(Base):
             "province_code IS NULL OR (province_code BETWEEN 1 AND 81)", name="province_code"
         ),
     )
+
+    @property
+    def contact(self) -> dict[str, Any]:
+        """The contact block, as the API and letters show it."""
+        return {name: getattr(self, name) for name in CONTACT_BLOCK_FIELDS}
 
 
 class OrganizationLink(Base):

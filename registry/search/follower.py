@@ -79,6 +79,11 @@ def start_process(interval: float = 2.0) -> subprocess.Popen[bytes]:
     return subprocess.Popen([*command, "--parent", str(os.getpid())])
 
 
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    process.wait(timeout=30)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     from registry import create_app
     from registry.observability import configure_logging

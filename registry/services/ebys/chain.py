@@ -55,14 +55,7 @@ class Link:
             letterhead=tuple(version.letterhead) if version.letterhead else None,
             kep_addresses=tuple(dict(a) for a in version.kep_addresses or ()),
             certificate_pem=version.certificate_pem,
-            contact={
-                "address": version.address,
-                "phone": version.phone,
-                "fax": version.fax,
-                "email": version.email,
-                "web": version.web,
-                "info_person": version.info_person,
-            },
+            contact=version.contact,
         )
 
 
