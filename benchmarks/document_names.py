@@ -33,14 +33,19 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, insert, select  # noqa: E402
-from sqlalchemy.engine import Engine  # noqa: E402
+from sqlalchemy import func, insert, select
+from sqlalchemy.engine import Engine
 
-from benchmarks.measure import database, timed  # noqa: E402
-from registry import create_app, migrate, scale, turkish  # noqa: E402
-from registry.db import get_db  # noqa: E402
-from registry.models import Document, DocumentAlias  # noqa: E402
-from registry.services import document_names  # noqa: E402
+from benchmarks.measure import database, timed
+from registry import scale
+from registry.app import create_app
+from registry.catalogue import document_names
+from registry.catalogue.models import (
+    Document,
+    DocumentAlias,
+)
+from registry.kernel import migrate, turkish
+from registry.kernel.db import get_db
 
 CHUNK = 5_000
 DEMO = json.loads((ROOT / "registry" / "demo" / "services.json").read_text("utf-8"))

@@ -52,12 +52,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import measure  # noqa: E402
-from registry import create_app, migrate, scale  # noqa: E402
-from registry.db import get_db  # noqa: E402
-from registry.scale.common import Recording  # noqa: E402
-from registry.scale.units import Tree  # noqa: E402
-from registry.services.ebys.chain import LOCAL_ADMINISTRATION  # noqa: E402
+from benchmarks import measure
+from registry import scale
+from registry.app import create_app
+from registry.ebys.chain import LOCAL_ADMINISTRATION
+from registry.kernel import migrate
+from registry.kernel.db import get_db
+from registry.scale.common import Recording
+from registry.scale.units import Tree
 
 TRIVIAL = "/healthz"
 CORRESPONDENCE = "/api/v1/ebys/correspondence"

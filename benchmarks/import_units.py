@@ -29,11 +29,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import insert
 
-from registry import create_app, migrate, turkish  # noqa: E402
-from registry.db import get_db  # noqa: E402
-from registry.models import DetsisNumber, Organization, OrganizationVersion  # noqa: E402
+from registry.app import create_app
+from registry.kernel import migrate, turkish
+from registry.kernel.db import get_db
+from registry.organizations.models import (
+    DetsisNumber,
+    Organization,
+    OrganizationVersion,
+)
 
 LEVELS = (
     ("Bakanlığı", "Bakanlık"),

@@ -46,16 +46,22 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from flask.testing import FlaskClient  # noqa: E402
-from sqlalchemy import event  # noqa: E402
+from flask.testing import FlaskClient
+from sqlalchemy import event
 
-from benchmarks.measure import database, percentile, timed  # noqa: E402
-from registry import create_app, migrate, scale  # noqa: E402
-from registry.db import Database, get_db  # noqa: E402
-from registry.models import Legislation  # noqa: E402
-from registry.scale.legislation import Acts  # noqa: E402
-from registry.scale.units import INSTITUTIONS  # noqa: E402
-from registry.services import legal_graph, legislation_impact  # noqa: E402
+from benchmarks.measure import database, percentile, timed
+from registry import scale
+from registry.app import create_app
+from registry.kernel import migrate
+from registry.kernel.db import (
+    Database,
+    get_db,
+)
+from registry.legislation import graph as legal_graph
+from registry.legislation import impact as legislation_impact
+from registry.legislation.models import Legislation
+from registry.scale.legislation import Acts
+from registry.scale.units import INSTITUTIONS
 
 # --------------------------------------------------------------------------------------------
 # The registry: ``registry.scale`` (its shape is described in registry/scale/legislation.py)

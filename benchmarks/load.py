@@ -53,12 +53,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import measure  # noqa: E402
-from benchmarks.ebys import for_correspondence, letters  # noqa: E402
-from registry import create_app, migrate, scale, turkish  # noqa: E402
-from registry.db import get_db  # noqa: E402
-from registry.search import index  # noqa: E402
-from registry.services import accounts  # noqa: E402
+from benchmarks import measure
+from benchmarks.ebys import for_correspondence, letters
+from registry import scale
+from registry.accounts import service as accounts
+from registry.app import create_app
+from registry.kernel import migrate, turkish
+from registry.kernel.db import get_db
+from registry.search import index
 
 EBYS = {  # kind → weight (per cent of all operations)
     "correspondence": 30,

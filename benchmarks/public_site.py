@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from measure import ROOT, Load, served, throughput  # noqa: E402
+from measure import ROOT, Load, served, throughput
 
 PAGES = {
     "home": "/",
@@ -123,7 +123,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-site-") as folder:
-        url = f"sqlite:///{folder}/registry.db"
+        url = f"sqlite:///{folder}/registry.kernel.db"
         index_dir = f"{folder}/index"
         env = {**os.environ, "REGISTRY_DATABASE_URL": url, "REGISTRY_INDEX_DIR": index_dir}
         for step in (("db", "upgrade"), ("demo",), ("reindex",)):

@@ -42,17 +42,23 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import func, select
 
-from benchmarks import measure  # noqa: E402
-from benchmarks.measure import percentile  # noqa: E402
-from registry import create_app, migrate, scale, turkish  # noqa: E402
-from registry.db import get_db  # noqa: E402
-from registry.demo import load_demo  # noqa: E402
-from registry.models import Service  # noqa: E402
-from registry.search import index, query, records  # noqa: E402
-from registry.search import service as search_service  # noqa: E402
-from tests.test_search_relevance import QUERIES, _expected_id  # noqa: E402
+from benchmarks import measure
+from benchmarks.measure import percentile
+from registry import scale
+from registry.app import create_app
+from registry.catalogue.models import Service
+from registry.demo import load_demo
+from registry.kernel import migrate, turkish
+from registry.kernel.db import get_db
+from registry.search import (
+    index,
+    query,
+    records,
+)
+from registry.search import service as search_service
+from tests.test_search_relevance import QUERIES, _expected_id
 
 TYPO_ALPHABET = "abcdefghijklmnoprstuvyz"
 

@@ -41,15 +41,19 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-import sqlalchemy as sa  # noqa: E402
-from sqlalchemy.engine import Engine  # noqa: E402
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 
-from benchmarks.tree import build_rows, load  # noqa: E402
-from registry import create_app, migrate  # noqa: E402
-from registry.db import get_db  # noqa: E402
-from registry.demo import load_demo  # noqa: E402
-from registry.transfer import dump, restore  # noqa: E402
-from registry.transfer.manifest import tables  # noqa: E402
+from benchmarks.tree import build_rows, load
+from registry.app import create_app
+from registry.demo import load_demo
+from registry.kernel import migrate
+from registry.kernel.db import get_db
+from registry.transfer import (
+    dump,
+    restore,
+)
+from registry.transfer.manifest import tables
 
 
 @dataclass

@@ -36,17 +36,25 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from flask import Flask  # noqa: E402
-from flask.testing import FlaskClient  # noqa: E402
-from sqlalchemy import event  # noqa: E402
-from sqlalchemy.engine import Engine  # noqa: E402
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
-from registry import create_app, migrate, scale  # noqa: E402
-from registry.clock import today  # noqa: E402
-from registry.db import Database, get_db  # noqa: E402
-from registry.scale.common import Recording  # noqa: E402
-from registry.scale.units import INSTITUTIONS, Tree  # noqa: E402
-from registry.services import organization_tree as tree  # noqa: E402
+from registry import scale
+from registry.app import create_app
+from registry.kernel import migrate
+from registry.kernel.clock import today
+from registry.kernel.db import (
+    Database,
+    get_db,
+)
+from registry.organizations import tree
+from registry.scale.common import Recording
+from registry.scale.units import (
+    INSTITUTIONS,
+    Tree,
+)
 
 # --------------------------------------------------------------------------------------------
 # The registry: ``registry.scale`` (the shape is described in registry/scale/units.py)

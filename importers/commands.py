@@ -16,10 +16,10 @@ from importers import legislation, standards_html, submit
 from importers.plan import Plan
 from importers.reading import Source, UnreadableInput, load
 from importers.units import UnitPlanner, rows_of
-from registry.cli import reported_errors
-from registry.clock import today
-from registry.db import get_db
-from registry.models import User
+from registry.accounts.models import User
+from registry.cli.reporting import reported_errors
+from registry.kernel.clock import today
+from registry.kernel.db import get_db
 
 PROGRESS_FROM = 1000  # rows: a progress bar on longer inputs
 SHOWN = 20  # changes listed by a dry run

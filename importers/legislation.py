@@ -24,8 +24,8 @@ from sqlalchemy.orm import Session
 
 from importers.plan import Plan, Planned, RowRefused, plan_rows, validated
 from importers.reading import Source, UnreadableInput, csv_rows, decode, header_key
-from registry import turkish
-from registry.models import Legislation
+from registry.kernel import turkish
+from registry.legislation.models import Legislation
 from schemas.legislation import LegislationInputSchema
 from schemas.vocabularies import LEGISLATION_TYPES
 

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import marshmallow as ma
 
-from registry.errors import flatten_validation_messages
+from registry.kernel.errors import flatten_validation_messages
 
 Item = TypeVar("Item")
 

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
+from openpyxl import load_workbook
 
-from registry import turkish
+from registry.kernel import turkish
 
 MAX_BYTES = 64 * 1024 * 1024  # a 200,000-unit CSV is ~40 MB
 ENCODINGS = ("utf-8-sig", "cp1254", "iso-8859-9")
@@ -87,8 +88,6 @@ def csv_rows(source: Source) -> Iterator[tuple[int, dict[str, str]]]:
 
 def xlsx_rows(source: Source) -> Iterator[tuple[int, dict[str, str]]]:
     """The first sheet's rows, like ``csv_rows``; formulas are read as their cached values."""
-    from openpyxl import load_workbook
-
     try:
         book = load_workbook(io.BytesIO(source.content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged file

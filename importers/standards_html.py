@@ -21,18 +21,18 @@ from sqlalchemy.orm import Session
 
 from importers.plan import Plan, Planned, RowRefused, plan_rows
 from importers.reading import Source, UnreadableInput, decode
-from registry import durations, turkish
-from registry.clock import today
-from registry.models import (
+from registry.catalogue import document_names
+from registry.catalogue.models import (
     RecordStatus,
     Service,
     ServiceDocument,
     UnmatchedDocumentName,
     UnmatchedStatus,
 )
-from registry.services import document_names
-from registry.services import organization_tree as tree
-from registry.services.standards.table import active_contacts
+from registry.kernel import durations, turkish
+from registry.kernel.clock import today
+from registry.organizations import tree
+from registry.standards.table import active_contacts
 
 HEADINGS = {
     "name": ("hizmetin adi", "hizmet adi"),

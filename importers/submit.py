@@ -17,10 +17,13 @@ from sqlalchemy.orm import Session
 from importers.plan import Plan, Planned, Refused
 from importers.reading import Source
 from importers.units import UNIT_SCHEMA
-from registry.models import ChangeBatch, User
-from registry.services import batches, bulk_units, workflow
-from registry.services.audit import Provenance
-from registry.services.handlers import handler_for
+from registry.accounts.models import User
+from registry.audit.trail import Provenance
+from registry.organizations import bulk as bulk_units
+from registry.workflow import batches
+from registry.workflow import service as workflow
+from registry.workflow.entities import handler_for
+from registry.workflow.models import ChangeBatch
 
 PARENT_IS_NEW = (
     "üst birimi bu dosyada yeni; bu toplu talep onaylanınca içe aktarmayı yeniden çalıştırın / "

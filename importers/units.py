@@ -25,11 +25,11 @@ from sqlalchemy.orm import Session
 
 from importers.plan import Plan, Planned, RowRefused, plan_rows, validated
 from importers.reading import Source, UnreadableInput, csv_rows, parse_xml, xlsx_rows
-from registry import turkish
-from registry.models import Organization, OrganizationVersion
-from registry.reference import provinces
-from registry.services import organization_tree as tree
-from registry.services.organization_changes import version_record
+from registry.kernel import turkish
+from registry.kernel.reference import provinces
+from registry.organizations import tree
+from registry.organizations.changes import version_record
+from registry.organizations.models import Organization, OrganizationVersion
 from schemas.common import DETSIS_PATTERN
 from schemas.organizations import UnitInputSchema, UnitUpdateSchema
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-import registry.models  # noqa: F401  (registers every table on Base.metadata)
-from registry.db import Base
+from registry import models  # noqa: F401  # registers every table on Base.metadata
+from registry.kernel.db import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -8,8 +8,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.engine import Engine
 
-import registry.models  # noqa: F401  (registers every table)
-from registry.db import Base
+from registry import models  # noqa: F401  # registers every table
+from registry.kernel.db import Base
 
 
 def schema_differences(engine: Engine) -> list[Any]:

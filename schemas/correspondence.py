@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from registry import turkish
+from registry.kernel import turkish
 from schemas.common import DetsisNumber
 from schemas.organizations import ContactSchema
 

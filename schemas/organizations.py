@@ -8,7 +8,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from registry import certificates
+from registry.ebys import certificates
 from schemas.common import DetsisNumber, IsoDate, UtcDateTime
 from schemas.vocabularies import CATEGORIES, UNIT_TYPES
 

@@ -7,6 +7,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from registry.kernel import turkish
 from schemas.common import DetsisNumber
 
 SEARCH_TYPES = ("service", "organization", "legislation", "document")
@@ -72,8 +73,6 @@ class SynonymsSchema(ma.Schema):
 
     @ma.validates("groups")
     def distinct(self, groups: list[list[str]], **_kwargs: Any) -> None:
-        from registry import turkish
-
         seen: set[str] = set()
         for group in groups:
             for phrase in group:

@@ -9,7 +9,7 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from registry import durations, turkish
+from registry.kernel import durations, turkish
 from schemas.common import MAX_ID, DetsisNumber
 
 SERVICE_KINDS = ("core", "support")

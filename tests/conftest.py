@@ -18,8 +18,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from registry import create_app, migrate
-from registry.db import get_db
+from registry.app import create_app
+from registry.kernel import migrate
+from registry.kernel.db import get_db
 from tests.postgres import ThrowawayPostgres
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -40,7 +41,7 @@ def postgres() -> Iterator[ThrowawayPostgres]:
 
 def _migrate(url: str) -> None:
     app = create_app({"DATABASE_URL": url, "TESTING": True})
-    from registry import migrate
+    from registry.kernel import migrate
 
     migrate.upgrade(get_db(app).engine)
     get_db(app).dispose()
@@ -67,7 +68,7 @@ def _make_app(
         }
     )
     if backend == "sqlite":
-        from registry import migrate
+        from registry.kernel import migrate
 
         migrate.upgrade(get_db(app).engine)
     return app, database

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from sqlalchemy.orm import Session
 
-from registry.services import organization_changes as changes
+from registry.organizations import changes
 from schemas.organizations import UnitInputSchema
 
 
@@ -34,7 +34,7 @@ def make_unit(
 
 def make_act(session: Session, title: str, **fields: Any) -> int:
     """Create an act directly (as an import would) and return its id."""
-    from registry.services import legislation_records
+    from registry.legislation import records as legislation_records
     from schemas.legislation import LegislationInputSchema
 
     if "gazette" not in fields:
@@ -44,15 +44,15 @@ def make_act(session: Session, title: str, **fields: Any) -> int:
 
 
 def make_document(session: Session, name: str, **fields: Any) -> str:
-    from registry.services import service_records
+    from registry.catalogue import documents as document_records
     from schemas.services import DocumentInputSchema
 
     data = DocumentInputSchema().load({"name": name, **fields})
-    return service_records.create_document(session, data).code
+    return document_records.create_document(session, data).code
 
 
 def make_service(session: Session, name: str, organization: str, **fields: Any) -> str:
-    from registry.services import service_records
+    from registry.catalogue import services as service_records
     from schemas.services import ServiceInputSchema
 
     data = ServiceInputSchema().load({"name": name, "organization": organization, **fields})

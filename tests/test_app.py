@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from registry import create_app
+from registry.app import create_app
 
 
 def test_healthz_and_readyz(client: FlaskClient) -> None:
@@ -128,7 +128,7 @@ def test_request_ids_json_logs_and_metrics(client: FlaskClient, caplog: Any) -> 
     import json as json_module
     import logging
 
-    from registry.observability import JsonFormatter
+    from registry.http.observability import JsonFormatter
 
     given = client.get("/healthz", headers={"X-Request-Id": "lb-1234abcd"})
     assert given.headers["X-Request-Id"] == "lb-1234abcd"

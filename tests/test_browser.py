@@ -22,11 +22,12 @@ from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
-from registry import create_app, migrate
-from registry.db import get_db
+from registry.accounts import service as accounts
+from registry.app import create_app
 from registry.demo import load_demo
+from registry.kernel import migrate
+from registry.kernel.db import get_db
 from registry.search import index
-from registry.services import accounts
 
 IZMIR_GOC = "48823685"  # İzmir İl Göç İdaresi Müdürlüğü in the sample data
 EXTENSION = "48823685-001"  # Kısa Dönem İkamet İzni Uzatma Başvurusu
@@ -48,7 +49,7 @@ def site(tmp_path_factory: Any) -> Iterator[dict[str, Any]]:
     folder: Path = tmp_path_factory.mktemp("site")
     app: Flask = create_app(
         {
-            "DATABASE_URL": f"sqlite:///{folder / 'registry.db'}",
+            "DATABASE_URL": f"sqlite:///{folder / 'registry.kernel.db'}",
             "INDEX_DIR": str(folder / "index"),
             "SECRET_KEY": "browser-test",
         }

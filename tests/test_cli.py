@@ -6,7 +6,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from registry import create_app
+from registry.app import create_app
 
 
 def test_upgrade_demo_twice_and_check(tmp_path: Path) -> None:
@@ -24,7 +24,7 @@ def test_upgrade_demo_twice_and_check(tmp_path: Path) -> None:
 
 
 def test_console_script_has_the_contract_commands() -> None:
-    from registry.cli import main
+    from registry.cli.main import main
 
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0

@@ -18,11 +18,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry import clock
-from registry.models import Complaint, ServiceStandardContacts
-from registry.services import accounts
-from registry.services import organization_tree as tree
-from registry.workdays import add_working_days
+from registry.accounts import service as accounts
+from registry.kernel import clock
+from registry.kernel.workdays import add_working_days
+from registry.organizations import tree
+from registry.standards.models import Complaint, ServiceStandardContacts
 from tests.factories import make_service, make_unit
 from tests.workflow_world import World, build_world
 
@@ -51,7 +51,7 @@ def setup(app: Flask, session: Session) -> Setup:
 
 @pytest.fixture
 def on_day(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """Set the registry's today (the API reads ``registry.clock.today`` at each request)."""
+    """Set the registry's today (the API reads ``registry.kernel.clock.today`` at each request)."""
 
     def set_day(day: date) -> None:
         monkeypatch.setattr(clock, "today", lambda: day)

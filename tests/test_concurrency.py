@@ -16,10 +16,12 @@ from flask import Flask
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
-from registry import create_app, migrate
-from registry.db import get_db
-from registry.models import AuditEntry, ChangeRequest
-from registry.services import audit
+from registry.app import create_app
+from registry.audit import trail as audit
+from registry.audit.models import AuditEntry
+from registry.kernel import migrate
+from registry.kernel.db import get_db
+from registry.workflow.models import ChangeRequest
 from tests.postgres import ThrowawayPostgres
 from tests.workflow_world import World, build_world
 

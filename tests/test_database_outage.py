@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from registry import create_app, migrate
-from registry.db import get_db
-from registry.services import accounts
+from registry.accounts import service as accounts
+from registry.app import create_app
+from registry.kernel import migrate
+from registry.kernel.db import get_db
 from tests.factories import make_unit
 from tests.postgres import ThrowawayPostgres
 

@@ -12,7 +12,7 @@ from typing import Any
 from flask.testing import FlaskClient
 from lxml import etree
 
-from registry import tabular
+from registry.kernel import tabular
 
 CASES = json.loads((Path(__file__).parent / "data" / "document_names.json").read_text("utf-8"))
 GOAL = 0.95

@@ -17,12 +17,13 @@ from flask.testing import FlaskClient
 from lxml import etree
 from sqlalchemy.orm import Session
 
-from registry import create_app
-from registry.db import get_db
-from registry.services import accounts, audit
-from registry.services import organization_changes as changes
-from registry.services.ebys import facts
-from registry.services.ebys.naming import addressee_line
+from registry.accounts import service as accounts
+from registry.app import create_app
+from registry.audit import trail as audit
+from registry.ebys import facts
+from registry.ebys.letterhead import addressee_line
+from registry.kernel.db import get_db
+from registry.organizations import changes
 from tests.factories import make_certificate, make_unit
 
 # --------------------------------------------------------------------------------------------

@@ -30,22 +30,23 @@ import sqlalchemy as sa
 from flask import Flask
 from sqlalchemy import func, select
 
-from registry import create_app, migrate
-from registry.db import get_db
+from registry.accounts import service as accounts
+from registry.accounts.models import User
+from registry.app import create_app
+from registry.audit import trail as audit
+from registry.audit.models import AuditHead
+from registry.catalogue import unmatched_names
+from registry.catalogue.models import Document, Service
 from registry.demo import load_demo
-from registry.models import (
-    AuditHead,
-    Document,
-    Legislation,
-    Organization,
-    OrganizationLink,
-    ReviewTask,
-    SearchSynonymGroup,
-    Service,
-    User,
-)
-from registry.services import accounts, audit, batches, unmatched_names, workflow
+from registry.kernel import migrate
+from registry.kernel.db import get_db
+from registry.legislation.models import Legislation
+from registry.organizations.models import Organization, OrganizationLink
+from registry.search.models import SearchSynonymGroup
 from registry.transfer import manifest as dump_format
+from registry.workflow import batches
+from registry.workflow import service as workflow
+from registry.workflow.models import ReviewTask
 from tests.postgres import ThrowawayPostgres
 
 IZMIR = "48823685"  # İzmir İl Göç İdaresi Müdürlüğü: publishes a standards table

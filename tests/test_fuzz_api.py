@@ -16,17 +16,18 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from registry import create_app, migrate
-from registry.db import get_db
+from registry.accounts import service as accounts
+from registry.app import create_app
 from registry.demo import load_demo
-from registry.services import accounts
+from registry.kernel import migrate
+from registry.kernel.db import get_db
 
 
 def _app(tmp_path_factory: Any) -> tuple[Flask, str]:
     folder = tmp_path_factory.mktemp("fuzz")
     app = create_app(
         {
-            "DATABASE_URL": f"sqlite:///{folder / 'registry.db'}",
+            "DATABASE_URL": f"sqlite:///{folder / 'registry.kernel.db'}",
             "INDEX_DIR": str(folder / "index"),
             "TESTING": True,
             "RATELIMIT_ENABLED": False,

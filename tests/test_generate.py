@@ -19,23 +19,25 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from registry import create_app, migrate, scale, turkish
-from registry.db import Base, get_db
-from registry.errors import Conflict
-from registry.models import (
+from registry import scale
+from registry.app import create_app
+from registry.audit import trail as audit
+from registry.catalogue import dataflows
+from registry.catalogue.models import (
     Document,
     DocumentAlias,
-    Legislation,
-    LegislationLink,
-    Organization,
-    OrganizationVersion,
     Service,
     ServiceDocument,
     ServiceLegalBasis,
 )
+from registry.kernel import migrate, turkish
+from registry.kernel.db import Base, get_db
+from registry.kernel.errors import Conflict
+from registry.legislation.models import Legislation, LegislationLink
+from registry.organizations import detsis
+from registry.organizations.models import Organization, OrganizationVersion
 from registry.scale.units import PROVIDER_TYPES
 from registry.search import index
-from registry.services import audit, dataflows, detsis
 from tests.postgres import ThrowawayPostgres
 
 SMALL = scale.Counts(units=400, legislation=300, services=300, documents=150)

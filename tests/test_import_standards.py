@@ -10,8 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
+from registry.accounts import service as accounts
 from registry.demo import load_demo
-from registry.services import accounts
 
 PAGE = Path(__file__).parent / "data" / "hizmet-standartlari-izmir.html"
 IZMIR_GOC = "48823685"

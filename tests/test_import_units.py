@@ -19,8 +19,8 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from registry.db import get_db
-from registry.models import Organization
+from registry.kernel.db import get_db
+from registry.organizations.models import Organization
 from tests.workflow_world import World, build_world
 
 HEADER = "DETSİS No;Birim Adı;Üst Birim Yolu;Birim Türü;Düzey;İl;Telefon;KEP Adresi\n"
@@ -243,8 +243,8 @@ def test_a_killed_import_leaves_nothing_half_applied(tmp_path: Path) -> None:
 
 
 def _unit_count(url: str, like: str = "%") -> int:
-    from registry import create_app
-    from registry.models import OrganizationVersion
+    from registry.app import create_app
+    from registry.organizations.models import OrganizationVersion
 
     app = create_app({"DATABASE_URL": url})
     with get_db(app).sessionmaker() as fresh:

@@ -18,10 +18,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from registry import create_app
-from registry.db import get_db
+from registry.accounts import service as accounts
+from registry.app import create_app
+from registry.kernel.db import get_db
 from registry.search import index, records
-from registry.services import accounts
 from tests.factories import make_unit
 from tests.postgres import ThrowawayPostgres
 from tests.processes import REGISTRY, until

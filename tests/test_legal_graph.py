@@ -8,9 +8,10 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 
-from registry import create_app
-from registry.db import get_db
-from registry.services import legal_graph, service_records
+from registry.app import create_app
+from registry.catalogue import services as service_records
+from registry.kernel.db import get_db
+from registry.legislation import graph as legal_graph
 from tests.factories import make_act, make_document, make_service, make_unit
 
 

@@ -9,7 +9,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from registry.models import ChangeRequest, Legislation, LegislationLink
+from registry.legislation.models import Legislation, LegislationLink
+from registry.workflow.models import ChangeRequest
 from tests.factories import make_act, make_document, make_service, make_unit
 from tests.workflow_world import World, build_world
 

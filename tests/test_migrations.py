@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import text
 
-from registry.db import get_db
+from registry.kernel.db import get_db
 from registry.schema_drift import schema_differences
 
 

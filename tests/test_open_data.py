@@ -21,8 +21,10 @@ from rdflib.namespace import DCTERMS, ORG, RDF, SKOS, XSD
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.models import Complaint, Service, SurveyResponse
-from registry.services import accounts, organization_tree
+from registry.accounts import service as accounts
+from registry.catalogue.models import Service
+from registry.organizations import tree as organization_tree
+from registry.standards.models import Complaint, SurveyResponse
 from tests.factories import make_service, make_unit
 
 BASE = "https://kaysis.example"

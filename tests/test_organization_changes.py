@@ -10,10 +10,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from registry.errors import Conflict, InvalidInput
-from registry.models import DetsisNumber, OrganizationVersion
-from registry.services import detsis
-from registry.services import organization_changes as changes
+from registry.kernel.errors import Conflict, InvalidInput
+from registry.organizations import changes, detsis
+from registry.organizations.models import DetsisNumber, OrganizationVersion
 from schemas.organizations import UnitUpdateSchema
 from tests.factories import make_certificate, make_unit
 

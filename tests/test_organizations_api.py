@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 from lxml import etree
 
-from registry import turkish
+from registry.kernel import turkish
 
 CONTRACT_FIELDS = {
     "detsis_no",

@@ -171,7 +171,7 @@ def test_the_unit_page_flows_follow_an_approved_change(
     client: FlaskClient, session: Session, world: World
 ) -> None:
     """The page's flows come from a per-process copy; it is rebuilt when the audit trail moves."""
-    from registry.services import service_records
+    from registry.catalogue import services as service_records
 
     certificate = make_document(session, "Hizmet Dökümü", issuer=world.sgk)
     office = make_unit(session, "Bursa İl Göç İdaresi Müdürlüğü", parent=world.goc)

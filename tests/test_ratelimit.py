@@ -10,8 +10,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from registry import ratelimit
-from registry.ratelimit import Buckets, Limit, public_write
+from registry.http import ratelimit
+from registry.http.ratelimit import Buckets, Limit, public_write
 
 
 class FakeClock:

@@ -10,10 +10,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from registry.db import get_db
+from registry.catalogue import services as service_records
+from registry.kernel.db import get_db
 from registry.search import follower, index, service
 from registry.search.analysis import terms
-from registry.services import service_records
 from tests.factories import make_document, make_service, make_unit
 from tests.workflow_world import World, build_world
 

@@ -18,11 +18,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.clock import today
-from registry.db import get_db
-from registry.models import Document, Legislation, Organization, OrganizationVersion, Service
+from registry.catalogue.models import Document, Service
+from registry.kernel.clock import today
+from registry.kernel.db import get_db
+from registry.legislation.models import Legislation
+from registry.organizations import tree
+from registry.organizations.models import Organization, OrganizationVersion
 from registry.search import index
-from registry.services import organization_tree as tree
 
 DATA = Path(__file__).parent / "data" / "search_queries.json"
 ACTS = Path(__file__).parent.parent / "registry" / "demo" / "legislation.json"

@@ -11,9 +11,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from registry.db import get_db
-from registry.services import organization_tree as tree
-from registry.services import service_records, surveys
+from registry.catalogue import services as service_records
+from registry.kernel.db import get_db
+from registry.organizations import tree
+from registry.standards import surveys
 from tests.factories import make_service
 from tests.workflow_world import World, build_world
 

@@ -1,4 +1,4 @@
-"""Tests for registry.turkish: case mapping, title case, folding, collation and the dative."""
+"""Tests for registry.kernel.turkish: case mapping, title case, folding, collation, dative."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from registry.turkish import dative, fold, is_abbreviation, lower, sort_key, title, upper
+from registry.kernel.turkish import dative, fold, is_abbreviation, lower, sort_key, title, upper
 
 COMBINING_DOT = "\u0307"
 

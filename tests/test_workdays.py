@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from registry import durations, workdays
+from registry.kernel import durations, workdays
 
 
 @pytest.mark.parametrize(

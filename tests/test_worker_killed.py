@@ -18,10 +18,11 @@ import psycopg
 import pytest
 from sqlalchemy import func, select
 
-from registry import create_app
-from registry.db import get_db
-from registry.models import OrganizationVersion
-from registry.services import accounts, audit
+from registry.accounts import service as accounts
+from registry.app import create_app
+from registry.audit import trail as audit
+from registry.kernel.db import get_db
+from registry.organizations.models import OrganizationVersion
 from tests.postgres import ThrowawayPostgres, _free_port
 from tests.processes import REGISTRY, call, children, until
 

@@ -11,9 +11,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from registry.db import get_db
-from registry.models import AuditEntry, ChangeRequest
-from registry.services import accounts, audit
+from registry.accounts import service as accounts
+from registry.audit import trail as audit
+from registry.audit.models import AuditEntry
+from registry.kernel.db import get_db
+from registry.workflow.models import ChangeRequest
 from tests.workflow_world import World, build_world
 
 

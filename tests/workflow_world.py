@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from registry.services import accounts
+from registry.accounts import service as accounts
 from tests.factories import make_unit
 
 

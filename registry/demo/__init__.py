@@ -18,12 +18,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry import turkish
+from registry.audit.trail import Provenance
 from registry.demo import records
-from registry.models import Organization
-from registry.reference import provinces
-from registry.services import organization_changes as changes
-from registry.services.audit import Provenance
+from registry.kernel import turkish
+from registry.kernel.reference import provinces
+from registry.organizations import changes
+from registry.organizations.models import Organization
 from schemas.organizations import UnitInputSchema, UnitUpdateSchema
 
 DEFAULT_VALID_FROM = date(2011, 11, 1)

@@ -18,10 +18,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.models import Document, Legislation, Organization, Service
-from registry.models.correspondence import DistributionList, ServiceStandardContacts, Signatory
-from registry.services import correspondence_records, legislation_records, service_records
-from registry.services.audit import Provenance
+from registry.audit.trail import Provenance
+from registry.catalogue import documents as document_records
+from registry.catalogue import services as service_records
+from registry.catalogue.models import Document, Service
+from registry.ebys import records as correspondence_records
+from registry.ebys.models import DistributionList, Signatory
+from registry.legislation import records as legislation_records
+from registry.legislation.models import Legislation
+from registry.organizations.models import Organization
+from registry.standards.models import ServiceStandardContacts
 from schemas.correspondence import (
     DistributionListInputSchema,
     ServiceStandardInputSchema,
@@ -100,7 +106,7 @@ def load_services(
                     "issuer": numbers[item["issuer"]] if item.get("issuer") else None,
                 }
             )
-            code = service_records.create_document(session, data, provenance=provenance).code
+            code = document_records.create_document(session, data, provenance=provenance).code
             counts["created"] += 1
         else:
             counts["unchanged"] += 1

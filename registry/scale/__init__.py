@@ -3,7 +3,7 @@
 ``generate(target, Counts(units=…, legislation=…, services=…, documents=…), seed)`` writes a
 DETSİS tree, a legal graph, documents with aliases and services linking them into a migrated
 database with bulk Core inserts, every column filled as the write paths fill it (``search_text``
-and ``sort_key`` by ``registry.turkish``, versions, valid ranges, codes). The same seed and
+and ``sort_key`` by ``registry.kernel.turkish``, versions, valid ranges, codes). The same seed and
 counts give the same rows; each part draws from its own random stream, so asking for more
 services leaves the units and acts as they were.
 
@@ -27,8 +27,10 @@ from sqlalchemy import Connection, exists, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from registry.errors import Conflict, InvalidInput
-from registry.models import Document, Legislation, Organization, Service
+from registry.catalogue.models import Document, Service
+from registry.kernel.errors import Conflict, InvalidInput
+from registry.legislation.models import Legislation
+from registry.organizations.models import Organization
 from registry.scale import documents as documents_part
 from registry.scale import legislation as legislation_part
 from registry.scale import services as services_part

@@ -11,8 +11,8 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select, text, update
 
-from registry import turkish
-from registry.db import Base
+from registry.kernel import turkish
+from registry.kernel.db import Base
 
 Row = dict[str, Any]
 Progress = Callable[[str], None]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, func, select
 
-from registry.models import Document, DocumentAlias, ServiceDocument
+from registry.catalogue.models import Document, DocumentAlias, ServiceDocument
 from registry.scale.common import Row, Sink, folded, sort_key
 from registry.scale.units import UnitPool
 

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Connection, select
 
-from registry.models import Legislation
+from registry.legislation.models import Legislation
 from registry.scale.common import Row, Sink, day, pick, search_text, sort_key, weighted, zipf
 from registry.scale.units import UnitPool
 from registry.scale.words import SUBJECTS, subjects_of

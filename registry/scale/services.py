@@ -17,8 +17,8 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, func, select
 
-from registry import durations, turkish
-from registry.models import Service
+from registry.catalogue.models import Service
+from registry.kernel import durations, turkish
 from registry.scale.common import Row, Sink, folded, pick, sort_key, weighted, zipf
 from registry.scale.documents import Documents
 from registry.scale.legislation import Acts

@@ -19,11 +19,11 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from registry import turkish
-from registry.models import DetsisNumber, Organization, OrganizationVersion
-from registry.reference import provinces
+from registry.ebys.chain import LOCAL_ADMINISTRATION
+from registry.kernel import turkish
+from registry.kernel.reference import provinces
+from registry.organizations.models import DetsisNumber, Organization, OrganizationVersion
 from registry.scale.common import RECORDED_BY, Row, Sink, distinct, folded, sort_key
-from registry.services.ebys.chain import LOCAL_ADMINISTRATION
 
 FIRST_VALID_FROM = date(2015, 1, 1)
 HISTORY_SHARE = 0.10  # units renamed on a date in 2024

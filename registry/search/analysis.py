@@ -4,8 +4,8 @@ Whoosh's stock analyzers lower-case with Python's ``str.lower``, which turns "İ
 combining dot, so "İSTANBUL" never meets "istanbul"; and whoosh has no Turkish stemmer. Each
 token here is instead:
 
-1. folded with ``registry.turkish.fold``: Turkish lower case, then ç ğ ı ö ş ü â î û as c g i o s
-   u a i u, so "GÖÇMEN", "göçmen" and "gocmen" are one word;
+1. folded with ``registry.kernel.turkish.fold``: Turkish lower case, then ç ğ ı ö ş ü â î û
+   as c g i o s u a i u, so "GÖÇMEN", "göçmen" and "gocmen" are one word;
 2. if it begins with a protected name (a province), cut back to that name: "İzmir'deki" and
    "izmirde" are "izmir", and no truncation can make Burdur and Bursa one word;
 3. if it is one of a few common short stems, cut back to the stem, giving back the vowel some of
@@ -27,8 +27,8 @@ from functools import cache, lru_cache
 
 from whoosh.analysis import Filter, RegexTokenizer, Token
 
-from registry import turkish
-from registry.reference import provinces
+from registry.kernel import turkish
+from registry.kernel.reference import provinces
 
 PREFIX = 5
 # A word: letters and digits, with what follows an apostrophe ("İzmir'deki") kept with it.

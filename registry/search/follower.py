@@ -4,7 +4,7 @@
 read the index); ``registry index-follow`` runs it alone, e.g. on a node that has its own index
 directory and shares the PostgreSQL of a cluster. A node without an index builds one first.
 
-It is started as a plain subprocess (``python -m registry.search.follower``), not a
+It is started as a plain subprocess (``python -m registry.search.follower_process``), not a
 ``multiprocessing`` child: gunicorn forks its workers after it, each would inherit it as its own
 child, and multiprocessing's exit handler in a worker that ends (a reload, a restart) would
 terminate the node's follower. It stops by itself when the server that started it is gone.
@@ -12,18 +12,16 @@ terminate the node's follower. It stops by itself when the server that started i
 
 from __future__ import annotations
 
-import argparse
 import logging
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
 
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
-from registry.db import get_db
+from registry.kernel.db import get_db
 from registry.search import index
 
 logger = logging.getLogger(__name__)
@@ -75,27 +73,11 @@ def follow(
 
 def start_process(interval: float = 2.0) -> subprocess.Popen[bytes]:
     """The follower as a process of its own, stopping when this one is gone."""
-    command = [sys.executable, "-m", __name__, "--interval", str(interval)]
+    command = [sys.executable, "-m", "registry.search.follower_process"]
+    command += ["--interval", str(interval)]
     return subprocess.Popen([*command, "--parent", str(os.getpid())])
 
 
 def stop_process(process: subprocess.Popen[bytes]) -> None:
     process.terminate()
     process.wait(timeout=30)
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    from registry import create_app
-    from registry.observability import configure_logging
-
-    parser = argparse.ArgumentParser(description="The search index follower of one node.")
-    parser.add_argument("--interval", type=float, default=2.0)
-    parser.add_argument("--parent", type=int, help="stop when this process is gone")
-    args = parser.parse_args(argv)
-    app = create_app()
-    configure_logging(app.config["LOG_FORMAT"])
-    follow(app, args.interval, parent=args.parent)
-
-
-if __name__ == "__main__":
-    main()

@@ -37,12 +37,13 @@ from whoosh.index import Index
 from whoosh.query import Every
 from whoosh.writing import IndexWriter
 
-from registry.clock import today
-from registry.models import Organization, RecordStatus, Service
+from registry.audit import trail as audit
+from registry.catalogue.models import RecordStatus, Service
+from registry.kernel.clock import today
+from registry.organizations import tree
+from registry.organizations.models import Organization
 from registry.search import records
 from registry.search.analysis import FoldingFilter, TurkishAnalyzer
-from registry.services import audit
-from registry.services import organization_tree as tree
 
 logger = logging.getLogger(__name__)
 CURRENT = "current"

@@ -18,7 +18,7 @@ from whoosh import scoring
 from whoosh.query import And, AndMaybe, FuzzyTerm, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 
-from registry import turkish
+from registry.kernel import turkish
 from registry.search import evaluate
 from registry.search.analysis import WORD, index_term, terms
 

@@ -15,18 +15,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.clock import today
-from registry.models import (
-    Document,
-    DocumentAlias,
-    Legislation,
-    Organization,
-    OrganizationVersion,
-    RecordStatus,
-    Service,
-)
-from registry.reference import province_name
-from registry.services import organization_tree as tree
+from registry.catalogue.models import Document, DocumentAlias, RecordStatus, Service
+from registry.kernel.clock import today
+from registry.kernel.reference import province_name
+from registry.legislation.models import Legislation
+from registry.organizations import tree
+from registry.organizations.models import Organization, OrganizationVersion
 from schemas.vocabularies import LEGISLATION_TYPES
 
 TYPES = ("service", "organization", "legislation", "document")

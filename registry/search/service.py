@@ -21,26 +21,20 @@ from sqlalchemy.orm import Session
 from whoosh.index import EmptyIndexError
 from whoosh.searching import Searcher
 
-from registry import turkish
-from registry.clock import today
-from registry.errors import Forbidden
-from registry.models import (
-    AuditEntry,
-    Document,
-    Legislation,
-    Organization,
-    OrganizationVersion,
-    RecordStatus,
-    Role,
-    SearchSynonymGroup,
-    Service,
-    User,
-)
+from registry.accounts.models import Role, User
+from registry.audit import trail as audit
+from registry.audit.models import AuditEntry
+from registry.audit.trail import Provenance
+from registry.catalogue.models import Document, RecordStatus, Service
+from registry.kernel import turkish
+from registry.kernel.clock import today
+from registry.kernel.errors import Forbidden
+from registry.legislation.models import Legislation
+from registry.organizations import tree
+from registry.organizations.models import Organization, OrganizationVersion
 from registry.search import evaluate, index, query
 from registry.search.analysis import terms
-from registry.services import audit
-from registry.services import organization_tree as tree
-from registry.services.audit import Provenance
+from registry.search.models import SearchSynonymGroup
 
 logger = logging.getLogger(__name__)
 UNREADABLE = index.UNREADABLE_INDEX

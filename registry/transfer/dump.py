@@ -21,7 +21,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection, Engine
 
-from registry import migrate
+from registry.kernel import migrate
 from registry.transfer.directory import new_directory
 from registry.transfer.manifest import (
     ENCODERS,

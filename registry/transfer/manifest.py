@@ -24,8 +24,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.schema import ForeignKeyConstraint, sort_tables_and_constraints
 
-from registry.db import Base
-from registry.errors import RegistryError
+from registry import models  # noqa: F401  # registers every table on Base.metadata
+from registry.kernel.db import Base
+from registry.kernel.errors import RegistryError
 
 FORMAT = "kaysis-registry-dump"
 FORMAT_VERSION = 1
@@ -55,8 +56,6 @@ class TransferError(RegistryError):
 
 def tables() -> list[sa.Table]:
     """Every table of the models, parents before children (the foreign-key-safe load order)."""
-    import registry.models  # noqa: F401  # registers every table on Base.metadata
-
     # What ``metadata.sorted_tables`` does, without its warning on a cycle between tables: the
     # constraints of a cycle are left out of the order and filled in a second pass instead.
     by_name = sorted(Base.metadata.tables.values(), key=lambda table: table.key)

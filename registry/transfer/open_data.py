@@ -1,6 +1,7 @@
 """``registry export-open-data PATH``: what the registry publishes, as files for open-data portals.
 
-CSV per kind for spreadsheets (UTF-8 with a BOM, no formula injection: ``registry.tabular``) and
+CSV per kind for spreadsheets (UTF-8 with a BOM, no formula injection:
+``registry.kernel.tabular``) and
 JSON-LD with the EU vocabularies data portals read: CPSV-AP for services (with the documents they
 ask for as ``cv:Evidence``, what they issue as ``cv:Output``, their legal basis as
 ``eli:LegalResource``, channels, processing time and cost) and CPOV for the organizations in
@@ -22,27 +23,22 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry import durations, tabular
-from registry.clock import local
-from registry.models import (
+from registry.catalogue.models import (
     Document,
     DocumentAlias,
     DocumentRole,
-    Legislation,
-    LegislationLink,
-    LegislationStatus,
-    LinkKind,
-    Organization,
-    OrganizationVersion,
     RecordStatus,
     Service,
     ServiceDocument,
     ServiceLegalBasis,
-    ServiceStandardTable,
-    Status,
 )
-from registry.reference import province_name
-from registry.services import organization_tree as tree
+from registry.kernel import durations, tabular
+from registry.kernel.clock import local
+from registry.kernel.reference import province_name
+from registry.legislation.models import Legislation, LegislationLink, LegislationStatus, LinkKind
+from registry.organizations import tree
+from registry.organizations.models import Organization, OrganizationVersion, Status
+from registry.standards.models import ServiceStandardTable
 from registry.transfer.directory import new_directory
 from schemas.services import CHANNELS
 from schemas.vocabularies import LEGISLATION_TYPES

@@ -24,7 +24,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from registry import migrate
+from registry.audit import trail as audit
+from registry.kernel import migrate
 from registry.transfer.manifest import (
     DECODERS,
     SEEDED_TABLES,
@@ -299,8 +300,6 @@ def _reset_sequences(connection: Connection) -> int:
 
 
 def _verify_audit(connection: Connection) -> int:
-    from registry.services import audit
-
     with Session(bind=connection) as session:
         result = audit.verify(session)
     if result.first_bad_seq is not None:

@@ -8,18 +8,21 @@ from flask import abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from registry import turkish
-from registry.clock import today
-from registry.db import get_session
-from registry.errors import InvalidInput, NotFound
-from registry.models import Document, Legislation, Organization, OrganizationVersion, Service
-from registry.reference import province_name, provinces
+from registry.catalogue import dataflows
+from registry.catalogue import services as service_records
+from registry.catalogue.models import Document, Service
+from registry.kernel import turkish
+from registry.kernel.clock import today
+from registry.kernel.db import get_session
+from registry.kernel.errors import InvalidInput, NotFound
+from registry.kernel.reference import province_name, provinces
+from registry.legislation.models import Legislation
+from registry.organizations import tree
+from registry.organizations.models import Organization, OrganizationVersion
 from registry.search import service as search
-from registry.services import dataflows, service_records
-from registry.services import organization_tree as tree
-from registry.services.standards import publication
-from registry.services.surveys import satisfaction
-from registry.web import blp
+from registry.standards import publication
+from registry.standards.surveys import satisfaction
+from registry.web.site import blp
 from schemas.common import DETSIS_PATTERN
 from schemas.services import CHANNELS
 from schemas.vocabularies import CATEGORIES

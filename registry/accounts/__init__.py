@@ -1,0 +1,1 @@
+"""Accounts (users, roles, tokens), who is calling (``auth``) and what each may do (``policy``)."""

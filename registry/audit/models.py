@@ -1,0 +1,46 @@
+"""The audit trail of applied changes: a hash chain, and the source of the change feed.
+
+Each entry's hash covers its content and the previous entry's hash, so editing or deleting a row
+breaks the chain from there on (``registry audit verify`` finds it). Entries are appended one at a
+time under a lock (see ``services.audit``), which also makes ``seq`` order equal commit order: a
+reader following the feed by ``seq`` never skips a change committed late.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from registry.kernel.db import Base
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(16))
+    request_id: Mapped[int | None] = mapped_column(Integer)
+    submitted_by: Mapped[str | None] = mapped_column(String(160))
+    approved_by: Mapped[str | None] = mapped_column(String(160))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
+
+
+class AuditHead(Base):
+    """One row: the last entry's seq and hash. Appenders lock it, so appends are serialized."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,94 @@
+"""DBYS: matching a free-text document name, and the reviewers' queue of unmatched names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+
+from registry.accounts.auth import require_user
+from registry.catalogue import document_names, name_resolution, unmatched_names
+from registry.http.api import Blueprint
+from registry.http.pages import page_of
+from registry.kernel.db import get_session, write_session
+from schemas.document_names import (
+    ResolveQuerySchema,
+    ResolveSchema,
+    UnmatchedDecisionSchema,
+    UnmatchedNameSchema,
+    UnmatchedQuerySchema,
+)
+
+blp = Blueprint(
+    "document_names",
+    __name__,
+    url_prefix="/api/v1/documents",
+    description="Belge adlarının standart adlara eşleştirilmesi (DBYS)",
+)
+AUTH: list[dict[str, list[str]]] = [{"bearerAuth": []}]
+
+
+@blp.route("/resolve")
+class Resolve(MethodView):
+    @blp.arguments(ResolveQuerySchema, location="query")
+    @blp.response(200, ResolveSchema)
+    def get(self, args: dict[str, Any]) -> Any:
+        """Standard documents a free-text name may mean, best first
+
+        Turkish-aware: case, letters typed without accents, word order, extra words such as
+        "fotokopisi" or "2 adet", and small typos.
+        """
+        session = get_session()
+        matches = document_names.resolve(session, args["name"], max(args["limit"], 2))
+        accepted = document_names.accepted_of(matches)
+        matches = matches[: args["limit"]]
+        return {
+            "matches": [
+                {
+                    "code": m.code,
+                    "name": m.name,
+                    "score": m.score,
+                    "matched": m.matched,
+                    "accepted": accepted is not None and accepted.code == m.code,
+                }
+                for m in matches
+            ]
+        }
+
+
+@blp.route("/unmatched")
+class Unmatched(MethodView):
+    @blp.doc(security=AUTH)
+    @blp.arguments(UnmatchedQuerySchema, location="query")
+    @blp.response(200, UnmatchedNameSchema(many=True))
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
+        """Names written for services that matched no standard name well enough"""
+        session = get_session()
+        unmatched_names.require_reader(require_user())
+        items = page_of(session, unmatched_names.listing(args.get("status")), pagination_parameters)
+        return unmatched_names.views(session, items)
+
+
+@blp.route("/unmatched/<int:item_id>/resolve")
+class UnmatchedResolve(MethodView):
+    @blp.doc(security=AUTH)
+    @blp.arguments(UnmatchedDecisionSchema)
+    @blp.response(200, UnmatchedNameSchema)
+    @blp.alt_response(401, response="UNAUTHORIZED")
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    def post(self, body: dict[str, Any], item_id: int) -> Any:
+        """A reviewer makes the name an alias of a document, or a new standard document
+
+        The service the name came from then gets that document.
+        """
+        session = write_session()
+        actor = require_user()
+        item = name_resolution.resolve(session, actor, item_id, body)
+        answer = unmatched_names.views(session, [item])[0]
+        session.commit()
+        return answer

@@ -1,0 +1,429 @@
+"""Writing and reading services (HEYS).
+
+Codes are assigned when a create is applied and never change: a service is
+``{DETSİS of its unit}-{sequence}``, a document ``BLG-{sequence}``. Every write appends an audit
+entry (entity ``service`` or ``document``, id the code), which feeds the change feed and keeps the
+legal graph current.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from registry.audit import trail as audit
+from registry.audit.trail import NO_PROVENANCE, Provenance
+from registry.catalogue import codes, document_names, unmatched_names
+from registry.catalogue.models import (
+    Document,
+    DocumentRole,
+    RecordStatus,
+    Service,
+    ServiceDocument,
+    ServiceLegalBasis,
+)
+from registry.kernel import durations, turkish, workdays
+from registry.kernel.clock import today
+from registry.kernel.errors import Conflict, InvalidInput, NotFound
+from registry.legislation.models import Legislation
+from registry.organizations import tree
+from schemas.services import DOCUMENT_CODE_PATTERN
+
+SERVICE_FIELDS = ("name", "description", "applicants", "kind", "channels", "annual_volume")
+
+
+# -- services: reading --
+
+
+def get_service(session: Session, code: str) -> Service:
+    service = session.scalar(select(Service).where(Service.code == code))
+    if service is None:
+        raise NotFound(f"{code} kodlu hizmet yok / no such service.")
+    return service
+
+
+@dataclass
+class ServiceFilter:
+    organization_ids: list[int] | None = None
+    q: str | None = None
+    kind: str | None = None
+    include_closed: bool = False
+
+
+def list_services(filters: ServiceFilter) -> Select[Service]:
+    stmt = select(Service)
+    if not filters.include_closed:
+        stmt = stmt.where(Service.status == RecordStatus.ACTIVE.value)
+    if filters.organization_ids is not None:
+        stmt = stmt.where(Service.organization_id.in_(filters.organization_ids))
+    if filters.kind:
+        stmt = stmt.where(Service.kind == filters.kind)
+    if filters.q:
+        for word in turkish.fold(filters.q).split():
+            stmt = stmt.where(Service.search_text.contains(word, autoescape=True))
+    return stmt.order_by(Service.sort_key, Service.code)
+
+
+def service_views(session: Session, services: Sequence[Service]) -> list[dict[str, Any]]:
+    """Services as the API shows them, with numbers and codes resolved in a few batched queries."""
+    if not services:
+        return []
+    org_ids = {s.organization_id for s in services}
+    found = tree.versions_at(session, org_ids, today())
+    paths = tree.lineages(session, found, today())
+    numbers = tree.numbers_of(session, org_ids)
+    ids = [s.id for s in services]
+    bases: dict[int, list[int]] = {i: [] for i in ids}
+    for service_id, act_id in session.execute(
+        select(ServiceLegalBasis.service_id, ServiceLegalBasis.legislation_id)
+        .where(ServiceLegalBasis.service_id.in_(ids))
+        .order_by(ServiceLegalBasis.service_id, ServiceLegalBasis.position)
+    ):
+        bases[service_id].append(act_id)
+    docs: dict[tuple[int, str], list[str]] = {}
+    restricted: dict[int, list[dict[str, Any]]] = {}
+    for service_id, role, code, channels in session.execute(
+        select(
+            ServiceDocument.service_id,
+            ServiceDocument.role,
+            Document.code,
+            ServiceDocument.channels,
+        )
+        .join(Document, Document.id == ServiceDocument.document_id)
+        .where(ServiceDocument.service_id.in_(ids))
+        .order_by(ServiceDocument.service_id, ServiceDocument.position)
+    ):
+        docs.setdefault((service_id, role), []).append(code)
+        if channels:
+            restricted.setdefault(service_id, []).append(
+                {"document": code, "channels": list(channels)}
+            )
+    views = []
+    for service in services:
+        path = paths.get(service.organization_id)
+        views.append(
+            {
+                "code": service.code,
+                "name": service.name,
+                "description": service.description,
+                "applicants": service.applicants,
+                "organization": numbers[service.organization_id],
+                "institution": tree.institution_of(path).detsis_no if path else None,
+                "kind": service.kind,
+                "legal_basis": bases[service.id],
+                "required_documents": docs.get((service.id, DocumentRole.REQUIRED.value), []),
+                "issued_documents": docs.get((service.id, DocumentRole.ISSUED.value), []),
+                "document_channels": restricted.get(service.id, []),
+                "max_duration": _duration(service.max_duration_value, service.max_duration_unit),
+                "norm_duration": _duration(service.norm_duration_value, service.norm_duration_unit),
+                "average_duration": _duration(
+                    service.average_duration_value, service.average_duration_unit
+                ),
+                "channels": list(service.channels or []),
+                "annual_volume": service.annual_volume,
+                "fee": None
+                if service.fee_amount is None
+                else {"amount": f"{service.fee_amount:.2f}", "note": service.fee_note},
+                "status": service.status,
+                "version": service.version,
+            }
+        )
+    return views
+
+
+def service_record(session: Session, service: Service) -> dict[str, Any]:
+    return service_views(session, [service])[0]
+
+
+def due_dates(service: Service, start: date) -> dict[str, Any]:
+    """When the legal maximum and the norm run out for an application made on ``start``."""
+    answer: dict[str, Any] = {"service": service.code, "start": start}
+    last = start
+    for name in ("max_duration", "norm_duration"):
+        unit = getattr(service, f"{name}_unit")
+        duration = durations.from_parts(getattr(service, f"{name}_value"), unit) if unit else None
+        due = workdays.due_date(start, duration) if duration else None
+        answer[name] = duration.as_dict() if duration else None
+        answer["due" if name == "max_duration" else "norm_due"] = due
+        last = max(last, due or start)
+    answer["holidays"] = [
+        {"date": day.isoformat(), "name": name}
+        for year in range(start.year, last.year + 1)
+        for day, name in workdays.holidays_of(year)
+        if start < day <= last
+    ]
+    return answer
+
+
+# -- services: writing --
+
+
+def create_service(
+    session: Session, data: dict[str, Any], *, provenance: Provenance = NO_PROVENANCE
+) -> Service:
+    org_id = tree.unit_id_for(session, data["organization"], "data.organization")
+    service = Service(organization_id=org_id, version=1, status=RecordStatus.ACTIVE.value)
+    _set_service_fields(session, service, data)
+    number = data["organization"]
+
+    def next_code() -> str:
+        used = session.scalar(
+            select(func.count()).select_from(Service).where(Service.organization_id == org_id)
+        )
+        return f"{number}-{(used or 0) + 1:03d}"
+
+    codes.insert_with_code(session, service, next_code)
+    _set_service_links(session, service, data)
+    session.flush()
+    audit.record_change(
+        session,
+        "service",
+        service.code,
+        "create",
+        None,
+        service_record(session, service),
+        provenance,
+    )
+    return service
+
+
+def update_service(
+    session: Session, code: str, data: dict[str, Any], *, provenance: Provenance = NO_PROVENANCE
+) -> Service:
+    service = get_service(session, code)
+    if service.status != RecordStatus.ACTIVE.value:
+        raise Conflict(f"{code} kodlu hizmet kapatılmış / the service is closed.")
+    before = service_record(session, service)
+    if "organization" in data:
+        service.organization_id = tree.unit_id_for(
+            session, data["organization"], "data.organization"
+        )
+    _set_service_fields(session, service, data)
+    _set_service_links(session, service, data)
+    service.version += 1
+    session.flush()
+    audit.record_change(
+        session, "service", code, "update", before, service_record(session, service), provenance
+    )
+    return service
+
+
+def close_service(
+    session: Session, code: str, *, provenance: Provenance = NO_PROVENANCE
+) -> Service:
+    service = get_service(session, code)
+    if service.status != RecordStatus.ACTIVE.value:
+        raise Conflict(f"{code} kodlu hizmet zaten kapatılmış / the service is already closed.")
+    before = service_record(session, service)
+    service.status = RecordStatus.CLOSED.value
+    service.version += 1
+    session.flush()
+    audit.record_change(
+        session, "service", code, "close", before, service_record(session, service), provenance
+    )
+    return service
+
+
+def add_service_document(
+    session: Session,
+    service_id: int,
+    document_id: int,
+    role: str,
+    *,
+    provenance: Provenance = NO_PROVENANCE,
+) -> None:
+    """Give a service one more document (a queued name resolved by a reviewer)."""
+    service = session.get(Service, service_id)
+    if service is None or service.status != RecordStatus.ACTIVE.value:
+        return  # closed since the name was queued: nothing to link
+    if any(d.document_id == document_id and d.role == role for d in service.documents):
+        return
+    before = service_record(session, service)
+    position = max((d.position for d in service.documents if d.role == role), default=0) + 1
+    service.documents.append(ServiceDocument(document_id=document_id, role=role, position=position))
+    service.version += 1
+    session.flush()
+    audit.record_change(
+        session,
+        "service",
+        service.code,
+        "update",
+        before,
+        service_record(session, service),
+        provenance,
+    )
+
+
+def check_service_references(session: Session, data: dict[str, Any]) -> None:
+    """Refuse unknown or repealed acts and unknown documents or units, before any write."""
+    if data.get("organization"):
+        tree.unit_id_for(session, data["organization"], "data.organization")
+    acts = data.get("legal_basis") or []
+    if acts:
+        found = dict(
+            (act_id, status)
+            for act_id, status in session.execute(
+                select(Legislation.id, Legislation.status).where(Legislation.id.in_(acts))
+            )
+        )
+        for act_id in acts:
+            if act_id not in found:
+                raise InvalidInput(
+                    f"{act_id} numaralı mevzuat kaydı yok / no act with id {act_id}.",
+                    errors={"data.legal_basis": [f"unknown act {act_id}"]},
+                )
+            if found[act_id] != "in_force":
+                raise InvalidInput(
+                    f"{act_id} numaralı mevzuat yürürlükte değil / the act is repealed.",
+                    errors={"data.legal_basis": [f"act {act_id} is repealed"]},
+                )
+    for name in ("required_documents", "issued_documents"):
+        codes = [entry for entry in data.get(name) or [] if is_document_code(entry)]
+        known = set(session.scalars(select(Document.code).where(Document.code.in_(codes))))
+        for code in codes:
+            if code not in known:
+                raise InvalidInput(
+                    f"{code} kodlu belge yok / no document {code}.",
+                    errors={f"data.{name}": [f"unknown document {code}"]},
+                )
+    if "channels" in data:
+        for entry in data.get("document_channels") or []:
+            outside = sorted(set(entry["channels"]) - set(data["channels"]))
+            if outside:
+                raise _channels_not_offered(entry["document"], outside)
+
+
+def is_document_code(entry: str) -> bool:
+    return re.fullmatch(DOCUMENT_CODE_PATTERN, entry) is not None
+
+
+def _set_service_fields(session: Session, service: Service, data: dict[str, Any]) -> None:
+    for name in SERVICE_FIELDS:
+        if name in data:
+            setattr(service, name, data[name])
+    if "fee" in data:
+        fee = data["fee"]
+        service.fee_amount = fee["amount"] if fee else None
+        service.fee_note = fee.get("note") if fee else None
+    for name in ("max_duration", "norm_duration", "average_duration"):
+        if name in data:
+            value: durations.Duration | None = data[name]
+            setattr(service, f"{name}_value", value.value if value else None)
+            setattr(service, f"{name}_unit", value.unit if value else None)
+    if service.channels is None:
+        service.channels = []
+    service.search_text = turkish.fold(" ".join(filter(None, (service.name, service.description))))
+    service.sort_key = turkish.sort_key(service.name)[:600]
+
+
+def _set_service_links(session: Session, service: Service, data: dict[str, Any]) -> None:
+    check_service_references(session, {k: data[k] for k in data if k != "organization"})
+    if "legal_basis" in data:
+        service.legal_basis.clear()
+        session.flush()
+        for position, act_id in enumerate(data["legal_basis"], start=1):
+            service.legal_basis.append(ServiceLegalBasis(legislation_id=act_id, position=position))
+    kept = {  # restrictions stay on documents a new list keeps, unless new ones are given
+        link.document.code: link.channels
+        for link in service.documents
+        if link.role == DocumentRole.REQUIRED.value and link.channels
+    }
+    for name, role in (
+        ("required_documents", DocumentRole.REQUIRED),
+        ("issued_documents", DocumentRole.ISSUED),
+    ):
+        if name not in data:
+            continue
+        for old in [d for d in service.documents if d.role == role.value]:
+            service.documents.remove(old)
+        session.flush()
+        document_ids, unmatched = _documents_named(session, data[name])
+        for position, document_id in enumerate(document_ids, start=1):
+            service.documents.append(
+                ServiceDocument(document_id=document_id, role=role.value, position=position)
+            )
+        for text in unmatched:
+            unmatched_names.enqueue(session, text, service.id, role.value)
+    if "document_channels" in data or "required_documents" in data:
+        given = data.get("document_channels")
+        restrictions = (
+            given
+            if given is not None
+            else [{"document": code, "channels": channels} for code, channels in kept.items()]
+        )
+        _restrict_channels(session, service, restrictions, strict=given is not None)
+
+
+def _documents_named(session: Session, entries: list[str]) -> tuple[list[int], list[str]]:
+    """Document ids for codes and for names that resolve; the names that do not, for the queue."""
+    codes = [entry for entry in entries if is_document_code(entry)]
+    ids = dict(
+        (code, doc_id)
+        for code, doc_id in session.execute(
+            select(Document.code, Document.id).where(Document.code.in_(codes))
+        )
+    )
+    found: list[int] = []
+    unmatched: list[str] = []
+    for entry in entries:
+        if is_document_code(entry):
+            document_id: int | None = ids[entry]
+        else:
+            match = document_names.accepted(session, entry)
+            document_id = ids.get(match.code) if match else None
+            if match and document_id is None:
+                document_id = session.scalar(select(Document.id).where(Document.code == match.code))
+        if document_id is None:
+            unmatched.append(entry.strip())
+        elif document_id not in found:  # two names for one document: asked for once
+            found.append(document_id)
+    return found, unmatched
+
+
+def _restrict_channels(
+    session: Session, service: Service, restrictions: list[dict[str, Any]], *, strict: bool
+) -> None:
+    """Mark required documents asked only on some channels; the rest are asked on every one.
+
+    Restrictions given in the request must name required documents and the service's channels
+    (``strict``); those kept from before are dropped where they no longer apply.
+    """
+    session.flush()
+    required = {link.document.code: link for link in service.documents if link.role == "required"}
+    for link in required.values():
+        link.channels = None
+    offered = set(service.channels or [])
+    for entry in restrictions:
+        found = required.get(entry["document"])
+        if not strict and (found is None or not set(entry["channels"]) <= offered):
+            continue
+        if found is None:
+            raise InvalidInput(
+                f"{entry['document']} hizmetin istediği belgeler arasında değil / not a required "
+                "document of the service.",
+                errors={"data.document_channels": [f"{entry['document']} is not required"]},
+            )
+        outside = sorted(set(entry["channels"]) - offered)
+        if outside:
+            raise _channels_not_offered(entry["document"], outside)
+        found.channels = sorted(entry["channels"])
+
+
+def _channels_not_offered(code: str, outside: list[str]) -> InvalidInput:
+    return InvalidInput(
+        f"{code} belgesi için verilen kanal hizmette yok: {', '.join(outside)} / the service is "
+        "not offered on that channel.",
+        errors={"data.document_channels": [f"channels {outside} are not of the service"]},
+    )
+
+
+def _duration(value: int | None, unit: str | None) -> dict[str, Any] | None:
+    if unit is None:
+        return None
+    return durations.from_parts(value, unit).as_dict()

@@ -1,0 +1,468 @@
+"""Everything a letter needs to know of one unit, computed once and cached until it changes.
+
+EBYS systems ask on every letter, so the answers are kept in memory, per process and database:
+the cache follows the audit trail like the other projections (one indexed read per request).
+Entries are per unit and day, since a version can take effect on a later date; the least
+recently used go first.
+
+What a change empties: a unit's facts are read from its own chain (the unit and every unit above
+it), its provincial administration's chain and the Presidency, so each entry, and each rendered
+answer, keeps the DETSİS numbers it was read from (``sources``), and a changed unit drops only
+the entries that read it: a renamed ministry drops every unit under it, a unit's new phone
+number only that unit and those under it. Whatever could change *which* units are read (a
+governorship, a district governorship or the Presidency changed, opened or closed) or a
+signatory changed empties everything, as before: those are rare, and finer rules would be risky.
+Under a steady stream of approvals (benchmarks/load.py) this is what keeps the caches warm.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Collection, Hashable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Generic, Self, TypeVar, cast
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from registry.audit import projections
+from registry.audit import trail as audit
+from registry.ebys import certificates, courtesy
+from registry.ebys import letterhead as naming
+from registry.ebys.chain import LOCAL_ADMINISTRATION, PRESIDENCY, Chain, Link
+from registry.ebys.models import Signatory
+from registry.kernel import turkish
+from registry.kernel.errors import Gone, NotFound, RegistryError
+from registry.organizations import tree
+from registry.organizations.models import Organization, OrganizationVersion
+
+logger = logging.getLogger(__name__)
+MAX_CACHED_UNITS = 50_000
+MAX_RENDERED = 20_000  # rendered answers (a letter's is about 7 kB)
+RENDERED_SECONDS = 60.0
+FRESH_SECONDS = 0.5  # how long another node's change may go unseen here
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+T = TypeVar("T")
+INHERITED_CONTACT_FIELDS = ("address", "web")  # the building and site are shared; phones are not
+ADMINISTRATION_TYPES = ("Valilik", "Kaymakamlık")
+# The units read while a rendered answer is built (see ``remembered``).
+_reading: ContextVar[set[str] | None] = ContextVar("ebys_reading", default=None)
+
+
+@dataclass(frozen=True)
+class UnitFacts:
+    detsis_no: str
+    name: str
+    letterhead: list[str]
+    addressee: list[str]
+    place: courtesy.Place
+    kep_addresses: list[dict[str, Any]]
+    certificate: dict[str, Any] | None
+    contact: dict[str, Any]
+    signatories: list[dict[str, Any]]
+    sources: frozenset[str] = frozenset()  # the units read to compute these facts
+
+
+class _Lru(Generic[K, V]):
+    """A bounded map, least recently used first out, safe across threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[K, V] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: K, value: V) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def values(self) -> list[V]:
+        with self._lock:
+            return list(self._items.values())
+
+    def discard(self, stale: Callable[[K, V], bool]) -> None:
+        """Drop the entries for which ``stale(key, value)`` holds."""
+        with self._lock:
+            for key in [key for key, value in self._items.items() if stale(key, value)]:
+                del self._items[key]
+
+
+@dataclass(frozen=True)
+class _Surroundings:
+    """What every unit's chain may need beyond its own ancestors, read once per day and change:
+    the provincial administrations (by province, and by district for kaymakamlıks) with their
+    chains, and the Presidency's number."""
+
+    governorships: dict[int, tuple[Link, ...]]
+    district_offices: dict[tuple[int, str], tuple[Link, ...]]
+    presidency: str | None
+
+    def administration(self, province: int, district: str | None) -> tuple[Link, ...] | None:
+        office = self.district_offices.get((province, turkish.fold(district or "")))
+        return office or self.governorships.get(province)
+
+    def numbers(self) -> set[str]:
+        """Every unit read: the administrations, the units above them, the Presidency."""
+        chains = [*self.governorships.values(), *self.district_offices.values()]
+        found = {link.detsis_no for chain in chains for link in chain}
+        return found | ({self.presidency} if self.presidency else set())
+
+
+class FactsCache(projections.Projection):
+    ENTITIES = ("organization", "signatory")
+    SCRATCH_KEY = "ebys_facts"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.units: _Lru[tuple[str, date], UnitFacts] = _Lru(MAX_CACHED_UNITS)
+        self.surroundings: _Lru[date, _Surroundings] = _Lru(4)
+        # key → (expires at, the answer, the units it was read from)
+        self.rendered: _Lru[Hashable, tuple[float, Any, frozenset[str]]] = _Lru(MAX_RENDERED)
+        self._checked_at = 0.0
+        self._committed_here = -1
+
+    def sync(self, session: Session) -> Self:
+        """As every projection, but the audit head is read at most every ``FRESH_SECONDS``
+        unless this process has committed a change since: EBYS answers are read on every letter
+        and clients keep them a minute anyway, so another node's change may take up to
+        ``FRESH_SECONDS`` to be seen here. (Inside a writing transaction, ``sync`` may answer
+        with that transaction's own copy; it is returned as is.)"""
+        now, committed = time.monotonic(), audit.committed_here()
+        if (
+            self.synced_seq is not None
+            and committed == self._committed_here
+            and now < self._checked_at + FRESH_SECONDS
+            and not audit.has_pending_entries(session)
+        ):
+            return self
+        synced = super().sync(session)
+        if synced is self:
+            self._checked_at, self._committed_here = now, committed
+        return synced
+
+    def load_all(self, session: Session) -> None:
+        self.clear()
+
+    def reload(self, session: Session, changed: dict[str, set[str]]) -> None:
+        numbers = changed.get("organization", set())
+        if "signatory" in changed or self._reshapes(session, numbers):
+            self.clear()
+            return
+        if numbers:
+            self.units.discard(lambda _key, facts: not facts.sources.isdisjoint(numbers))
+            self.rendered.discard(lambda _key, entry: not entry[2].isdisjoint(numbers))
+
+    def _reshapes(self, session: Session, numbers: set[str]) -> bool:
+        """Whether these changed units may change *which* units other units' facts read: a
+        provincial administration or the Presidency, now or in a cached reading."""
+        if not numbers:
+            return False
+        cached = self.surroundings.values()
+        if any(not surroundings.numbers().isdisjoint(numbers) for surroundings in cached):
+            return True
+        return bool(
+            session.scalar(
+                select(OrganizationVersion.id)
+                .join(Organization, Organization.id == OrganizationVersion.organization_id)
+                .where(
+                    Organization.detsis_no.in_(list(numbers)),
+                    or_(
+                        OrganizationVersion.category == PRESIDENCY,
+                        OrganizationVersion.unit_type.in_(ADMINISTRATION_TYPES),
+                    ),
+                )
+                .limit(1)
+            )
+        )
+
+    def clear(self) -> None:
+        self.units.clear()
+        self.surroundings.clear()
+        self.rendered.clear()
+
+
+_CACHES: projections.PerDatabase[FactsCache] = projections.PerDatabase(FactsCache)
+
+
+def facts_of(session: Session, numbers: Collection[str], at: date) -> dict[str, UnitFacts]:
+    """The facts of each unit, from the cache or computed in one batch.
+
+    An unknown number is a 404; a unit closed (or not yet open) on ``at`` is a 410 naming its
+    successors, so a caller holding an old number learns where to write instead.
+    """
+    found, refused = facts_and_refusals(session, numbers, at)
+    for number in numbers:
+        if number in refused:
+            raise refused[number]
+    return found
+
+
+def facts_and_refusals(
+    session: Session, numbers: Collection[str], at: date
+) -> tuple[dict[str, UnitFacts], dict[str, RegistryError]]:
+    """The facts of the units open on ``at``, and why each other one is refused (410, or 404
+    when it was not open then), in one batch; an unknown number is still a 404 at once."""
+    cache = _CACHES.of(session).sync(session)
+    reading = _reading.get()
+    if reading is not None:  # a rendered answer is being built: it depends on these units
+        reading.update(numbers)
+    found: dict[str, UnitFacts] = {}
+    missing = []
+    for number in numbers:
+        cached = cache.units.get((number, at))
+        if cached is None:
+            missing.append(number)
+        else:
+            found[number] = cached
+    refused: dict[str, RegistryError] = {}
+    if missing:
+        surroundings = cache.surroundings.get(at)
+        if surroundings is None:
+            surroundings = _surroundings(session, at)
+            cache.surroundings.put(at, surroundings)
+        computed, refused = _compute(session, missing, at, surroundings)
+        for facts in computed:
+            cache.units.put((facts.detsis_no, at), facts)
+            found[facts.detsis_no] = facts
+    if reading is not None:
+        for facts in found.values():
+            reading.update(facts.sources)
+    return found, refused
+
+
+def remembered(session: Session, key: Hashable, build: Callable[[], T]) -> T:
+    """``build()``, kept for a minute or until a unit it read changes: a rendered answer
+    (its body and ETag), so a repeated letter costs a dictionary lookup and, at most every
+    ``FRESH_SECONDS``, one indexed read of the audit head. The minute bounds how late a
+    certificate is flagged expired."""
+    cache = _CACHES.of(session).sync(session)
+    found = cache.rendered.get(key)
+    now = time.monotonic()
+    if found is not None and found[0] > now:
+        return cast(T, found[1])
+    sources: set[str] = set()
+    token = _reading.set(sources)
+    try:
+        value = build()
+    finally:
+        _reading.reset(token)
+    cache.rendered.put(key, (now + RENDERED_SECONDS, value, frozenset(sources)))
+    return value
+
+
+def _compute(
+    session: Session, numbers: list[str], at: date, surroundings: _Surroundings
+) -> tuple[list[UnitFacts], dict[str, RegistryError]]:
+    ids = tree.organization_ids(session, numbers)
+    versions = tree.versions_at(session, ids.values(), at)
+    shut = {
+        number: org_id
+        for number, org_id in ids.items()
+        if org_id not in versions or versions[org_id][1].status != "active"
+    }
+    refused = _refusals(session, shut, versions, at)
+    closed = set(shut.values())
+    open_versions = {org_id: versions[org_id] for org_id in ids.values() if org_id not in closed}
+    chains = _chains(session, open_versions, at, surroundings)
+    signatories = _signatories(session, open_versions.keys())
+    facts = [_facts(chains[org_id], signatories.get(org_id, [])) for org_id in open_versions]
+    return facts, refused
+
+
+def _refusals(
+    session: Session,
+    shut: dict[str, int],
+    versions: dict[int, tuple[str, OrganizationVersion]],
+    at: date,
+) -> dict[str, RegistryError]:
+    """Why each unit not open on ``at`` is refused, naming its successors."""
+    if not shut:
+        return {}
+    _, successors = tree.links(session, shut.values())
+    refused: dict[str, RegistryError] = {}
+    for number, org_id in shut.items():
+        later = successors.get(org_id, [])
+        if org_id not in versions:
+            refused[number] = NotFound(
+                f"{number} numaralı birim {at.isoformat()} tarihinde açık değil / "
+                "the unit was not open on that date.",
+                extra={"successors": later},
+            )
+        else:
+            refused[number] = Gone(
+                f"{number} numaralı birim kapatıldı"
+                + (f"; yerine: {', '.join(later)}" if later else "")
+                + " / the unit is closed.",
+                extra={"successors": later},
+            )
+    return refused
+
+
+def _chains(
+    session: Session,
+    versions: dict[int, tuple[str, OrganizationVersion]],
+    at: date,
+    surroundings: _Surroundings,
+) -> dict[int, Chain]:
+    """Each unit's chain, with its provincial administration and the Presidency where they
+    apply: one batched query per level of the tree, however many units."""
+    chains = {}
+    for org_id, chain in tree.ancestries(session, versions, at).items():
+        links = tuple(Link.of(number, version) for _, number, version in chain)
+        head = Chain(links).provincial_head()
+        administration = (
+            surroundings.administration(head.province_code, head.district)
+            if head is not None and head.province_code is not None
+            else None
+        )
+        chains[org_id] = Chain(links, administration, surroundings.presidency)
+    return chains
+
+
+def _surroundings(session: Session, at: date) -> _Surroundings:
+    rows = session.execute(
+        select(OrganizationVersion, Organization.detsis_no)
+        .join(Organization, Organization.id == OrganizationVersion.organization_id)
+        .where(
+            OrganizationVersion.category == LOCAL_ADMINISTRATION,
+            OrganizationVersion.unit_type.in_(ADMINISTRATION_TYPES),
+            OrganizationVersion.province_code.is_not(None),
+            OrganizationVersion.status == "active",
+            tree.in_force(at),
+        )
+    ).all()
+    versions = {version.organization_id: (number, version) for version, number in rows}
+    governorships: dict[int, tuple[Link, ...]] = {}
+    district_offices: dict[tuple[int, str], tuple[Link, ...]] = {}
+    for org_id, chain in tree.ancestries(session, versions, at).items():
+        links = tuple(Link.of(number, version) for _, number, version in chain)
+        _, version = versions[org_id]
+        assert version.province_code is not None
+        if version.unit_type == "Valilik":
+            governorships[version.province_code] = links
+        elif version.district:
+            district_offices[(version.province_code, turkish.fold(version.district))] = links
+    presidency = session.scalar(
+        select(Organization.detsis_no)
+        .join(OrganizationVersion, OrganizationVersion.organization_id == Organization.id)
+        .where(
+            OrganizationVersion.category == PRESIDENCY,
+            OrganizationVersion.parent_id.is_(None),
+            OrganizationVersion.status == "active",
+            tree.in_force(at),
+        )
+        .limit(1)
+    )
+    return _Surroundings(governorships, district_offices, presidency)
+
+
+def _signatories(session: Session, org_ids: Collection[int]) -> dict[int, list[dict[str, Any]]]:
+    """Active signatories, in the order they stand on the page: left to right, the highest
+    (rank 1) on the right, as the regulation places two signatures."""
+    found: dict[int, list[dict[str, Any]]] = {}
+    rows = session.scalars(
+        select(Signatory)
+        .where(Signatory.organization_id.in_(set(org_ids)), Signatory.status == "active")
+        .order_by(Signatory.organization_id, Signatory.rank.desc(), Signatory.id)
+    )
+    for signatory in rows:
+        lines = [f"{signatory.name} {turkish.upper(signatory.surname)}"]
+        if signatory.delegation:
+            lines.append(signatory.delegation)
+        lines.append(signatory.title)
+        found.setdefault(signatory.organization_id, []).append(
+            {
+                "name": signatory.name,
+                "surname": signatory.surname,
+                "title": signatory.title,
+                "delegation": signatory.delegation,
+                "rank": signatory.rank,
+                "lines": lines,
+            }
+        )
+    return found
+
+
+def _facts(chain: Chain, signatories: list[dict[str, Any]]) -> UnitFacts:
+    unit = chain.unit
+    kep = _inherited_kep(chain)
+    contact = dict(unit.contact)
+    for name in INHERITED_CONTACT_FIELDS:
+        if not contact.get(name):
+            contact[name] = next(
+                (link.contact[name] for link in reversed(chain.links) if link.contact.get(name)),
+                None,
+            )
+    contact["kep"] = next((a["address"] for a in kep if a["active"]), None)
+    sources = {link.detsis_no for link in (*chain.links, *(chain.local_administration or ()))}
+    if chain.presidency:
+        sources.add(chain.presidency)
+    return UnitFacts(
+        sources=frozenset(sources),
+        detsis_no=unit.detsis_no,
+        name=unit.name,
+        letterhead=naming.letterhead(chain),
+        addressee=naming.addressee(chain),
+        place=courtesy.Place.of(chain),
+        kep_addresses=kep,
+        certificate=_inherited_certificate(chain),
+        contact=contact,
+        signatories=signatories,
+    )
+
+
+def _inherited_kep(chain: Chain) -> list[dict[str, Any]]:
+    """The unit's KEP addresses, or those of the nearest unit above with an active one."""
+    for link in reversed(chain.links):
+        if any(a.get("active", True) for a in link.kep_addresses):
+            inherited = None if link is chain.unit else link.detsis_no
+            return [
+                {
+                    "address": a["address"],
+                    "active": bool(a.get("active", True)),
+                    "inherited_from": inherited,
+                }
+                for a in link.kep_addresses
+            ]
+    return []
+
+
+def _inherited_certificate(chain: Chain) -> dict[str, Any] | None:
+    """The unit's certificate, or that of the nearest unit above with one."""
+    for link in reversed(chain.links):
+        if link.certificate_pem:
+            try:
+                facts = certificates.read(link.certificate_pem)
+            except certificates.BadCertificate as error:  # stored before it was checked
+                logger.warning("unreadable certificate of %s: %s", link.detsis_no, error)
+                continue
+            return {
+                "pem": facts.pem,
+                "sha256_fingerprint": facts.sha256_fingerprint,
+                "subject": facts.subject,
+                "issuer": facts.issuer,
+                "serial_number": facts.serial_number,
+                "not_before": facts.not_before,
+                "not_after": facts.not_after,
+                "inherited_from": None if link is chain.unit else link.detsis_no,
+            }
+    return None

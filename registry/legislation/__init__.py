@@ -1,0 +1,1 @@
+"""KMS: legislation as a graph of basis, amendment and repeal links, with change impact."""

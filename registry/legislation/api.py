@@ -1,0 +1,168 @@
+"""KMS: acts, their legal-basis graph, change impact and statistics (writes are change requests)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import current_app
+from flask.views import MethodView
+from sqlalchemy import select
+
+from registry.http.api import Blueprint
+from registry.http.pages import offset_of, page_of
+from registry.kernel.db import get_session
+from registry.legislation import graph as legal_graph
+from registry.legislation import impact as legislation_impact
+from registry.legislation import records
+from registry.legislation.models import Legislation
+from registry.organizations import tree
+from registry.workflow.record_history import record_history
+from schemas.legislation import (
+    AtQuerySchema,
+    DepthQuerySchema,
+    ImpactQuerySchema,
+    ImpactSchema,
+    LegislationQuerySchema,
+    LegislationSchema,
+    LegislationStatsSchema,
+    LegislationSummarySchema,
+    RelatedActSchema,
+)
+from schemas.workflow import RecordHistorySchema
+
+blp = Blueprint(
+    "legislation",
+    __name__,
+    url_prefix="/api/v1/legislation",
+    description="Mevzuat (KMS): dayanak, değişiklik ve yürürlükten kaldırma ilişkileri",
+)
+
+
+@blp.route("")
+class LegislationList(MethodView):
+    @blp.arguments(LegislationQuerySchema, location="query")
+    @blp.response(200, LegislationSummarySchema(many=True))
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
+        """Acts by type, number, status, issuer, year or words of the title (Turkish-insensitive)"""
+        session = get_session()
+        issuer = args.get("issuer")
+        filters = records.ActFilter(
+            type_code=args.get("type"),
+            number=args.get("number"),
+            status=args.get("status"),
+            issuer_id=tree.organization_id(session, issuer) if issuer else None,
+            q=args.get("q"),
+            year=args.get("year"),
+        )
+        acts = page_of(session, records.list_acts(filters), pagination_parameters)
+        return records.summaries(session, acts)
+
+
+@blp.route("/stats")
+class LegislationStats(MethodView):
+    @blp.response(200, LegislationStatsSchema)
+    def get(self) -> Any:
+        """Counts by type and status; by issuing institution, internal kinds counted apart"""
+        return legislation_impact.stats(get_session())
+
+
+@blp.route("/<int:act_id>")
+class LegislationDetail(MethodView):
+    @blp.arguments(AtQuerySchema, location="query")
+    @blp.response(200, LegislationSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, args: dict[str, Any], act_id: int) -> Any:
+        """One act with its links and texts; with ``at``, as it stood on that date"""
+        session = get_session()
+        act = records.get_act(session, act_id)
+        records.require_known(act, args.get("at"))
+        return records.representation(session, act, args.get("at"))
+
+
+RELATED_SUMMARIES = {
+    "basis": "Upper acts this act is based on (depth 1 = direct, 'all' = transitive)",
+    "derived": "Lower acts based on this act (depth 1 = direct, 'all' = transitive)",
+}
+
+
+def _related(direction: str) -> type[MethodView]:
+    class Related(MethodView):
+        @blp.doc(summary=RELATED_SUMMARIES[direction])
+        @blp.arguments(DepthQuerySchema, location="query")
+        @blp.response(200, RelatedActSchema(many=True))
+        @blp.alt_response(404, response="NOT_FOUND")
+        @blp.paginate()
+        def get(self, args: dict[str, Any], act_id: int, pagination_parameters: Any) -> Any:
+            """Nearest first; paginated, the total in ``X-Pagination``"""
+            session = get_session()
+            act = records.get_act(session, act_id)
+            at = args.get("at")
+            records.require_known(act, at)
+            depth = None if args["depth"] == "all" else int(args["depth"])
+            graph = legal_graph.current(session)
+            walk = graph.basis if direction == "basis" else graph.derived
+            distances = walk(act.id, depth)
+            ids = sorted(distances, key=lambda i: (distances[i], i))
+            if at is not None:
+                existing = records.known_by(session, ids, at)
+                ids = [i for i in ids if i in existing]
+            pagination_parameters.item_count = len(ids)
+            offset = offset_of(pagination_parameters)
+            page = ids[offset : offset + pagination_parameters.page_size]
+            acts = {
+                a.id: a
+                for a in session.scalars(select(Legislation).where(Legislation.id.in_(page)))
+            }
+            ordered = [acts[i] for i in page]
+            return [
+                {**summary, "depth": distances[a.id]}
+                for summary, a in zip(records.summaries(session, ordered, at), ordered, strict=True)
+            ]
+
+    Related.__name__ = f"Legislation{direction.capitalize()}"
+    return Related
+
+
+blp.route("/<int:act_id>/basis", endpoint="basis")(_related("basis"))
+blp.route("/<int:act_id>/derived", endpoint="derived")(_related("derived"))
+
+
+@blp.route("/<int:act_id>/history")
+class LegislationHistory(MethodView):
+    @blp.response(200, RecordHistorySchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, act_id: int) -> Any:
+        """Every applied change of the act: what changed and when; who, for authorized callers"""
+        act = records.get_act(get_session(), act_id)
+        return record_history("legislation", str(act.id), act.issuer_id)
+
+
+@blp.route("/<int:act_id>/impact")
+class LegislationImpact(MethodView):
+    @blp.arguments(ImpactQuerySchema, location="query")
+    @blp.response(200, ImpactSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, args: dict[str, Any], act_id: int) -> Any:
+        """Everything depending on the act, transitively, grouped by owning institution
+
+        Acts based on it, services citing it or anything based on it, the documents those
+        services ask for or issue, and the standards tables (one per providing unit) they are in:
+        counted per institution, or listed with ``details=true``; ``institution`` keeps one.
+        """
+        session = get_session()
+        act = records.get_act(session, act_id)
+        number = args.get("institution")
+        data = legislation_impact.impact(
+            session,
+            act,
+            institution=tree.unit_id_for(session, number, "institution", open_only=False)
+            if number
+            else None,
+            details=args["details"],
+        )
+        # Serialized directly: the impact of a framework law holds tens of thousands of
+        # entries already in their final shape, and a schema dump would triple the time.
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return current_app.response_class(body, mimetype="application/json")

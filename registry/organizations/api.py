@@ -1,0 +1,227 @@
+"""DETSİS: units, their tree and their history (read-only here; writes are change requests)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask.views import MethodView
+
+from registry.accounts import policy
+from registry.accounts.auth import current_user
+from registry.audit import trail as audit
+from registry.audit.models import AuditEntry
+from registry.http.api import Blueprint
+from registry.http.pages import offset_of
+from registry.http.representations import negotiated
+from registry.kernel.clock import today
+from registry.kernel.db import get_session
+from registry.kernel.errors import InvalidInput
+from registry.kernel.reference import CATEGORIES, UNIT_TYPES, province_name
+from registry.organizations import tree
+from registry.organizations.models import OrganizationVersion
+from schemas.organizations import (
+    AtQuerySchema,
+    HistorySchema,
+    OrganizationListQuerySchema,
+    OrganizationSchema,
+    PathEntrySchema,
+    SubtreeNodeSchema,
+    SubtreeQuerySchema,
+)
+
+blp = Blueprint(
+    "organizations",
+    __name__,
+    url_prefix="/api/v1/organizations",
+    description="Devlet teşkilatı (DETSİS): birimler, ağaç ve tarihçe",
+)
+
+__all__ = ["blp", "unit_representation"]
+
+
+def unit_representation(view: tree.UnitView) -> dict[str, Any]:
+    version = view.version
+    return {
+        "detsis_no": view.detsis_no,
+        "name": version.name,
+        "short_name": version.short_name,
+        "english_name": version.english_name,
+        "parent": view.parent_no,
+        "institution": view.institution_no,
+        "category": version.category,
+        "unit_type": version.unit_type,
+        "level": version.level,
+        "province": _province(version),
+        "district": version.district,
+        "contact": version.contact,
+        "kep_addresses": version.kep_addresses or [],
+        "has_certificate": bool(version.certificate_pem),
+        "letterhead": version.letterhead,
+        "corresponds_externally": version.corresponds_externally,
+        "status": version.status,
+        "valid_from": version.valid_from,
+        "valid_to": version.valid_to,
+        "version": version.version,
+        "predecessors": view.predecessors,
+        "successors": view.successors,
+        "path": [{"detsis_no": e.detsis_no, "name": e.name} for e in view.path],
+    }
+
+
+def _province(version: OrganizationVersion) -> dict[str, Any] | None:
+    if version.province_code is None:
+        return None
+    return {"code": version.province_code, "name": province_name(version.province_code)}
+
+
+def _subtree_representation(node: tree.SubtreeNode) -> dict[str, Any]:
+    return {
+        "detsis_no": node.detsis_no,
+        "name": node.version.name,
+        "short_name": node.version.short_name,
+        "unit_type": node.version.unit_type,
+        "level": node.version.level,
+        "status": node.version.status,
+        "depth": node.depth,
+        "children": [_subtree_representation(child) for child in node.children],
+    }
+
+
+def _people(version: OrganizationVersion, entry: AuditEntry | None) -> dict[str, Any]:
+    """Who submitted and approved a version: for authorized callers only (personal data)."""
+    return {
+        "recorded_by": version.recorded_by,
+        "submitted_by": entry.submitted_by if entry else version.recorded_by,
+        "approved_by": entry.approved_by if entry else None,
+        "request_id": entry.request_id if entry else None,
+        "audit_seq": entry.seq if entry else None,
+    }
+
+
+def _window(pagination: Any) -> tuple[int, int]:
+    """(offset, limit) of the requested page."""
+    return offset_of(pagination), pagination.page_size
+
+
+def _unit_page(views: list[tree.UnitView], total: int, pagination: Any) -> Any:
+    pagination.item_count = total
+    return negotiated(
+        [unit_representation(v) for v in views],
+        OrganizationSchema(many=True),
+        "KurumKurulusListesi",
+    )
+
+
+def _at(args: dict[str, Any]) -> date:
+    return args.get("at") or today()
+
+
+@blp.route("")
+class Organizations(MethodView):
+    @blp.arguments(OrganizationListQuerySchema, location="query")
+    @blp.response(200, OrganizationSchema(many=True))
+    @blp.paginate()
+    def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
+        """List units, in Turkish alphabetical order, filtered by name, parent, category…"""
+        for name, vocabulary in (("category", CATEGORIES), ("unit_type", UNIT_TYPES)):
+            if args.get(name) and args[name] not in vocabulary:
+                raise InvalidInput(
+                    f"Bilinmeyen {name} / unknown {name}.",
+                    errors={name: [f"one of: {', '.join(vocabulary)}"]},
+                )
+        filters = tree.UnitFilter(**{k: v for k, v in args.items() if k != "at"})
+        views, total = tree.list_units(
+            get_session(), filters, _at(args), *_window(pagination_parameters)
+        )
+        return _unit_page(views, total, pagination_parameters)
+
+
+@blp.route("/<string:detsis_no>")
+class OrganizationDetail(MethodView):
+    @blp.arguments(AtQuerySchema, location="query")
+    @blp.response(200, OrganizationSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, args: dict[str, Any], detsis_no: str) -> Any:
+        """One unit, as it is today or as it stood on ``at``"""
+        view = tree.get_unit(get_session(), detsis_no, _at(args))
+        return negotiated(unit_representation(view), OrganizationSchema(), "KurumKurulus")
+
+
+@blp.route("/<string:detsis_no>/children")
+class OrganizationChildren(MethodView):
+    @blp.arguments(AtQuerySchema, location="query")
+    @blp.response(200, OrganizationSchema(many=True))
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.paginate()
+    def get(self, args: dict[str, Any], detsis_no: str, pagination_parameters: Any) -> Any:
+        """Direct sub-units, in Turkish alphabetical order"""
+        views, total = tree.children(
+            get_session(), detsis_no, _at(args), *_window(pagination_parameters)
+        )
+        return _unit_page(views, total, pagination_parameters)
+
+
+@blp.route("/<string:detsis_no>/ancestors")
+class OrganizationAncestors(MethodView):
+    @blp.arguments(AtQuerySchema, location="query")
+    @blp.response(200, PathEntrySchema(many=True))
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, args: dict[str, Any], detsis_no: str) -> Any:
+        """Parent units up to the root, root first"""
+        entries = tree.ancestors(get_session(), detsis_no, _at(args))
+        data = [{"detsis_no": e.detsis_no, "name": e.name} for e in entries]
+        return negotiated(data, PathEntrySchema(many=True), "UstBirimler")
+
+
+@blp.route("/<string:detsis_no>/subtree")
+class OrganizationSubtree(MethodView):
+    @blp.arguments(SubtreeQuerySchema, location="query")
+    @blp.response(200, SubtreeNodeSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, args: dict[str, Any], detsis_no: str) -> Any:
+        """The unit and its sub-units down to ``depth`` levels, nested"""
+        node = tree.subtree(get_session(), detsis_no, args["depth"], _at(args))
+        return negotiated(_subtree_representation(node), SubtreeNodeSchema(), "KurumKurulus")
+
+
+@blp.route("/<string:detsis_no>/history")
+class OrganizationHistory(MethodView):
+    @blp.response(200, HistorySchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    def get(self, detsis_no: str) -> Any:
+        """Every version of the unit, oldest first, with what each changed"""
+        session = get_session()
+        entries, predecessors, successors = tree.history(session, detsis_no)
+        provenance: dict[int, AuditEntry] = {}
+        show_people = policy.may_see_audit(
+            session, current_user(), tree.organization_id(session, detsis_no)
+        )
+        if show_people:
+            for entry in audit.entries_for(session, "organization", detsis_no):
+                if entry.after and "version" in entry.after:
+                    provenance[entry.after["version"]] = entry
+        data = {
+            "detsis_no": detsis_no,
+            "versions": [
+                {
+                    "version": e.version.version,
+                    "event": e.version.event,
+                    "valid_from": e.version.valid_from,
+                    "valid_to": e.version.valid_to,
+                    "reason": e.version.reason,
+                    "name": e.version.name,
+                    "parent": e.parent_no,
+                    "status": e.version.status,
+                    "changes": e.changes,
+                    "recorded_at": e.version.recorded_at,
+                    **(
+                        _people(e.version, provenance.get(e.version.version)) if show_people else {}
+                    ),
+                }
+                for e in entries
+            ],
+            "predecessors": predecessors,
+            "successors": successors,
+        }
+        return negotiated(data, HistorySchema(), "Tarihce")

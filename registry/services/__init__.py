@@ -1,1 +1,0 @@
-"""Use cases on a SQLAlchemy ``Session``. Services add and flush; they never commit."""

@@ -1,1 +1,0 @@
-"""EBYS lookups: what an institution's document system needs to write one official letter."""

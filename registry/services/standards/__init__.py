@@ -1,1 +1,0 @@
-"""Service standards tables (HSYS): generated from approved services, published as versions."""

@@ -1,0 +1,323 @@
+"""The approval workflow: one method per transition, each recorded, each authorized here.
+
+States: submitted → (institution_approved, for two-step entities) → approved | rejected, and
+withdrawn by the submitter while open. Approval applies the change in the same transaction, so a
+request is either approved and applied, or neither. Illegal transitions are 409; acting outside
+one's role or scope is 403.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session
+
+from registry.accounts import policy
+from registry.accounts.models import Role, User
+from registry.audit.trail import Provenance
+from registry.kernel.clock import today
+from registry.kernel.errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound
+from registry.organizations import tree
+from registry.workflow.entities import handler_for, known_entities
+from registry.workflow.handling import EntityHandler
+from registry.workflow.models import ChangeRequest, ChangeRequestEvent, RequestStatus
+
+ACTIONS = ("create", "update", "close", "move")
+
+
+@dataclass(frozen=True)
+class Submission:
+    entity: str
+    action: str
+    target: str | None
+    data: dict[str, Any]
+    reason: str | None = None
+    effective_from: date | None = None
+    base_version: int | None = None
+
+
+def submit(session: Session, actor: User, submission: Submission) -> ChangeRequest:
+    """File a request after checking its data and the submitter's right to touch that record."""
+    if Role(actor.role) not in (Role.COORDINATOR, Role.REVIEWER):
+        raise Forbidden(
+            "Yalnızca koordinatörler ve inceleme grubu talep açabilir / only "
+            "coordinators and reviewers submit change requests."
+        )
+    handler = _handler(submission.entity)
+    if submission.action not in handler.actions:
+        raise InvalidInput(
+            f"{submission.entity} için '{submission.action}' yapılamaz / action not available.",
+            errors={"action": [f"one of: {', '.join(sorted(handler.actions))}"]},
+        )
+    if submission.action == "create" and submission.target:
+        raise InvalidInput(
+            "Yeni kayıt talebinde hedef olmaz / a create has no target.",
+            errors={"target": ["must be empty for create"]},
+        )
+    if submission.action != "create" and not submission.target:
+        raise InvalidInput(
+            "Hedef kayıt zorunludur / the target record is required.",
+            errors={"target": ["required for " + submission.action]},
+        )
+    handler.validate(
+        session, submission.action, submission.target, submission.data, submission.reason
+    )
+    scopes = handler.scopes(session, submission.action, submission.target, submission.data)
+    policy.require_scope(session, actor, scopes)
+    base_version = submission.base_version
+    if submission.target is not None:
+        live_version, _ = handler.live(session, submission.target)
+        if base_version is not None and base_version != live_version:
+            raise Conflict(
+                f"Kayıt {base_version}. sürümden bu yana değişti (şimdi {live_version}) "
+                "/ the record changed since the version this request is based on.",
+                extra={"current_version": live_version},
+            )
+        base_version = live_version
+    scope_id = next((s for s in scopes if s is not None), None)
+    request = ChangeRequest(
+        entity=submission.entity,
+        action=submission.action,
+        target=submission.target,
+        data=submission.data,
+        reason=submission.reason,
+        effective_from=submission.effective_from,
+        base_version=base_version,
+        status=RequestStatus.SUBMITTED.value,
+        scope_organization_id=scope_id,
+        institution_id=_institution_of(session, scope_id),
+        submitted_by=actor.id,
+    )
+    session.add(request)
+    session.flush()
+    _record(session, request, None, RequestStatus.SUBMITTED, actor, submission.reason)
+    return request
+
+
+def approve(
+    session: Session, actor: User, request_id: int, note: str | None = None
+) -> ChangeRequest:
+    request = _locked(session, request_id)
+    status = _require_open(request, "onaylanamaz", "approved")
+    handler = _handler(request.entity)
+    _not_own(actor, request)
+    if handler.two_step and status is RequestStatus.SUBMITTED:
+        _require_institution_approver(session, actor, request)
+        _record(session, request, status, RequestStatus.INSTITUTION_APPROVED, actor, note)
+        return request
+    _require_reviewer(actor)
+    _apply(session, handler, request, actor)
+    _record(session, request, status, RequestStatus.APPROVED, actor, note)
+    return request
+
+
+def reject(session: Session, actor: User, request_id: int, reason: str | None) -> ChangeRequest:
+    if not reason or not reason.strip():
+        raise InvalidInput(
+            "Ret gerekçesi zorunludur / a reason is required to reject.",
+            errors={"reason": ["required"]},
+        )
+    request = _locked(session, request_id)
+    status = _require_open(request, "reddedilemez", "rejected")
+    handler = _handler(request.entity)
+    _not_own(actor, request)
+    if (
+        handler.two_step
+        and status is RequestStatus.SUBMITTED
+        and (actor.role == Role.INSTITUTION_APPROVER.value)
+    ):
+        _require_institution_approver(session, actor, request)
+    else:
+        _require_reviewer(actor)
+    _record(session, request, status, RequestStatus.REJECTED, actor, reason)
+    return request
+
+
+def withdraw(
+    session: Session, actor: User, request_id: int, note: str | None = None
+) -> ChangeRequest:
+    request = _locked(session, request_id)
+    if request.submitted_by != actor.id:
+        raise Forbidden("Talebi yalnızca açan geri çekebilir / only the submitter can withdraw.")
+    status = _require_open(request, "geri çekilemez", "withdrawn")
+    _record(session, request, status, RequestStatus.WITHDRAWN, actor, note)
+    return request
+
+
+def visible(session: Session, actor: User) -> Select[ChangeRequest]:
+    """The requests an account may see: reviewers all; scoped roles their subtree and their own."""
+    stmt = select(ChangeRequest)
+    role = Role(actor.role)
+    if role is Role.ADMIN:
+        raise Forbidden(
+            "Yönetici hesapları yalnızca kullanıcıları yönetir / admins manage users only."
+        )
+    if role.is_scoped:
+        ids = _subtree_ids(session, actor)
+        stmt = stmt.where(
+            or_(
+                ChangeRequest.submitted_by == actor.id, ChangeRequest.scope_organization_id.in_(ids)
+            )
+        )
+    return stmt
+
+
+def get_visible(session: Session, actor: User, request_id: int) -> ChangeRequest:
+    request = session.scalars(
+        visible(session, actor).where(ChangeRequest.id == request_id)
+    ).one_or_none()
+    if request is None:
+        raise NotFound(f"Talep {request_id} yok / no such change request.")
+    return request
+
+
+def diff(session: Session, request: ChangeRequest) -> dict[str, Any]:
+    """What approving would change, against the live record (field → current, proposed)."""
+    if request.target is None:
+        return {name: {"current": None, "proposed": value} for name, value in request.data.items()}
+    handler = _handler(request.entity)
+    try:
+        version, live = handler.live(session, request.target)
+    except (NotFound, InvalidInput):
+        return {}
+    flat_live = _flatten(live)
+    result: dict[str, Any] = {}
+    for name, proposed in _flatten(request.data).items():
+        current = flat_live.get(
+            name.replace("contact.", "").replace("province.code", "province_code")
+        )
+        if current != proposed:
+            result[name] = {"current": current, "proposed": proposed}
+    if request.action == "close":
+        result["status"] = {"current": live.get("status"), "proposed": "closed"}
+    if request.base_version is not None and version != request.base_version:
+        result["_stale"] = {"current": version, "proposed": request.base_version}
+    return result
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict) and key in ("contact", "province"):
+            out.update(_flatten(value, f"{key}."))
+        else:
+            out[prefix + key] = value
+    return out
+
+
+def _apply(session: Session, handler: EntityHandler, request: ChangeRequest, actor: User) -> None:
+    if request.target is not None:
+        version, _ = handler.live(session, request.target)
+        if request.base_version is not None and version != request.base_version:
+            raise Conflict(
+                f"Kayıt talep açıldığından beri değişti ({request.base_version} → {version}); "
+                "talebi güncelleyip yeniden gönderin / the record changed since the request was "
+                "written.",
+                extra={"current_version": version, "diff": diff(session, request)},
+            )
+    submitter = session.get(User, request.submitted_by)
+    provenance = Provenance(
+        recorded_by=submitter.name if submitter else None,
+        request_id=request.id,
+        approved_by=actor.name,
+    )
+    applied = handler.apply(
+        session,
+        request.action,
+        request.target,
+        request.data,
+        request.reason,
+        request.effective_from or today(),
+        provenance,
+    )
+    request.result_entity, request.result_id = applied.entity, applied.id
+
+
+def _record(
+    session: Session,
+    request: ChangeRequest,
+    before: RequestStatus | None,
+    after: RequestStatus,
+    actor: User,
+    note: str | None,
+) -> None:
+    request.status = after.value
+    session.add(
+        ChangeRequestEvent(
+            request_id=request.id,
+            from_status=before.value if before else None,
+            to_status=after.value,
+            actor_id=actor.id,
+            note=note,
+        )
+    )
+    session.flush()
+
+
+def _locked(session: Session, request_id: int) -> ChangeRequest:
+    request = session.scalars(
+        select(ChangeRequest).where(ChangeRequest.id == request_id).with_for_update()
+    ).one_or_none()
+    if request is None:
+        raise NotFound(f"Talep {request_id} yok / no such change request.")
+    return request
+
+
+def _require_open(request: ChangeRequest, turkish_verb: str, english_verb: str) -> RequestStatus:
+    """Only submitted or institution-approved requests move on; anything else is a 409."""
+    status = RequestStatus(request.status)
+    if not status.is_open:
+        raise InvalidTransition(
+            f"Talep '{status}' durumunda; {turkish_verb} / a {status} request cannot be "
+            f"{english_verb}."
+        )
+    return status
+
+
+def _handler(entity: str) -> EntityHandler:
+    handler = handler_for(entity)
+    if handler is None:
+        raise InvalidInput(
+            f"Bilinmeyen kayıt türü / unknown entity {entity!r}.",
+            errors={"entity": [f"one of: {', '.join(known_entities())}"]},
+        )
+    return handler
+
+
+def _not_own(actor: User, request: ChangeRequest) -> None:
+    if request.submitted_by == actor.id:
+        raise Forbidden("Kimse kendi talebini onaylayamaz / nobody approves their own request.")
+
+
+def _require_reviewer(actor: User) -> None:
+    if actor.role != Role.REVIEWER.value:
+        raise Forbidden(
+            "Bu onayı yalnızca merkezi inceleme grubu verebilir / only reviewers "
+            "give this approval."
+        )
+
+
+def _require_institution_approver(session: Session, actor: User, request: ChangeRequest) -> None:
+    if actor.role != Role.INSTITUTION_APPROVER.value:
+        raise Forbidden(
+            "İlk onayı kurumun onaycısı verir / the institution's approver gives the "
+            "first approval."
+        )
+    policy.require_scope(session, actor, [request.scope_organization_id])
+
+
+def _institution_of(session: Session, org_id: int | None) -> int | None:
+    if org_id is None:
+        return None
+    path = tree.path_at(session, org_id, today())
+    return tree.institution_of(path).organization_id if path else None
+
+
+def _subtree_ids(session: Session, actor: User) -> list[int]:
+    """Every unit under the actor's scope today (for listing)."""
+    if actor.organization_id is None:
+        return []
+    return tree.subtree_ids(session, actor.organization_id, today())
