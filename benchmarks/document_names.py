@@ -3,8 +3,8 @@
 Builds, in one fresh database, 20,000 standard document names with 60,000 aliases: the sample
 dataset's documents (registry/demo/services.json) and synthetic ones made of a subject, a kind and
 a form ("Maden Ruhsatı Başvuru Formu (Yenileme)"), each with three aliases in the styles
-coordinators write (``registry generate --documents N --append``, i.e. ``registry.scale``). Then,
-in the same run, it resolves every case of tests/data/document_names.json against all of them (the
+coordinators write (``python -m benchmarks.scale --documents N --append``). Then, in the same run,
+it resolves every case of tests/data/document_names.json against all of them (the
 sample names are now among 80,000 distractors) and reports:
 
 * the share of cases accepted as the expected document, accepted wrongly, or left for a reviewer;
@@ -36,14 +36,11 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Engine
 
+from benchmarks import scale
 from benchmarks.measure import database, timed
-from registry import scale
 from registry.app import create_app
 from registry.catalogue import document_names
-from registry.catalogue.models import (
-    Document,
-    DocumentAlias,
-)
+from registry.catalogue.models import Document, DocumentAlias
 from registry.kernel import migrate, turkish
 from registry.kernel.db import get_db
 
@@ -85,9 +82,9 @@ def _demo_rows() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 
 
 def load(engine: Engine, n_documents: int, n_aliases: int) -> tuple[int, int, str]:
-    """The sample's documents, then synthetic ones up to ``n_documents`` (``registry generate
-    --documents N --append``, i.e. ``registry.scale``); returns the documents, the names and the
-    code of one synthetic document."""
+    """The sample's documents, then synthetic ones up to ``n_documents`` (``python -m
+    benchmarks.scale --documents N --append``); returns the documents, the names and the code of
+    one synthetic document."""
     documents, aliases = _demo_rows()
     with engine.begin() as connection:
         for table, rows in ((Document.__table__, documents), (DocumentAlias.__table__, aliases)):

@@ -1,6 +1,6 @@
 """Benchmark of the EBYS correspondence lookup through gunicorn, against a trivial endpoint.
 
-Builds the realistic registry of ``registry.scale`` (``registry generate --units``, as
+Builds the realistic registry of ``benchmarks.scale`` (``python -m benchmarks.scale --units``, as
 ``benchmarks/tree.py`` does; 200,000 units by default: 20 institutions, 7 levels, provincial and
 district units of 12 of them, ~10 % renamed and ~1 % merged in 2024) in a fresh database migrated
 by Alembic. Its governorships and district governorships (Valilik, Kaymakamlık) are institutions
@@ -52,14 +52,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import measure
-from registry import scale
+from benchmarks import measure, scale
+from benchmarks.scale.common import Plan
+from benchmarks.scale.units import Tree
 from registry.app import create_app
 from registry.ebys.chain import LOCAL_ADMINISTRATION
 from registry.kernel import migrate
 from registry.kernel.db import get_db
-from registry.scale.common import Recording
-from registry.scale.units import Tree
 
 TRIVIAL = "/healthz"
 CORRESPONDENCE = "/api/v1/ebys/correspondence"
@@ -81,19 +80,21 @@ class Letter:
         return f"{CORRESPONDENCE}?{query}"
 
 
-def for_correspondence(dataset: Tree, rows: Recording) -> dict[str, int]:
-    """Give every institution the sample certificate (every version of it, so ``?at`` agrees);
-    count, for the report, the units generated with what letters read."""
+def for_correspondence(dataset: Tree, plan: Plan) -> dict[str, int]:
+    """Give every institution the sample certificate (from its first version on: later versions
+    keep it, so ``?at`` agrees); count, for the report, the units generated with what letters
+    read."""
     pem = resources.files("registry.demo").joinpath("certificates", SAMPLE_CERTIFICATE)
     certificate = pem.read_text("ascii")
-    roots = {dataset.org_id(i) for i, node in enumerate(dataset.nodes) if node.depth == 0}
-    counts = {"local administrations": 0, "institutions": len(roots), "provincial KEP": 0}
-    for version in rows.table("organization_versions"):
-        if version["organization_id"] in roots:
-            version["certificate_pem"] = certificate
-        elif version["version"] == 1 and version["kep_addresses"]:
-            if version["category"] == LOCAL_ADMINISTRATION:
-                assert version["unit_type"] in LOCAL_ADMINISTRATION_TYPES
+    counts = {"local administrations": 0, "institutions": 0, "provincial KEP": 0}
+    for index, node in enumerate(dataset.nodes):
+        unit = plan.units[dataset.first + index].data
+        if node.depth == 0:
+            unit["certificate_pem"] = certificate
+            counts["institutions"] += 1
+        elif unit["kep_addresses"]:
+            if unit["category"] == LOCAL_ADMINISTRATION:
+                assert unit["unit_type"] in LOCAL_ADMINISTRATION_TYPES
                 counts["local administrations"] += 1
             else:
                 counts["provincial KEP"] += 1
@@ -196,10 +197,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"building {args.units:,} units on {args.backend}…", flush=True)
         build: dict[str, float] = {}
         clock = time.perf_counter()
-        generated, rows = scale.plan(scale.Counts(units=args.units), args.seed)
+        generated, planned = scale.plan(scale.Counts(units=args.units), args.seed)
         assert generated.tree is not None
         dataset = generated.tree
-        counts = for_correspondence(dataset, rows)
+        counts = for_correspondence(dataset, planned)
         build["generate"] = time.perf_counter() - clock
         app = create_app({"DATABASE_URL": url, "INDEX_DIR": index_dir, "TESTING": True})
         db = get_db(app)
@@ -208,11 +209,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             migrate.upgrade(db.engine)
             build["migrate"] = time.perf_counter() - clock
             clock = time.perf_counter()
-            scale.write(db.engine, rows)
-            build["insert+analyze"] = time.perf_counter() - clock
+            scale.write(db.engine, planned)
+            build["write+analyze"] = time.perf_counter() - clock
         finally:
             db.dispose()
-        del rows
+        del planned
         provincial = sum(node.level == "provincial" for node in dataset.nodes)
         print(
             f"{len(dataset.nodes):,} units ({provincial:,} provincial, "

@@ -34,11 +34,7 @@ from sqlalchemy import insert
 from registry.app import create_app
 from registry.kernel import migrate, turkish
 from registry.kernel.db import get_db
-from registry.organizations.models import (
-    DetsisNumber,
-    Organization,
-    OrganizationVersion,
-)
+from registry.organizations.models import DetsisNumber, Organization, OrganizationVersion
 
 LEVELS = (
     ("Bakanlığı", "Bakanlık"),

@@ -1,6 +1,6 @@
 """Benchmark of the legal graph: impact and derived acts on a national-size legislation registry.
 
-Builds a KMS-sized registry in one database with ``registry.scale`` (``registry generate``):
+Builds a KMS-sized registry in one database with ``benchmarks.scale``:
 100,000 acts with a realistic fan-out (about 800 laws and presidential decrees at the top; 15,000
 regulations, each based on 1–3 of them, a few big laws such as 5018 or 2547 being the basis of
 many (Zipf); 60,000 communiqués and internal acts based on 1–2 regulations; the rest deeper, based
@@ -49,22 +49,19 @@ if str(ROOT) not in sys.path:
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
+from benchmarks import scale
 from benchmarks.measure import database, percentile, timed
-from registry import scale
+from benchmarks.scale.legislation import Acts
+from benchmarks.scale.units import INSTITUTIONS
 from registry.app import create_app
 from registry.kernel import migrate
-from registry.kernel.db import (
-    Database,
-    get_db,
-)
+from registry.kernel.db import Database, get_db
 from registry.legislation import graph as legal_graph
 from registry.legislation import impact as legislation_impact
 from registry.legislation.models import Legislation
-from registry.scale.legislation import Acts
-from registry.scale.units import INSTITUTIONS
 
 # --------------------------------------------------------------------------------------------
-# The registry: ``registry.scale`` (its shape is described in registry/scale/legislation.py)
+# The registry: ``benchmarks.scale`` (its shape is described in benchmarks/scale/legislation.py)
 # --------------------------------------------------------------------------------------------
 
 DOCUMENTS_PER_SERVICE = 0.06  # 3,000 documents for 50,000 services
@@ -222,7 +219,7 @@ def measure(
     def http(path: str) -> Callable[[], Any]:
         return lambda: _get(client, f"{api}/{path}")
 
-    def service_impact() -> dict[str, Any]:
+    def service_impact() -> legislation_impact.Impact:
         with db.sessionmaker() as session:
             act = session.get(Legislation, top)
             assert act is not None

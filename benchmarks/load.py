@@ -2,7 +2,7 @@
 
 The production shape of docs/deployment.md on one machine: a throwaway PostgreSQL, and
 ``registry serve`` nodes (gunicorn sync workers plus the node's index follower, each node with its
-own search index). The registry is ``registry.scale``'s (as ``benchmarks/tree.py`` and
+own search index). The registry is ``benchmarks.scale``'s (as ``benchmarks/tree.py`` and
 ``benchmarks/ebys.py`` build it), with its institutions given the sample certificate.
 
 Each client is one keep-alive connection to one node (as behind a load balancer), clients shared
@@ -53,9 +53,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import measure
+from benchmarks import measure, scale
 from benchmarks.ebys import for_correspondence, letters
-from registry import scale
 from registry.accounts import service as accounts
 from registry.app import create_app
 from registry.kernel import migrate, turkish
@@ -244,17 +243,18 @@ def build(url: str, index_dir: str, args: argparse.Namespace) -> Workload:
     """The registry in a fresh database, two reviewers, and node A's search index."""
     clock = time.perf_counter()
     counts = scale.Counts(units=args.units, legislation=1000, services=2000, documents=500)
-    generated, rows = scale.plan(counts, args.seed)
+    generated, planned = scale.plan(counts, args.seed)
     assert generated.tree is not None
-    for_correspondence(generated.tree, rows)
-    services = [row["name"] for row in rows.table("services")]
-    names = [row["name"] for row in rows.table("organization_versions")]
+    for_correspondence(generated.tree, planned)
+    services = [item.service.name for item in planned.services]
+    names = [unit.data["name"] for unit in planned.units]
+    names += [change.fields["name"] for change in planned.unit_changes if "name" in change.fields]
     app = create_app({"DATABASE_URL": url, "INDEX_DIR": index_dir, "TESTING": True})
     db = get_db(app)
     try:
         migrate.upgrade(db.engine)
-        scale.write(db.engine, rows)
-        del rows
+        scale.write(db.engine, planned)
+        del planned
         written = time.perf_counter() - clock
         with db.sessionmaker() as session:
             _, submitter = accounts.create_user(session, name="load-submitter", role="reviewer")

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tests.postgres import ThrowawayPostgres
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -45,8 +47,6 @@ def database(backend: str, name: str) -> Iterator[str]:
         if backend == "sqlite":
             yield f"sqlite:///{Path(directory) / f'{name}.sqlite3'}"
             return
-        from tests.postgres import ThrowawayPostgres
-
         server = ThrowawayPostgres().start()
         try:
             yield server.create_database(f"bench_{name}")

@@ -2,7 +2,7 @@
 
 Builds one SQLite registry: the sample dataset (``registry demo``) plus 50,000 synthetic services
 with realistic Turkish names and descriptions, spread over the sample's department-level units
-(``registry generate --services 50000 --append``, i.e. ``registry.scale``). Then, in the same run,
+(``python -m benchmarks.scale --services 50000 --append``). Then, in the same run,
 it measures:
 
 * the whoosh index: build time (``registry.search.index.rebuild``) and size on disk;
@@ -44,19 +44,14 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import func, select
 
-from benchmarks import measure
+from benchmarks import measure, scale
 from benchmarks.measure import percentile
-from registry import scale
 from registry.app import create_app
 from registry.catalogue.models import Service
 from registry.demo import load_demo
 from registry.kernel import migrate, turkish
 from registry.kernel.db import get_db
-from registry.search import (
-    index,
-    query,
-    records,
-)
+from registry.search import index, query, records
 from registry.search import service as search_service
 from tests.test_search_relevance import QUERIES, _expected_id
 
@@ -144,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         with db.sessionmaker() as session:
             first = (session.scalar(select(func.max(Service.id))) or 0) + 1
         # Synthetic services over the sample's department-level units, citing its acts and
-        # asking for its documents (``registry generate --services N --append``).
+        # asking for its documents (``python -m benchmarks.scale --services N --append``).
         scale.generate(db.engine, scale.Counts(services=args.services), 2024, append=True)
         with db.sessionmaker() as session:
             synthetic = list(session.scalars(select(Service.name).where(Service.id >= first)))

@@ -49,11 +49,9 @@ from registry.app import create_app
 from registry.demo import load_demo
 from registry.kernel import migrate
 from registry.kernel.db import get_db
-from registry.transfer import (
-    dump,
-    restore,
-)
+from registry.transfer import dump, restore
 from registry.transfer.manifest import tables
+from tests.postgres import ThrowawayPostgres
 
 
 @dataclass
@@ -78,8 +76,6 @@ def _server(backend: str) -> Iterator[Callable[[str], str]]:
         if backend == "sqlite":
             yield lambda name: _migrated(f"sqlite:///{Path(directory) / name}.sqlite3")
             return
-        from tests.postgres import ThrowawayPostgres
-
         server = ThrowawayPostgres().start()
         try:
             yield lambda name: _migrated(server.create_database(name))
@@ -258,11 +254,11 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"building the {args.units:,}-unit tree…", flush=True)
         large = new_database("tree")
-        _, rows = build_rows(args.units, args.seed)
+        _, planned = build_rows(args.units, args.seed)
         engine = _engine(large)
-        load(engine, rows)
+        load(engine, planned)
         engine.dispose()
-        del rows
+        del planned
         figures.append(measure(f"tree {args.units // 1000}k", large, new_database, work))
     report(figures, args.backend)
     print(f"(total run time {time.perf_counter() - started:.0f} s)")

@@ -7,7 +7,7 @@ below) at each requested size, then times ``ancestors``, ``children``, ``subtree
 same rule at every size (same depth, same number of children, same subtree size) so the answers
 are comparable; the cost of a read must follow the size of its answer, not of the registry, so the
 ratio of the medians between the largest and the smallest registry must stay under 2. The
-registries are made by ``registry.scale`` (``registry generate --units N``).
+registries are made by ``benchmarks.scale`` (``python -m benchmarks.scale --units N``).
 
 Usage, from the repository root::
 
@@ -41,23 +41,21 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from registry import scale
-from registry.app import create_app
-from registry.kernel import migrate
-from registry.kernel.clock import today
-from registry.kernel.db import (
-    Database,
-    get_db,
-)
-from registry.organizations import tree
-from registry.scale.common import Recording
-from registry.scale.units import (
+from benchmarks import scale
+from benchmarks.scale.common import Plan as ScalePlan
+from benchmarks.scale.units import (
     INSTITUTIONS,
     Tree,
 )
+from registry.app import create_app
+from registry.kernel import migrate
+from registry.kernel.clock import today
+from registry.kernel.db import Database, get_db
+from registry.organizations import tree
+from tests.postgres import ThrowawayPostgres
 
 # --------------------------------------------------------------------------------------------
-# The registry: ``registry.scale`` (the shape is described in registry/scale/units.py)
+# The registry: ``benchmarks.scale`` (the shape is described in benchmarks/scale/units.py)
 # --------------------------------------------------------------------------------------------
 
 PAST = date(2023, 6, 1)
@@ -68,16 +66,17 @@ SUBTREE_BAND = (10, 30)  # targets of ``subtree(depth=2)``: depth-2 subtrees of 
 Dataset = Tree
 
 
-def build_rows(size: int, seed: int) -> tuple[Tree, Recording]:
-    """The tree of ``size`` units and its rows, not written yet (``load`` writes them)."""
-    report, rows = scale.plan(scale.Counts(units=size), seed)
+def build_rows(size: int, seed: int) -> tuple[Tree, ScalePlan]:
+    """The tree of ``size`` units, planned but not written yet (``load`` writes it)."""
+    report, planned = scale.plan(scale.Counts(units=size), seed)
     assert report.tree is not None
-    return report.tree, rows
+    return report.tree, planned
 
 
-def load(engine: Engine, rows: Recording) -> None:
-    """Bulk insert into an empty database, then ``ANALYZE`` so the planner knows the indexes."""
-    scale.write(engine, rows)
+def load(engine: Engine, planned: ScalePlan) -> None:
+    """Write into an empty database through the bulk paths (with the audit trail), then
+    ``ANALYZE`` so the planner knows the indexes."""
+    scale.write(engine, planned)
 
 
 # --------------------------------------------------------------------------------------------
@@ -301,8 +300,6 @@ def databases(backend: str) -> Iterator[Callable[[int], str]]:
         if backend == "sqlite":
             yield lambda size: f"sqlite:///{Path(directory) / f'tree-{size}.sqlite3'}"
             return
-        from tests.postgres import ThrowawayPostgres
-
         server = ThrowawayPostgres().start()
         try:
             yield lambda size: server.create_database(f"bench_tree_{size}")

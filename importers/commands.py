@@ -12,10 +12,11 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
-from importers import legislation, standards_html, submit
+from importers import legislation, submit
+from importers import standards as standards_html
+from importers.organizations import UnitPlanner, rows_of
 from importers.plan import Plan
 from importers.reading import Source, UnreadableInput, load
-from importers.units import UnitPlanner, rows_of
 from registry.accounts.models import User
 from registry.cli.reporting import reported_errors
 from registry.kernel.clock import today

@@ -14,12 +14,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from importers.organizations import UNIT_SCHEMA
 from importers.plan import Plan, Planned, Refused
 from importers.reading import Source
-from importers.units import UNIT_SCHEMA
 from registry.accounts.models import User
 from registry.audit.trail import Provenance
 from registry.organizations import bulk as bulk_units
+from registry.standards import publication
 from registry.workflow import batches
 from registry.workflow import service as workflow
 from registry.workflow.entities import handler_for
@@ -80,7 +81,8 @@ def apply_directly(
     on: date,
     progress: Callable[[int], None] = lambda _n: None,
 ) -> None:
-    """Apply every change now, in order, in the caller's transaction."""
+    """Apply every change now, in order, in the caller's transaction; then republish the
+    standards tables they touch, as an approval would."""
     provenance = Provenance(recorded_by=f"içe aktarma: {source.name} ({source.sha256[:12]})")
     creates = [c for c in plan.changes if c.action == "create" and c.entity == "organization"]
     index_of = {change.line: index for index, change in enumerate(creates)}
@@ -116,6 +118,7 @@ def apply_directly(
         )
         created[change.line] = applied.id
         progress(1)
+    publication.publish_changed(session)
 
 
 def _with_references(change: Planned, created: dict[int, str]) -> dict[str, Any]:

@@ -1,4 +1,8 @@
-"""Organization (DETSİS) representations and inputs."""
+"""Organization (DETSİS) representations and inputs.
+
+The representations dump the ``TypedDict``s of ``registry/organizations/api.py`` by key (and
+``PathEntrySchema`` the tree's ``PathEntry`` by attribute).
+"""
 
 from __future__ import annotations
 

@@ -45,7 +45,7 @@ def make_act(session: Session, title: str, **fields: Any) -> int:
 
 def make_document(session: Session, name: str, **fields: Any) -> str:
     from registry.catalogue import documents as document_records
-    from schemas.services import DocumentInputSchema
+    from schemas.catalogue.services import DocumentInputSchema
 
     data = DocumentInputSchema().load({"name": name, **fields})
     return document_records.create_document(session, data).code
@@ -53,7 +53,7 @@ def make_document(session: Session, name: str, **fields: Any) -> str:
 
 def make_service(session: Session, name: str, organization: str, **fields: Any) -> str:
     from registry.catalogue import services as service_records
-    from schemas.services import ServiceInputSchema
+    from schemas.catalogue.services import ServiceInputSchema
 
     data = ServiceInputSchema().load({"name": name, "organization": organization, **fields})
     return service_records.create_service(session, data).code

@@ -10,6 +10,7 @@ from __future__ import annotations
 import glob
 import os
 import pwd
+import random
 import shutil
 import socket
 import subprocess
@@ -18,6 +19,9 @@ import time
 from pathlib import Path
 
 import psycopg
+
+PORTS_FROM = 20000  # servers' ports are drawn from here up to the kernel's ephemeral range
+PORTS_PER_WORKER = 1000
 
 
 class PostgresUnavailable(RuntimeError):
@@ -37,9 +41,35 @@ def _binary(name: str) -> str:
 
 
 def _free_port() -> int:
-    with socket.socket() as sock:
+    """A loopback port nothing listens on, for a server this run is about to start.
+
+    A port the kernel picks (``bind`` to port 0) comes from its ephemeral range, where it can be
+    handed out again, to another xdist worker's server or as the local end of any connection,
+    before our server binds it. So the port is drawn below that range, where only explicit binds
+    land, from a slice of its own per xdist worker, so that the workers do not draw alike.
+    """
+    lowest_ephemeral = _ephemeral_range_start()
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    slices = (lowest_ephemeral - PORTS_FROM) // PORTS_PER_WORKER
+    if slices > 0 and worker.startswith("gw") and worker[2:].isdigit():
+        start = PORTS_FROM + int(worker[2:]) % slices * PORTS_PER_WORKER
+        for port in random.sample(range(start, start + PORTS_PER_WORKER), 50):
+            with socket.socket() as sock:
+                try:
+                    sock.bind(("127.0.0.1", port))
+                except OSError:
+                    continue  # in use, or still in TIME_WAIT from an earlier server
+                return port
+    with socket.socket() as sock:  # no room below the ephemeral range: let the kernel choose
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def _ephemeral_range_start() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return PORTS_FROM  # unknown: the fallback above
 
 
 class ThrowawayPostgres:

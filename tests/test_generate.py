@@ -1,5 +1,6 @@
-"""Scale data (``registry generate``): deterministic, counts honoured, consistent with what the
-write paths store, and served by the app like any registry."""
+"""Scale data (``benchmarks.scale``, ``python -m benchmarks.scale``): deterministic, counts
+honoured, written through the registry's bulk paths with the audit entries and records the
+one-by-one write paths would make, and served by the app like any registry."""
 
 from __future__ import annotations
 
@@ -13,16 +14,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from registry import scale
+from benchmarks import scale
+from benchmarks.scale.command import main as generate_command
+from benchmarks.scale.units import PROVIDER_TYPES
 from registry.app import create_app
 from registry.audit import trail as audit
+from registry.audit.models import AuditEntry
 from registry.catalogue import dataflows
+from registry.catalogue.documents import document_record
 from registry.catalogue.models import (
     Document,
     DocumentAlias,
@@ -30,13 +36,15 @@ from registry.catalogue.models import (
     ServiceDocument,
     ServiceLegalBasis,
 )
+from registry.catalogue.services import service_record
 from registry.kernel import migrate, turkish
 from registry.kernel.db import Base, get_db
 from registry.kernel.errors import Conflict
 from registry.legislation.models import Legislation, LegislationLink
+from registry.legislation.reading import record as act_record
 from registry.organizations import detsis
-from registry.organizations.models import Organization, OrganizationVersion
-from registry.scale.units import PROVIDER_TYPES
+from registry.organizations.changes import version_record
+from registry.organizations.models import Organization, OrganizationLink, OrganizationVersion
 from registry.search import index
 from tests.postgres import ThrowawayPostgres
 
@@ -235,7 +243,8 @@ def test_the_generated_registry_is_served(app: Flask, client: FlaskClient) -> No
         document = session.scalars(select(Document.code).order_by(Document.id)).first()
         law = session.scalar(select(Legislation.id).where(Legislation.number == "5018"))
         assert deepest and service and document and law
-        assert audit.verify(session).first_bad_seq is None
+        verified = audit.verify(session)
+        assert verified.first_bad_seq is None and verified.checked > 400 + 300 + 300 + 150
         state = index.rebuild(session, app.config["INDEX_DIR"])
         assert state.documents >= 400 + 300 + 300 + 150 - 10  # a few units closed by a merge
 
@@ -281,18 +290,97 @@ def test_a_registry_with_data_is_refused_unless_appending(app: Flask) -> None:
         session.add(DocumentAlias(document_id=1, alias="Başka ad", folded="baska ad"))
 
 
-def test_the_command_prints_progress_and_a_summary_and_refuses_a_second_run(app: Flask) -> None:
-    runner = app.test_cli_runner()
-    args = ["generate", "--units", "300", "--legislation", "100", "--services", "100"]
-    first = runner.invoke(args=[*args, "--documents", "50", "--seed", "4"])
+def _json(value: Any) -> Any:
+    """``value`` as the audit trail stores it (dates as ISO text)."""
+    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+
+
+def _last_entries(session: Session, entity: str) -> dict[str, AuditEntry]:
+    """The latest audit entry of each record of ``entity``."""
+    last: dict[str, AuditEntry] = {}
+    for entry in session.scalars(
+        select(AuditEntry).where(AuditEntry.entity == entity).order_by(AuditEntry.seq)
+    ):
+        last[entry.entity_id] = entry
+    return last
+
+
+def test_every_record_has_the_audit_entries_the_one_by_one_paths_would_append(
+    app: Flask, session: Session
+) -> None:
+    report = scale.generate(get_db(app).engine, SMALL, 9)
+    assert report.audit_entries == session.scalar(select(func.count(AuditEntry.seq)))
+    actions = dict(
+        session.execute(
+            select(AuditEntry.entity + ":" + AuditEntry.action, func.count()).group_by(
+                AuditEntry.entity, AuditEntry.action
+            )
+        ).all()
+    )
+    tree = report.tree
+    assert tree is not None
+    assert actions["organization:create"] == 400
+    assert actions["organization:renamed"] == sum(tree.renamed) > 0
+    assert actions["organization:merged"] == tree.links == report.rows["organization_links"] > 0
+    assert actions["legislation:create"] == 300 and actions["legislation:amend"] > 0
+    assert actions["document:create"] == 150 and actions["service:create"] == 300
+
+    # The latest entry of each record holds what the record is now, as the services record it.
+    units = _last_entries(session, "organization")
+    for version in session.scalars(
+        select(OrganizationVersion).where(OrganizationVersion.valid_to.is_(None))
+    ):
+        entry = units[version.organization.detsis_no]
+        extra: dict[str, Any] = {"predecessors": []} if entry.action == "create" else {}
+        if entry.action == "merged":
+            successors = select(Organization.detsis_no).join(
+                OrganizationLink, OrganizationLink.successor_id == Organization.id
+            )
+            extra["successors"] = list(
+                session.scalars(
+                    successors.where(OrganizationLink.predecessor_id == version.organization_id)
+                )
+            )
+        assert entry.after == _json(version_record(session, version) | extra)
+    acts = _last_entries(session, "legislation")
+    for act in session.scalars(select(Legislation)):
+        assert acts[str(act.id)].after == _json(act_record(session, act))
+    services = _last_entries(session, "service")
+    for service in session.scalars(select(Service)):
+        assert services[service.code].after == _json(service_record(session, service))
+    documents = _last_entries(session, "document")
+    uses = ("kind", "issued_by_services", "required_by_services")  # services came later
+    for document in session.scalars(select(Document)):
+        after = documents[document.code].after
+        assert after is not None and not after["required_by_services"]
+        now = _json(document_record(session, document))
+        assert {k: v for k, v in after.items() if k not in uses} == {
+            k: v for k, v in now.items() if k not in uses
+        }
+    repealed = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "repeal").order_by(AuditEntry.seq)
+    ).first()
+    assert repealed is not None and repealed.before is not None and repealed.after is not None
+    assert repealed.before["status"] == "in_force" and repealed.after["status"] == "repealed"
+    assert repealed.after["version"] == repealed.before["version"] + 1
+    assert audit.verify(session).first_bad_seq is None
+
+
+def test_the_command_prints_progress_and_a_summary_and_refuses_a_second_run(
+    database_url: str,
+) -> None:
+    """``python -m benchmarks.scale`` on the database ``create_app()`` is configured with."""
+    runner = CliRunner(env={"REGISTRY_DATABASE_URL": database_url})
+    args = ["--units", "300", "--legislation", "100", "--services", "100"]
+    first = runner.invoke(generate_command, [*args, "--documents", "50", "--seed", "4"])
     assert first.exit_code == 0, first.output
     assert "units: 300…" in first.output
     assert "300 units" in first.output and "100 services" in first.output
-    second = runner.invoke(args=[*args, "--seed", "4"])
+    second = runner.invoke(generate_command, [*args, "--seed", "4"])
     assert second.exit_code != 0 and "already holds data" in second.output
     appended = runner.invoke(
-        args=[
-            "generate",
+        generate_command,
+        [
             "--units",
             "0",
             "--legislation",
@@ -302,7 +390,19 @@ def test_the_command_prints_progress_and_a_summary_and_refuses_a_second_run(app:
             "--documents",
             "0",
             "--append",
-        ]
+        ],
     )
     assert appended.exit_code == 0, appended.output
     assert "10 services" in appended.output
+    assert "10 audit entries appended" in appended.output
+
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True})
+    try:
+        verified = app.test_cli_runner().invoke(args=["audit", "verify"])
+        with get_db(app).sessionmaker() as session:
+            entries = session.scalar(select(func.count(AuditEntry.seq))) or 0
+    finally:
+        get_db(app).dispose()
+    assert verified.exit_code == 0, verified.output
+    assert f"audit trail intact: {entries} entries verified" in verified.output
+    assert entries > 300 + 100 + 100 + 50 + 10

@@ -13,6 +13,7 @@ from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String, f
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.kernel.db import Base
+from registry.kernel.enums import EnumText
 
 
 class Role(enum.StrEnum):
@@ -32,7 +33,7 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
-    role: Mapped[str] = mapped_column(String(24))
+    role: Mapped[Role] = mapped_column(EnumText(Role, 24))
     # The unit the account acts for, and the institution that unit belonged to when the scope was
     # given: if the unit later closes or moves to another institution, the scope lapses.
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))

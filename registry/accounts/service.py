@@ -70,7 +70,7 @@ def rescope(session: Session, user_id: int, organization: str) -> User:
 
 def _set_scope(session: Session, user: User, organization: str) -> None:
     view = get_unit(session, organization, today())
-    if view.version.status != Status.ACTIVE.value:
+    if view.version.status != Status.ACTIVE:
         raise InvalidInput(
             "Kapalı birime hesap bağlanamaz / the unit is closed.",
             errors={"organization": ["closed unit"]},
@@ -128,7 +128,7 @@ def scope_state(session: Session, user: User) -> ScopeState:
     assert user.organization_id is not None
     found = versions_at(session, [user.organization_id], today())
     version = found.get(user.organization_id)
-    if version is None or version[1].status != Status.ACTIVE.value:
+    if version is None or version[1].status != Status.ACTIVE:
         return ScopeState(False, "the account's unit is closed")
     path = lineages(session, found, today())[user.organization_id]
     if institution_of(path).organization_id != user.scope_institution_id:
@@ -141,7 +141,7 @@ def accounts_needing_scope(session: Session) -> list[tuple[User, str]]:
     users = session.scalars(
         select(User).where(
             User.active.is_(True),
-            User.role.in_([Role.COORDINATOR.value, Role.INSTITUTION_APPROVER.value]),
+            User.role.in_([Role.COORDINATOR, Role.INSTITUTION_APPROVER]),
         )
     ).all()
     lapsed = []

@@ -8,10 +8,7 @@ from collections.abc import Callable
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from registry.catalogue.models import (
-    Document,
-    Service,
-)
+from registry.catalogue.models import Document, Service
 from registry.kernel.errors import Conflict
 
 CODE_ATTEMPTS = 20

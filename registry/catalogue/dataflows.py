@@ -11,7 +11,7 @@ from __future__ import annotations
 import weakref
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 import networkx as nx
 from sqlalchemy import select
@@ -40,6 +40,45 @@ class Need:
     asker: PathEntry  # the service's institution
 
 
+class FlowNode(TypedDict):
+    detsis_no: str  # an institution
+    name: str
+
+
+# "from" is a keyword: the edge's view is declared in the functional form.
+FlowEdge = TypedDict(
+    "FlowEdge",
+    {
+        "from": str,  # the institution issuing the documents
+        "to": str,  # the institution whose services ask citizens for them
+        "documents": list[str],
+        "services": list[str],
+    },
+)
+
+
+class FlowGraphView(TypedDict):
+    nodes: list[FlowNode]
+    edges: list[FlowEdge]
+
+
+@dataclass(frozen=True)
+class OnceOnlyRow:
+    """A paper citizens bring to a service although a public institution issues it."""
+
+    service: str
+    service_name: str
+    organization: str  # the service's institution
+    document: str
+    document_name: str
+    issuer: str  # the issuing institution
+    issuer_name: str
+    issuer_unit: str
+    issuer_unit_name: str
+    annual_volume: int | None  # the service's yearly applications: papers it would save
+    same_institution: bool  # the institution asks citizens for its own document
+
+
 @dataclass
 class Flow:
     documents: set[str] = field(default_factory=set)
@@ -51,7 +90,7 @@ def needs(session: Session) -> list[Need]:
     issuer_units: dict[int, list[int]] = {}  # document → issuing units, the declared one first
     for document_id, issuer_id in session.execute(
         select(Document.id, Document.issuer_id).where(
-            Document.issuer_id.is_not(None), Document.status == RecordStatus.ACTIVE.value
+            Document.issuer_id.is_not(None), Document.status == RecordStatus.ACTIVE
         )
     ):
         if issuer_id is not None:
@@ -60,8 +99,8 @@ def needs(session: Session) -> list[Need]:
         select(ServiceDocument.document_id, Service.organization_id)
         .join(Service, Service.id == ServiceDocument.service_id)
         .where(
-            ServiceDocument.role == DocumentRole.ISSUED.value,
-            Service.status == RecordStatus.ACTIVE.value,
+            ServiceDocument.role == DocumentRole.ISSUED,
+            Service.status == RecordStatus.ACTIVE,
         )
     ):
         issuer_units.setdefault(document_id, []).append(unit_id)
@@ -79,8 +118,8 @@ def needs(session: Session) -> list[Need]:
         .join(ServiceDocument, ServiceDocument.service_id == Service.id)
         .join(Document, Document.id == ServiceDocument.document_id)
         .where(
-            ServiceDocument.role == DocumentRole.REQUIRED.value,
-            Service.status == RecordStatus.ACTIVE.value,
+            ServiceDocument.role == DocumentRole.REQUIRED,
+            Service.status == RecordStatus.ACTIVE,
             Document.id.in_(list(issuer_units)),
         )
     ).all()
@@ -174,7 +213,7 @@ def cached_flow_graph(session: Session, institution_id: int) -> nx.DiGraph[str]:
     return graph.edge_subgraph(edges).copy()
 
 
-def as_json(graph: nx.DiGraph[str]) -> dict[str, Any]:
+def as_json(graph: nx.DiGraph[str]) -> FlowGraphView:
     return {
         "nodes": [{"detsis_no": n, "name": graph.nodes[n]["name"]} for n in graph.nodes],
         "edges": [
@@ -184,27 +223,27 @@ def as_json(graph: nx.DiGraph[str]) -> dict[str, Any]:
     }
 
 
-def once_only(session: Session, unit_ids: set[int] | None = None) -> list[dict[str, Any]]:
+def once_only(session: Session, unit_ids: set[int] | None = None) -> list[OnceOnlyRow]:
     """Papers citizens bring that an institution issues, by the yearly volume they would save."""
-    rows: list[dict[str, Any]] = []
+    rows: list[OnceOnlyRow] = []
     for need in needs(session):
         if unit_ids is not None and need.unit_id not in unit_ids:
             continue
         for issuer, unit in need.issuers:
             rows.append(
-                {
-                    "service": need.service_code,
-                    "service_name": need.service_name,
-                    "organization": need.asker.detsis_no,
-                    "document": need.document_code,
-                    "document_name": need.document_name,
-                    "issuer": issuer.detsis_no,
-                    "issuer_name": issuer.name,
-                    "issuer_unit": unit.detsis_no,
-                    "issuer_unit_name": unit.name,
-                    "annual_volume": need.annual_volume,
-                    "same_institution": need.asker.organization_id == issuer.organization_id,
-                }
+                OnceOnlyRow(
+                    service=need.service_code,
+                    service_name=need.service_name,
+                    organization=need.asker.detsis_no,
+                    document=need.document_code,
+                    document_name=need.document_name,
+                    issuer=issuer.detsis_no,
+                    issuer_name=issuer.name,
+                    issuer_unit=unit.detsis_no,
+                    issuer_unit_name=unit.name,
+                    annual_volume=need.annual_volume,
+                    same_institution=need.asker.organization_id == issuer.organization_id,
+                )
             )
-    rows.sort(key=lambda r: (-(r["annual_volume"] or 0), r["service"], r["document"], r["issuer"]))
+    rows.sort(key=lambda r: (-(r.annual_volume or 0), r.service, r.document, r.issuer))
     return rows

@@ -15,7 +15,7 @@ from registry.kernel import tabular
 from registry.kernel.clock import today
 from registry.kernel.db import get_session
 from registry.organizations import tree
-from schemas.dataflows import (
+from schemas.catalogue.dataflows import (
     DataflowQuerySchema,
     DataflowSchema,
     OnceOnlyQuerySchema,
@@ -110,7 +110,7 @@ class OnceOnly(MethodView):
         if args["format"] == "csv":
             body = tabular.to_csv(
                 [label for _, label in ONCE_ONLY_COLUMNS],
-                ([row[key] for key, _ in ONCE_ONLY_COLUMNS] for row in rows),
+                ([getattr(row, key) for key, _ in ONCE_ONLY_COLUMNS] for row in rows),
             )
             response = current_app.response_class(body, mimetype="text/csv")
             response.headers["Content-Disposition"] = 'attachment; filename="once-only.csv"'

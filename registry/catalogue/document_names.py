@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TypedDict
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
@@ -80,6 +81,20 @@ class Match:
     name: str
     score: float
     matched: str  # the standard name or alias that scored best
+
+
+class Offer(TypedDict):
+    """A document a name may mean, as the API offers it."""
+
+    code: str
+    name: str  # the standard name
+    score: float  # 0–100; 100 is the same name
+    matched: str  # the standard name or alias that scored best
+    accepted: bool  # a service written with this name gets this document
+
+
+class Offers(TypedDict):
+    matches: list[Offer]  # best first
 
 
 class _Words:
@@ -213,7 +228,7 @@ class NameIndex(projections.Projection):
         active = {
             document_id: (code, name)
             for document_id, code, name, status in session.execute(documents)
-            if status == RecordStatus.ACTIVE.value
+            if status == RecordStatus.ACTIVE
         }
         self._documents.update(active)
         aliases = select(DocumentAlias.id, DocumentAlias.document_id, DocumentAlias.alias)
@@ -238,6 +253,27 @@ def current(session: Session) -> NameIndex:
 
 def resolve(session: Session, name: str, limit: int = 5) -> list[Match]:
     return current(session).match(name, limit)
+
+
+def offers(session: Session, name: str, limit: int) -> Offers:
+    """The documents ``name`` may mean, best first, marking the one it is taken to mean.
+
+    At least two are scored whatever ``limit``: whether the best is accepted depends on the next.
+    """
+    matches = resolve(session, name, max(limit, 2))
+    chosen = accepted_of(matches)
+    return {
+        "matches": [
+            {
+                "code": m.code,
+                "name": m.name,
+                "score": m.score,
+                "matched": m.matched,
+                "accepted": chosen is not None and chosen.code == m.code,
+            }
+            for m in matches[:limit]
+        ]
+    }
 
 
 def accepted(session: Session, name: str) -> Match | None:

@@ -1,21 +1,31 @@
 """Sample files of documents (a PDF or an image of what the document looks like).
 
-The file arrives in a change request (base64 in the JSON, checked by ``schemas.services``: type by
-its first bytes, size limit) and is stored in the database next to its document, so a backup or
-a new node has it without a shared disk. It is served with its own content type, as an
-attachment-safe inline file that browsers may not sniff or script (``registry/api``).
+The file arrives in a change request (base64 in the JSON, checked by
+``schemas.catalogue.services``: type by its first bytes, size limit) and is stored in the
+database next to its document, so a backup or a new node has it without a shared disk. It is
+served with its own content type, as an attachment-safe inline file that browsers may not sniff
+or script (``registry/catalogue/services_api.py``).
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.catalogue.models import Document, DocumentSample
 from registry.kernel.errors import NotFound
+
+
+class SampleInfo(TypedDict):
+    """What the API shows of a stored sample: never the bytes, which have their own URL."""
+
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
 
 
 def save(session: Session, document: Document, sample: dict[str, Any] | None) -> None:
@@ -36,7 +46,7 @@ def save(session: Session, document: Document, sample: dict[str, Any] | None) ->
     session.add(row)
 
 
-def describe(session: Session, document_ids: list[int]) -> dict[int, dict[str, Any]]:
+def describe(session: Session, document_ids: list[int]) -> dict[int, SampleInfo]:
     """What the API shows of each sample: never the bytes, which have their own URL."""
     rows = session.execute(
         select(

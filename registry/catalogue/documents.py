@@ -1,13 +1,14 @@
 """Writing and reading standard document names (DBYS).
 
 A document carries one standard name and any number of aliases; every write appends an audit
-entry (entity ``document``, id its code).
+entry (entity ``document``, id its code). What the API shows of a document is a ``DocumentView``;
+the audit trail keeps the same keys and values as a plain JSON object (``document_record``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from registry.audit import trail as audit
 from registry.audit.trail import NO_PROVENANCE, Provenance
 from registry.catalogue import codes, document_samples
+from registry.catalogue.document_samples import SampleInfo
 from registry.catalogue.models import (
     Document,
     DocumentAlias,
@@ -30,6 +32,23 @@ from registry.organizations import tree
 DOCUMENT_FIELDS = ("name", "description", "sample_url")
 
 
+class DocumentView(TypedDict):
+    """A standard document name as the API shows it, with the services using it."""
+
+    code: str
+    name: str
+    aliases: list[str]  # the other names it is known by
+    issuer: str | None  # DETSİS number
+    description: str | None
+    sample_url: str | None
+    sample: SampleInfo | None
+    kind: str  # issued (an institution or a service issues it) or required
+    issued_by_services: list[str]
+    required_by_services: list[str]
+    status: str
+    version: int
+
+
 def get_document(session: Session, code: str) -> Document:
     document = session.scalar(select(Document).where(Document.code == code))
     if document is None:
@@ -38,14 +57,14 @@ def get_document(session: Session, code: str) -> Document:
 
 
 def list_documents(q: str | None) -> Select[Document]:
-    stmt = select(Document).where(Document.status == RecordStatus.ACTIVE.value)
+    stmt = select(Document).where(Document.status == RecordStatus.ACTIVE)
     if q:
         for word in turkish.fold(q).split():
             stmt = stmt.where(Document.search_text.contains(word, autoescape=True))
     return stmt.order_by(Document.sort_key, Document.code)
 
 
-def document_views(session: Session, documents: Sequence[Document]) -> list[dict[str, Any]]:
+def document_views(session: Session, documents: Sequence[Document]) -> list[DocumentView]:
     if not documents:
         return []
     ids = [d.id for d in documents]
@@ -55,7 +74,7 @@ def document_views(session: Session, documents: Sequence[Document]) -> list[dict
     for document_id, role, code in session.execute(
         select(ServiceDocument.document_id, ServiceDocument.role, Service.code)
         .join(Service, Service.id == ServiceDocument.service_id)
-        .where(ServiceDocument.document_id.in_(ids), Service.status == RecordStatus.ACTIVE.value)
+        .where(ServiceDocument.document_id.in_(ids), Service.status == RecordStatus.ACTIVE)
         .order_by(Service.code)
     ):
         uses.setdefault((document_id, role), []).append(code)
@@ -68,11 +87,9 @@ def document_views(session: Session, documents: Sequence[Document]) -> list[dict
             "description": d.description,
             "sample_url": d.sample_url,
             "sample": samples.get(d.id),
-            "kind": "issued"
-            if d.issuer_id or (d.id, DocumentRole.ISSUED.value) in uses
-            else "required",
-            "issued_by_services": uses.get((d.id, DocumentRole.ISSUED.value), []),
-            "required_by_services": uses.get((d.id, DocumentRole.REQUIRED.value), []),
+            "kind": "issued" if d.issuer_id or (d.id, DocumentRole.ISSUED) in uses else "required",
+            "issued_by_services": uses.get((d.id, DocumentRole.ISSUED), []),
+            "required_by_services": uses.get((d.id, DocumentRole.REQUIRED), []),
             "status": d.status,
             "version": d.version,
         }
@@ -80,15 +97,20 @@ def document_views(session: Session, documents: Sequence[Document]) -> list[dict
     ]
 
 
-def document_record(session: Session, document: Document) -> dict[str, Any]:
+def document_view(session: Session, document: Document) -> DocumentView:
     return document_views(session, [document])[0]
+
+
+def document_record(session: Session, document: Document) -> dict[str, Any]:
+    """What the audit trail and the change feed keep of a document: its view, as a JSON object."""
+    return dict(document_view(session, document))
 
 
 def create_document(
     session: Session, data: dict[str, Any], *, provenance: Provenance = NO_PROVENANCE
 ) -> Document:
     check_document_names(session, None, data)
-    document = Document(version=1, status=RecordStatus.ACTIVE.value, search_text="")
+    document = Document(version=1, status=RecordStatus.ACTIVE, search_text="")
     _set_document_fields(session, document, data)
 
     def next_code() -> str:
@@ -136,7 +158,7 @@ def close_document(
     session: Session, code: str, *, provenance: Provenance = NO_PROVENANCE
 ) -> Document:
     document = get_document(session, code)
-    if document.status != RecordStatus.ACTIVE.value:
+    if document.status != RecordStatus.ACTIVE:
         raise Conflict(f"{code} kodlu belge zaten kapatılmış / the document is already closed.")
     in_use = session.scalar(
         select(func.count())
@@ -144,7 +166,7 @@ def close_document(
         .join(Service, Service.id == ServiceDocument.service_id)
         .where(
             ServiceDocument.document_id == document.id,
-            Service.status == RecordStatus.ACTIVE.value,
+            Service.status == RecordStatus.ACTIVE,
         )
     )
     if in_use:
@@ -153,7 +175,7 @@ def close_document(
             "/ services still use this document."
         )
     before = document_record(session, document)
-    document.status = RecordStatus.CLOSED.value
+    document.status = RecordStatus.CLOSED
     document.version += 1
     session.flush()
     audit.record_change(

@@ -6,12 +6,13 @@ from typing import Any
 
 from flask.views import MethodView
 
+from registry.accounts import policy
 from registry.accounts.auth import require_user
 from registry.catalogue import document_names, name_resolution, unmatched_names
 from registry.http.api import Blueprint
 from registry.http.pages import page_of
 from registry.kernel.db import get_session, write_session
-from schemas.document_names import (
+from schemas.catalogue.documents import (
     ResolveQuerySchema,
     ResolveSchema,
     UnmatchedDecisionSchema,
@@ -38,22 +39,7 @@ class Resolve(MethodView):
         Turkish-aware: case, letters typed without accents, word order, extra words such as
         "fotokopisi" or "2 adet", and small typos.
         """
-        session = get_session()
-        matches = document_names.resolve(session, args["name"], max(args["limit"], 2))
-        accepted = document_names.accepted_of(matches)
-        matches = matches[: args["limit"]]
-        return {
-            "matches": [
-                {
-                    "code": m.code,
-                    "name": m.name,
-                    "score": m.score,
-                    "matched": m.matched,
-                    "accepted": accepted is not None and accepted.code == m.code,
-                }
-                for m in matches
-            ]
-        }
+        return document_names.offers(get_session(), args["name"], args["limit"])
 
 
 @blp.route("/unmatched")
@@ -67,7 +53,7 @@ class Unmatched(MethodView):
     def get(self, args: dict[str, Any], pagination_parameters: Any) -> Any:
         """Names written for services that matched no standard name well enough"""
         session = get_session()
-        unmatched_names.require_reader(require_user())
+        policy.require_not_admin(require_user())
         items = page_of(session, unmatched_names.listing(args.get("status")), pagination_parameters)
         return unmatched_names.views(session, items)
 

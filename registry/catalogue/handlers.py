@@ -2,163 +2,145 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from marshmallow import Schema
 from sqlalchemy.orm import Session
 
-from registry.audit.trail import Provenance
 from registry.catalogue import documents as document_records
 from registry.catalogue import services as records
-from registry.kernel.errors import InvalidInput
 from registry.workflow import review_tasks
 from registry.workflow.handling import (
-    Applied,
-    load_data,
+    Change,
+    Proposal,
+    RecordHandler,
+    active_target,
+    changes_something,
     named_unit,
-    require_change,
-    require_reason,
+    reason_to_close,
 )
-from schemas.services import (
+from schemas.catalogue.services import (
     DocumentInputSchema,
     DocumentUpdateSchema,
     ServiceInputSchema,
     ServiceUpdateSchema,
 )
 
-SERVICE_SCHEMAS: dict[str, type[Schema]] = {
-    "create": ServiceInputSchema,
-    "update": ServiceUpdateSchema,
-    "close": Schema,
-}
-DOCUMENT_SCHEMAS: dict[str, type[Schema]] = {
-    "create": DocumentInputSchema,
-    "update": DocumentUpdateSchema,
-    "close": Schema,
-}
+# -- services: the providing unit's records; its institution approves before the reviewers --
 
 
-class ServiceHandler:
-    """A service is its providing unit's record; its institution approves before the reviewers."""
-
-    entity = "service"
-    actions = frozenset(SERVICE_SCHEMAS)
-    two_step = True
-
-    def validate(
-        self,
-        session: Session,
-        action: str,
-        target: str | None,
-        data: dict[str, Any],
-        reason: str | None,
-    ) -> None:
-        loaded = load_data(SERVICE_SCHEMAS[action], data)
-        require_change(action, loaded)
-        require_reason(action, reason)
-        if target is not None:
-            service = records.get_service(session, target)
-            if service.status != "active":
-                raise InvalidInput(
-                    "Hizmet kapatılmış / the service is closed.",
-                    errors={"target": ["closed service"]},
-                )
-        records.check_service_references(session, loaded)
-
-    def scopes(
-        self, session: Session, action: str, target: str | None, data: dict[str, Any]
-    ) -> list[int | None]:
-        scopes: list[int | None] = []
-        if target is not None:
-            scopes.append(records.get_service(session, target).organization_id)
-        if data.get("organization"):
-            scopes.append(named_unit(session, data, "organization"))
-        return scopes
-
-    def live(self, session: Session, target: str) -> tuple[int, dict[str, Any]]:
-        service = records.get_service(session, target)
-        return service.version, records.service_record(session, service)
-
-    def apply(
-        self,
-        session: Session,
-        action: str,
-        target: str | None,
-        data: dict[str, Any],
-        reason: str | None,
-        effective_from: date,
-        provenance: Provenance,
-    ) -> Applied:
-        loaded = load_data(SERVICE_SCHEMAS[action], data)
-        if action == "create":
-            service = records.create_service(session, loaded, provenance=provenance)
-        elif action == "update":
-            assert target is not None
-            service = records.update_service(session, target, loaded, provenance=provenance)
-            review_tasks.resolve_for_service(session, service, provenance.approved_by)
-        else:
-            assert target is not None
-            service = records.close_service(session, target, provenance=provenance)
-            review_tasks.resolve_for_service(session, service, provenance.approved_by)
-        return Applied("service", service.code)
+def _service_references(session: Session, proposal: Proposal) -> None:
+    records.check_service_references(session, proposal.data)
 
 
-class DocumentHandler:
-    """A document name is its issuer's record; names issued by no institution are the group's."""
+def _service_scopes(
+    session: Session, action: str, target: str | None, data: dict[str, Any]
+) -> list[int | None]:
+    """The providing unit, and the new one when the service moves."""
+    scopes: list[int | None] = []
+    if target is not None:
+        scopes.append(records.get_service(session, target).organization_id)
+    if data.get("organization"):
+        scopes.append(named_unit(session, data, "organization"))
+    return scopes
 
-    entity = "document"
-    actions = frozenset(DOCUMENT_SCHEMAS)
-    two_step = False
 
-    def validate(
-        self,
-        session: Session,
-        action: str,
-        target: str | None,
-        data: dict[str, Any],
-        reason: str | None,
-    ) -> None:
-        loaded = load_data(DOCUMENT_SCHEMAS[action], data)
-        require_change(action, loaded)
-        require_reason(action, reason)
-        document = document_records.get_document(session, target) if target is not None else None
-        if action != "close":
-            document_records.check_document_names(session, document, loaded)
+def _service_live(session: Session, target: str) -> tuple[int, dict[str, Any]]:
+    service = records.get_service(session, target)
+    return service.version, records.service_record(session, service)
 
-    def scopes(
-        self, session: Session, action: str, target: str | None, data: dict[str, Any]
-    ) -> list[int | None]:
-        scopes: list[int | None] = []
-        if target is not None:
-            scopes.append(document_records.get_document(session, target).issuer_id)
-        if action == "create" or "issuer" in data:
-            scopes.append(named_unit(session, data, "issuer"))
-        return scopes
 
-    def live(self, session: Session, target: str) -> tuple[int, dict[str, Any]]:
-        document = document_records.get_document(session, target)
-        return document.version, document_records.document_record(session, document)
+def _create_service(session: Session, change: Change) -> str:
+    return records.create_service(session, change.data, provenance=change.provenance).code
 
-    def apply(
-        self,
-        session: Session,
-        action: str,
-        target: str | None,
-        data: dict[str, Any],
-        reason: str | None,
-        effective_from: date,
-        provenance: Provenance,
-    ) -> Applied:
-        loaded = load_data(DOCUMENT_SCHEMAS[action], data)
-        if action == "create":
-            document = document_records.create_document(session, loaded, provenance=provenance)
-        elif action == "update":
-            assert target is not None
-            document = document_records.update_document(
-                session, target, loaded, provenance=provenance
-            )
-        else:
-            assert target is not None
-            document = document_records.close_document(session, target, provenance=provenance)
-        return Applied("document", document.code)
+
+def _update_service(session: Session, change: Change) -> str:
+    """An approved update (or close) is the review the service's open tasks asked for."""
+    assert change.target is not None
+    service = records.update_service(
+        session, change.target, change.data, provenance=change.provenance
+    )
+    review_tasks.resolve_for_service(session, service, change.provenance.approved_by)
+    return service.code
+
+
+def _close_service(session: Session, change: Change) -> str:
+    assert change.target is not None
+    service = records.close_service(session, change.target, provenance=change.provenance)
+    review_tasks.resolve_for_service(session, service, change.provenance.approved_by)
+    return service.code
+
+
+SERVICE = RecordHandler(
+    entity="service",
+    schemas={"create": ServiceInputSchema, "update": ServiceUpdateSchema, "close": Schema},
+    checks=(
+        changes_something,
+        reason_to_close(),
+        active_target(
+            records.get_service,
+            "Hizmet kapatılmış / the service is closed.",
+            {"target": ["closed service"]},
+        ),
+        _service_references,
+    ),
+    scopes=_service_scopes,
+    live=_service_live,
+    appliers={"create": _create_service, "update": _update_service, "close": _close_service},
+    two_step=True,
+)
+
+
+# -- document names: the issuer's records; names issued by no institution are the group's --
+
+
+def _document_names(session: Session, proposal: Proposal) -> None:
+    """The target exists; a new or changed name is not another document's."""
+    target = proposal.target
+    document = document_records.get_document(session, target) if target is not None else None
+    if proposal.action != "close":
+        document_records.check_document_names(session, document, proposal.data)
+
+
+def _document_scopes(
+    session: Session, action: str, target: str | None, data: dict[str, Any]
+) -> list[int | None]:
+    scopes: list[int | None] = []
+    if target is not None:
+        scopes.append(document_records.get_document(session, target).issuer_id)
+    if action == "create" or "issuer" in data:
+        scopes.append(named_unit(session, data, "issuer"))
+    return scopes
+
+
+def _document_live(session: Session, target: str) -> tuple[int, dict[str, Any]]:
+    document = document_records.get_document(session, target)
+    return document.version, document_records.document_record(session, document)
+
+
+def _create_document(session: Session, change: Change) -> str:
+    return document_records.create_document(session, change.data, provenance=change.provenance).code
+
+
+def _update_document(session: Session, change: Change) -> str:
+    assert change.target is not None
+    return document_records.update_document(
+        session, change.target, change.data, provenance=change.provenance
+    ).code
+
+
+def _close_document(session: Session, change: Change) -> str:
+    assert change.target is not None
+    return document_records.close_document(
+        session, change.target, provenance=change.provenance
+    ).code
+
+
+DOCUMENT = RecordHandler(
+    entity="document",
+    schemas={"create": DocumentInputSchema, "update": DocumentUpdateSchema, "close": Schema},
+    checks=(changes_something, reason_to_close(), _document_names),
+    scopes=_document_scopes,
+    live=_document_live,
+    appliers={"create": _create_document, "update": _update_document, "close": _close_document},
+)

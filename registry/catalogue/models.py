@@ -28,17 +28,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.kernel.db import Base
+from registry.kernel.enums import EnumText, RecordStatus
 from registry.organizations.models import SortKey
 
 
 class ServiceKind(enum.StrEnum):
     CORE = "core"
     SUPPORT = "support"
-
-
-class RecordStatus(enum.StrEnum):
-    ACTIVE = "active"
-    CLOSED = "closed"
 
 
 class DocumentRole(enum.StrEnum):
@@ -55,7 +51,7 @@ class Service(Base):
     name: Mapped[str] = mapped_column(String(500))
     description: Mapped[str | None] = mapped_column(Text)
     applicants: Mapped[str | None] = mapped_column(Text)
-    kind: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[ServiceKind] = mapped_column(EnumText(ServiceKind, 10))
     max_duration_value: Mapped[int | None] = mapped_column(Integer)
     max_duration_unit: Mapped[str | None] = mapped_column(String(16))
     # The institution's own service norm, at most the legal maximum above.
@@ -67,7 +63,9 @@ class Service(Base):
     fee_note: Mapped[str | None] = mapped_column(String(300))
     channels: Mapped[list[str]] = mapped_column(JSON, default=list)
     annual_volume: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(10), default=RecordStatus.ACTIVE.value)
+    status: Mapped[RecordStatus] = mapped_column(
+        EnumText(RecordStatus, 10), default=RecordStatus.ACTIVE
+    )
     search_text: Mapped[str] = mapped_column(Text)
     sort_key: Mapped[str] = mapped_column(SortKey)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -133,7 +131,9 @@ class Document(Base):
     description: Mapped[str | None] = mapped_column(Text)
     issuer_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     sample_url: Mapped[str | None] = mapped_column(String(500))
-    status: Mapped[str] = mapped_column(String(10), default=RecordStatus.ACTIVE.value)
+    status: Mapped[RecordStatus] = mapped_column(
+        EnumText(RecordStatus, 10), default=RecordStatus.ACTIVE
+    )
     search_text: Mapped[str] = mapped_column(Text)
     sort_key: Mapped[str] = mapped_column(SortKey)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -193,8 +193,10 @@ class UnmatchedDocumentName(Base):
     name: Mapped[str] = mapped_column(String(300))
     folded: Mapped[str] = mapped_column(String(300))
     service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
-    role: Mapped[str | None] = mapped_column(String(10))
-    status: Mapped[str] = mapped_column(String(10), default=UnmatchedStatus.OPEN.value)
+    role: Mapped[DocumentRole | None] = mapped_column(EnumText(DocumentRole, 10))
+    status: Mapped[UnmatchedStatus] = mapped_column(
+        EnumText(UnmatchedStatus, 10), default=UnmatchedStatus.OPEN
+    )
     document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -7,12 +7,13 @@ calendar (``registry.kernel.workdays``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from registry.catalogue.models import RecordStatus, Service
+from registry.catalogue.services import DurationView, duration_view
 from registry.kernel import durations, turkish
 from registry.kernel.clock import today
 from registry.organizations import tree
@@ -20,8 +21,36 @@ from registry.organizations import tree
 TOP = 10
 
 
-def stats(session: Session) -> dict[str, Any]:
-    active = Service.status == RecordStatus.ACTIVE.value
+class InstitutionServiceCount(TypedDict):
+    institution: str  # DETSİS number
+    name: str
+    core: int
+    support: int
+    total: int
+    annual_volume: int  # the sum of its services' yearly volumes
+
+
+class ServiceBrief(TypedDict):
+    code: str
+    name: str
+    organization: str
+    annual_volume: int | None
+    max_duration: DurationView | None
+
+
+class ServiceStats(TypedDict):
+    total: int
+    by_kind: dict[str, int]
+    annual_volume: int
+    by_institution: list[InstitutionServiceCount]
+    max_duration_units: dict[str, int]  # unit → services stating their maximum in it
+    without_max_duration: int
+    most_used: list[ServiceBrief]  # the top ``TOP`` by yearly volume
+    slowest: list[ServiceBrief]  # the top ``TOP`` by legal maximum
+
+
+def stats(session: Session) -> ServiceStats:
+    active = Service.status == RecordStatus.ACTIVE
     per_unit = session.execute(
         select(
             Service.organization_id,
@@ -33,7 +62,7 @@ def stats(session: Session) -> dict[str, Any]:
         .group_by(Service.organization_id, Service.kind)
     ).all()
     institutions = tree.institutions_of(session, {row[0] for row in per_unit}, today())
-    by_institution: dict[int, dict[str, Any]] = {}
+    by_institution: dict[int, InstitutionServiceCount] = {}
     by_kind = {"core": 0, "support": 0}
     for unit_id, kind, count, volume in per_unit:
         institution = institutions[unit_id]
@@ -48,7 +77,10 @@ def stats(session: Session) -> dict[str, Any]:
                 "annual_volume": 0,
             },
         )
-        entry[kind] += count
+        if kind == "core":
+            entry["core"] += count
+        else:
+            entry["support"] += count
         entry["total"] += count
         entry["annual_volume"] += int(volume or 0)
         by_kind[kind] += count
@@ -65,7 +97,7 @@ def stats(session: Session) -> dict[str, Any]:
     ).all()
     numbers = tree.numbers_of(session, {row.organization_id for row in rows})
 
-    def brief(row: Any) -> dict[str, Any]:
+    def brief(row: Any) -> ServiceBrief:
         duration = (
             durations.from_parts(row.max_duration_value, row.max_duration_unit)
             if row.max_duration_unit
@@ -76,7 +108,7 @@ def stats(session: Session) -> dict[str, Any]:
             "name": row.name,
             "organization": numbers[row.organization_id],
             "annual_volume": row.annual_volume,
-            "max_duration": duration.as_dict() if duration else None,
+            "max_duration": duration_view(duration) if duration else None,
         }
 
     timed = [r for r in rows if r.max_duration_unit]

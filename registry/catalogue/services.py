@@ -3,7 +3,8 @@
 Codes are assigned when a create is applied and never change: a service is
 ``{DETSİS of its unit}-{sequence}``, a document ``BLG-{sequence}``. Every write appends an audit
 entry (entity ``service`` or ``document``, id the code), which feeds the change feed and keeps the
-legal graph current.
+legal graph current. What the API shows of a service is a ``ServiceView``; the audit trail keeps
+the same keys and values as a plain JSON object (``service_record``).
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -28,14 +28,62 @@ from registry.catalogue.models import (
     ServiceDocument,
     ServiceLegalBasis,
 )
-from registry.kernel import durations, turkish, workdays
+from registry.kernel import durations, turkish
 from registry.kernel.clock import today
 from registry.kernel.errors import Conflict, InvalidInput, NotFound
 from registry.legislation.models import Legislation
 from registry.organizations import tree
-from schemas.services import DOCUMENT_CODE_PATTERN
+from schemas.catalogue.services import DOCUMENT_CODE_PATTERN
 
 SERVICE_FIELDS = ("name", "description", "applicants", "kind", "channels", "annual_volume")
+
+
+class DurationView(TypedDict):
+    """A duration as the API shows it: number and unit for computing, text for reading."""
+
+    value: int | None
+    unit: str
+    text: str
+
+
+class FeeView(TypedDict):
+    amount: str  # Turkish lira with two decimals, exact
+    note: str | None
+
+
+class DocumentChannels(TypedDict):
+    """A required document asked for only on some of the service's channels."""
+
+    document: str
+    channels: list[str]
+
+
+class ServiceView(TypedDict):
+    """A service as the API shows it, with units as DETSİS numbers and documents as codes."""
+
+    code: str
+    name: str
+    description: str | None
+    applicants: str | None
+    organization: str  # the providing unit
+    institution: str | None
+    kind: str
+    legal_basis: list[int]  # legislation ids
+    required_documents: list[str]
+    issued_documents: list[str]
+    document_channels: list[DocumentChannels]
+    max_duration: DurationView | None  # the legal maximum
+    norm_duration: DurationView | None  # the institution's own norm
+    average_duration: DurationView | None
+    channels: list[str]
+    annual_volume: int | None
+    fee: FeeView | None
+    status: str
+    version: int
+
+
+def duration_view(duration: durations.Duration) -> DurationView:
+    return {"value": duration.value, "unit": duration.unit, "text": duration.text}
 
 
 # -- services: reading --
@@ -59,7 +107,7 @@ class ServiceFilter:
 def list_services(filters: ServiceFilter) -> Select[Service]:
     stmt = select(Service)
     if not filters.include_closed:
-        stmt = stmt.where(Service.status == RecordStatus.ACTIVE.value)
+        stmt = stmt.where(Service.status == RecordStatus.ACTIVE)
     if filters.organization_ids is not None:
         stmt = stmt.where(Service.organization_id.in_(filters.organization_ids))
     if filters.kind:
@@ -70,7 +118,7 @@ def list_services(filters: ServiceFilter) -> Select[Service]:
     return stmt.order_by(Service.sort_key, Service.code)
 
 
-def service_views(session: Session, services: Sequence[Service]) -> list[dict[str, Any]]:
+def service_views(session: Session, services: Sequence[Service]) -> list[ServiceView]:
     """Services as the API shows them, with numbers and codes resolved in a few batched queries."""
     if not services:
         return []
@@ -87,7 +135,7 @@ def service_views(session: Session, services: Sequence[Service]) -> list[dict[st
     ):
         bases[service_id].append(act_id)
     docs: dict[tuple[int, str], list[str]] = {}
-    restricted: dict[int, list[dict[str, Any]]] = {}
+    restricted: dict[int, list[DocumentChannels]] = {}
     for service_id, role, code, channels in session.execute(
         select(
             ServiceDocument.service_id,
@@ -104,7 +152,7 @@ def service_views(session: Session, services: Sequence[Service]) -> list[dict[st
             restricted.setdefault(service_id, []).append(
                 {"document": code, "channels": list(channels)}
             )
-    views = []
+    views: list[ServiceView] = []
     for service in services:
         path = paths.get(service.organization_id)
         views.append(
@@ -117,8 +165,8 @@ def service_views(session: Session, services: Sequence[Service]) -> list[dict[st
                 "institution": tree.institution_of(path).detsis_no if path else None,
                 "kind": service.kind,
                 "legal_basis": bases[service.id],
-                "required_documents": docs.get((service.id, DocumentRole.REQUIRED.value), []),
-                "issued_documents": docs.get((service.id, DocumentRole.ISSUED.value), []),
+                "required_documents": docs.get((service.id, DocumentRole.REQUIRED), []),
+                "issued_documents": docs.get((service.id, DocumentRole.ISSUED), []),
                 "document_channels": restricted.get(service.id, []),
                 "max_duration": _duration(service.max_duration_value, service.max_duration_unit),
                 "norm_duration": _duration(service.norm_duration_value, service.norm_duration_unit),
@@ -137,28 +185,13 @@ def service_views(session: Session, services: Sequence[Service]) -> list[dict[st
     return views
 
 
-def service_record(session: Session, service: Service) -> dict[str, Any]:
+def service_view(session: Session, service: Service) -> ServiceView:
     return service_views(session, [service])[0]
 
 
-def due_dates(service: Service, start: date) -> dict[str, Any]:
-    """When the legal maximum and the norm run out for an application made on ``start``."""
-    answer: dict[str, Any] = {"service": service.code, "start": start}
-    last = start
-    for name in ("max_duration", "norm_duration"):
-        unit = getattr(service, f"{name}_unit")
-        duration = durations.from_parts(getattr(service, f"{name}_value"), unit) if unit else None
-        due = workdays.due_date(start, duration) if duration else None
-        answer[name] = duration.as_dict() if duration else None
-        answer["due" if name == "max_duration" else "norm_due"] = due
-        last = max(last, due or start)
-    answer["holidays"] = [
-        {"date": day.isoformat(), "name": name}
-        for year in range(start.year, last.year + 1)
-        for day, name in workdays.holidays_of(year)
-        if start < day <= last
-    ]
-    return answer
+def service_record(session: Session, service: Service) -> dict[str, Any]:
+    """What the audit trail and the change feed keep of a service: its view, as a JSON object."""
+    return dict(service_view(session, service))
 
 
 # -- services: writing --
@@ -168,7 +201,7 @@ def create_service(
     session: Session, data: dict[str, Any], *, provenance: Provenance = NO_PROVENANCE
 ) -> Service:
     org_id = tree.unit_id_for(session, data["organization"], "data.organization")
-    service = Service(organization_id=org_id, version=1, status=RecordStatus.ACTIVE.value)
+    service = Service(organization_id=org_id, version=1, status=RecordStatus.ACTIVE)
     _set_service_fields(session, service, data)
     number = data["organization"]
 
@@ -197,7 +230,7 @@ def update_service(
     session: Session, code: str, data: dict[str, Any], *, provenance: Provenance = NO_PROVENANCE
 ) -> Service:
     service = get_service(session, code)
-    if service.status != RecordStatus.ACTIVE.value:
+    if service.status != RecordStatus.ACTIVE:
         raise Conflict(f"{code} kodlu hizmet kapatılmış / the service is closed.")
     before = service_record(session, service)
     if "organization" in data:
@@ -218,10 +251,10 @@ def close_service(
     session: Session, code: str, *, provenance: Provenance = NO_PROVENANCE
 ) -> Service:
     service = get_service(session, code)
-    if service.status != RecordStatus.ACTIVE.value:
+    if service.status != RecordStatus.ACTIVE:
         raise Conflict(f"{code} kodlu hizmet zaten kapatılmış / the service is already closed.")
     before = service_record(session, service)
-    service.status = RecordStatus.CLOSED.value
+    service.status = RecordStatus.CLOSED
     service.version += 1
     session.flush()
     audit.record_change(
@@ -240,7 +273,7 @@ def add_service_document(
 ) -> None:
     """Give a service one more document (a queued name resolved by a reviewer)."""
     service = session.get(Service, service_id)
-    if service is None or service.status != RecordStatus.ACTIVE.value:
+    if service is None or service.status != RecordStatus.ACTIVE:
         return  # closed since the name was queued: nothing to link
     if any(d.document_id == document_id and d.role == role for d in service.documents):
         return
@@ -332,7 +365,7 @@ def _set_service_links(session: Session, service: Service, data: dict[str, Any])
     kept = {  # restrictions stay on documents a new list keeps, unless new ones are given
         link.document.code: link.channels
         for link in service.documents
-        if link.role == DocumentRole.REQUIRED.value and link.channels
+        if link.role == DocumentRole.REQUIRED and link.channels
     }
     for name, role in (
         ("required_documents", DocumentRole.REQUIRED),
@@ -423,7 +456,7 @@ def _channels_not_offered(code: str, outside: list[str]) -> InvalidInput:
     )
 
 
-def _duration(value: int | None, unit: str | None) -> dict[str, Any] | None:
+def _duration(value: int | None, unit: str | None) -> DurationView | None:
     if unit is None:
         return None
-    return durations.from_parts(value, unit).as_dict()
+    return duration_view(durations.from_parts(value, unit))

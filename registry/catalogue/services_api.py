@@ -8,7 +8,7 @@ from urllib.parse import quote
 from flask import current_app, request
 from flask.views import MethodView
 
-from registry.catalogue import document_samples, service_stats
+from registry.catalogue import deadlines, document_samples, service_stats
 from registry.catalogue import documents as document_records
 from registry.catalogue import services as records
 from registry.http.api import Blueprint
@@ -17,7 +17,7 @@ from registry.kernel.clock import today
 from registry.kernel.db import get_session
 from registry.organizations import tree
 from registry.workflow.record_history import record_history
-from schemas.services import (
+from schemas.catalogue.services import (
     DocumentQuerySchema,
     DocumentSchema,
     DueDateQuerySchema,
@@ -73,7 +73,7 @@ class ServiceDetail(MethodView):
     def get(self, code: str) -> Any:
         """One service"""
         session = get_session()
-        return records.service_record(session, records.get_service(session, code))
+        return records.service_view(session, records.get_service(session, code))
 
 
 @blp.route("/services/<string:code>/due-date")
@@ -88,7 +88,8 @@ class ServiceDueDate(MethodView):
         ending on a holiday runs to the next working day.
         """
         session = get_session()
-        return records.due_dates(records.get_service(session, code), args.get("start") or today())
+        service = records.get_service(session, code)
+        return deadlines.due_dates(service, args.get("start") or today())
 
 
 @blp.route("/services/<string:code>/history")
@@ -122,9 +123,7 @@ class DocumentDetail(MethodView):
     def get(self, code: str) -> Any:
         """One document, with the services that issue it and those that ask for it"""
         session = get_session()
-        return document_records.document_record(
-            session, document_records.get_document(session, code)
-        )
+        return document_records.document_view(session, document_records.get_document(session, code))
 
 
 @blp.route("/documents/<string:code>/sample")

@@ -14,10 +14,8 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from registry.accounts.models import Role, User
 from registry.catalogue.models import Document, Service, UnmatchedDocumentName, UnmatchedStatus
 from registry.kernel import turkish
-from registry.kernel.errors import Forbidden
 
 
 def enqueue(session: Session, name: str, service_id: int | None, role: str | None) -> None:
@@ -28,7 +26,7 @@ def enqueue(session: Session, name: str, service_id: int | None, role: str | Non
             UnmatchedDocumentName.folded == folded,
             UnmatchedDocumentName.service_id == service_id,
             UnmatchedDocumentName.role == role,
-            UnmatchedDocumentName.status == UnmatchedStatus.OPEN.value,
+            UnmatchedDocumentName.status == UnmatchedStatus.OPEN,
         )
     )
     if already is None:
@@ -38,25 +36,10 @@ def enqueue(session: Session, name: str, service_id: int | None, role: str | Non
                 folded=folded[:300],
                 service_id=service_id,
                 role=role,
-                status=UnmatchedStatus.OPEN.value,
+                status=UnmatchedStatus.OPEN,
             )
         )
         session.flush()
-
-
-def require_reviewer(actor: User) -> None:
-    if actor.role != Role.REVIEWER.value:
-        raise Forbidden(
-            "Belge adlarını yalnızca merkezi inceleme grubu eşleştirir / only reviewers resolve "
-            "document names."
-        )
-
-
-def require_reader(actor: User) -> None:
-    if actor.role == Role.ADMIN.value:
-        raise Forbidden(
-            "Yönetici hesapları yalnızca kullanıcıları yönetir / admins manage users only."
-        )
 
 
 def listing(status: str | None) -> Select[UnmatchedDocumentName]:

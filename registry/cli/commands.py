@@ -9,7 +9,7 @@ from importers.commands import (
     import_service_standards_command,
     import_units_command,
 )
-from registry.cli import audit, complaints, database, generate, serving, transfer, users
+from registry.cli import audit, complaints, database, serving, transfer, users
 
 
 def install(app: Flask) -> None:
@@ -19,7 +19,6 @@ def install(app: Flask) -> None:
         import_service_standards_command,
         database.db_group,
         database.demo_command,
-        generate.generate_command,
         serving.serve_command,
         serving.reindex_command,
         serving.index_follow_command,

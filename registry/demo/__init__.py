@@ -24,6 +24,7 @@ from registry.kernel import turkish
 from registry.kernel.reference import provinces
 from registry.organizations import changes
 from registry.organizations.models import Organization
+from registry.standards import publication
 from schemas.organizations import UnitInputSchema, UnitUpdateSchema
 
 DEFAULT_VALID_FROM = date(2011, 11, 1)
@@ -46,7 +47,8 @@ class DemoReport:
 
 
 def load_demo(session: Session) -> DemoReport:
-    """Create every sample unit that does not exist yet; the caller commits."""
+    """Create every sample record that does not exist yet, and publish the standards tables of
+    the units with places of application; the caller commits."""
     spec = json.loads(resources.files("registry.demo").joinpath("units.json").read_text("utf-8"))
     nodes = list(_expand(spec["institutions"], parent=None, path=(), inherited=DEFAULT_VALID_FROM))
     numbers = _assign_numbers(nodes)
@@ -62,6 +64,7 @@ def load_demo(session: Session) -> DemoReport:
     acts = records.load_legislation(session, by_path, DEMO_PROVENANCE, counts)
     records.load_services(session, by_path, acts, DEMO_PROVENANCE, counts)
     records.load_correspondence(session, by_path, DEMO_PROVENANCE, counts)
+    publication.publish_changed(session)  # the places' units publish their tables
     report.created += counts["created"]
     report.unchanged += counts["unchanged"]
     return report

@@ -27,14 +27,12 @@ from registry.ebys.models import DistributionList, Signatory
 from registry.legislation import records as legislation_records
 from registry.legislation.models import Legislation
 from registry.organizations.models import Organization
+from registry.standards import contacts
 from registry.standards.models import ServiceStandardContacts
-from schemas.correspondence import (
-    DistributionListInputSchema,
-    ServiceStandardInputSchema,
-    SignatoryInputSchema,
-)
+from schemas.catalogue.services import DocumentInputSchema, ServiceInputSchema
+from schemas.ebys.records import DistributionListInputSchema, SignatoryInputSchema
 from schemas.legislation import LegislationInputSchema
-from schemas.services import DocumentInputSchema, ServiceInputSchema
+from schemas.standards.contacts import ServiceStandardInputSchema
 
 Counter = dict[str, int]
 
@@ -204,5 +202,5 @@ def load_correspondence(
         data = ServiceStandardInputSchema().load(
             {"organization": number, "response_days": item.get("response_days"), **places}
         )
-        correspondence_records.save_contacts(session, None, data, provenance=provenance)
+        contacts.save_contacts(session, None, data, provenance=provenance)
         counts["created"] += 1

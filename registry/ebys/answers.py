@@ -1,19 +1,34 @@
-"""The EBYS lookup answers, as the API contract shapes them, built from cached unit facts."""
+"""The EBYS lookup answers, as the API contract shapes them (``registry.ebys.views``), built
+from cached unit facts."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from registry.ebys import courtesy as courtesy_rules
-from registry.ebys.facts import UnitFacts, facts_and_refusals, facts_of
+from registry.ebys.facts import facts_and_refusals, facts_of
 from registry.ebys.models import DistributionList
+from registry.ebys.views import (
+    Certificate,
+    ContactBlock,
+    Correspondence,
+    Courtesy,
+    Distribution,
+    DistributionEntry,
+    Kep,
+    Lines,
+    Recipient,
+    Signatories,
+    UnitCertificate,
+    UnitFacts,
+)
 from registry.kernel.clock import today
+from registry.kernel.enums import RecordStatus
 from registry.kernel.errors import InvalidInput, NotFound
 from registry.organizations import tree
 
@@ -24,84 +39,86 @@ def _one(session: Session, number: str) -> UnitFacts:
     return facts_of(session, [number], today())[number]
 
 
-def letterhead(session: Session, number: str) -> dict[str, Any]:
-    return {"detsis_no": number, "lines": _one(session, number).letterhead}
+def letterhead(session: Session, number: str) -> Lines:
+    return Lines(detsis_no=number, lines=_one(session, number).letterhead)
 
 
-def addressee(session: Session, number: str) -> dict[str, Any]:
-    return {"detsis_no": number, "lines": _one(session, number).addressee}
+def addressee(session: Session, number: str) -> Lines:
+    return Lines(detsis_no=number, lines=_one(session, number).addressee)
 
 
-def signatories(session: Session, number: str) -> dict[str, Any]:
-    return {"detsis_no": number, "signatories": _one(session, number).signatories}
+def signatories(session: Session, number: str) -> Signatories:
+    return Signatories(detsis_no=number, signatories=_one(session, number).signatories)
 
 
-def contact(session: Session, number: str) -> dict[str, Any]:
-    return dict(_one(session, number).contact)
+def contact(session: Session, number: str) -> ContactBlock:
+    return _one(session, number).contact.copy()
 
 
-def kep(session: Session, number: str) -> dict[str, Any]:
-    return {"detsis_no": number, "kep_addresses": _one(session, number).kep_addresses}
+def kep(session: Session, number: str) -> Kep:
+    return Kep(detsis_no=number, kep_addresses=_one(session, number).kep_addresses)
 
 
-def certificate(session: Session, number: str) -> dict[str, Any]:
+def certificate(session: Session, number: str) -> UnitCertificate:
     found = _certificate(_one(session, number))
     if found is None:
         raise NotFound(
             f"{number} numaralı birim ve üstleri için şifreleme sertifikası kayıtlı değil / "
             "no encryption certificate is registered for the unit or any unit above it."
         )
-    return {**found, "detsis_no": number}
+    return UnitCertificate(**found, detsis_no=number)
 
 
-def courtesy(session: Session, sender: str, recipients: Sequence[str]) -> dict[str, Any]:
+def courtesy(session: Session, sender: str, recipients: Sequence[str]) -> Courtesy:
     _check_recipients(sender, recipients)
     found = facts_of(session, [sender, *recipients], today())
-    return {"phrase": _phrase(found, sender, recipients)}
+    return Courtesy(phrase=_phrase(found, sender, recipients))
 
 
-def correspondence(session: Session, sender: str, recipients: Sequence[str]) -> dict[str, Any]:
+def correspondence(session: Session, sender: str, recipients: Sequence[str]) -> Correspondence:
     """Everything for one letter from ``sender`` to ``recipients``, in one answer."""
     _check_recipients(sender, recipients)
     found = facts_of(session, [sender, *recipients], today())
     writer = found[sender]
-    return {
-        "sender": sender,
-        "letterhead": writer.letterhead,
-        "courtesy": _phrase(found, sender, recipients),
-        "signatories": writer.signatories,
-        "sender_contact": writer.contact,
-        "recipients": [
-            {
-                "detsis_no": number,
-                "addressee": found[number].addressee,
-                "kep_addresses": found[number].kep_addresses,
-                "certificate": _certificate(found[number]),
-            }
+    return Correspondence(
+        sender=sender,
+        letterhead=writer.letterhead,
+        courtesy=_phrase(found, sender, recipients),
+        signatories=writer.signatories,
+        sender_contact=writer.contact,
+        recipients=[
+            Recipient(
+                detsis_no=number,
+                addressee=found[number].addressee,
+                kep_addresses=found[number].kep_addresses,
+                certificate=_certificate(found[number]),
+            )
             for number in recipients
         ],
-    }
+    )
 
 
-def distribution_lists(session: Session, owner: str) -> list[dict[str, Any]]:
+def distribution_lists(session: Session, owner: str) -> list[Distribution]:
     owner_id = tree.organization_id(session, owner)
     lists = session.scalars(
         select(DistributionList)
-        .where(DistributionList.owner_id == owner_id, DistributionList.status == "active")
+        .where(
+            DistributionList.owner_id == owner_id, DistributionList.status == RecordStatus.ACTIVE
+        )
         .options(selectinload(DistributionList.recipients))
         .order_by(DistributionList.id)
     ).all()
     return [_distribution_list(session, found) for found in lists]
 
 
-def distribution_list(session: Session, list_id: int) -> dict[str, Any]:
+def distribution_list(session: Session, list_id: int) -> Distribution:
     found = session.get(DistributionList, list_id)
-    if found is None or found.status != "active":
+    if found is None or found.status != RecordStatus.ACTIVE:
         raise NotFound(f"{list_id} numaralı dağıtım listesi yok / no such distribution list.")
     return _distribution_list(session, found)
 
 
-def _distribution_list(session: Session, found: DistributionList) -> dict[str, Any]:
+def _distribution_list(session: Session, found: DistributionList) -> Distribution:
     """The list with each recipient's addressee lines; a recipient closed since the list was
     made is kept, marked, so the owner sees what to fix rather than a silently shorter list."""
     numbers = tree.numbers_of(
@@ -111,29 +128,30 @@ def _distribution_list(session: Session, found: DistributionList) -> dict[str, A
     open_units, refused = facts_and_refusals(session, wanted, today())
     recipients = []
     for recipient, number in zip(found.recipients, wanted, strict=True):
-        entry: dict[str, Any] = {"detsis_no": number, "kind": recipient.kind}
-        if number in open_units:
-            entry.update(addressee=open_units[number].addressee, closed=False, successors=[])
-        else:
-            successors = refused[number].extra.get("successors", [])
-            entry.update(addressee=[], closed=True, successors=successors)
-        recipients.append(entry)
-    return {
-        "id": found.id,
-        "name": found.name,
-        "owner": numbers[found.owner_id],
-        "recipients": recipients,
-    }
+        closed = number not in open_units
+        recipients.append(
+            DistributionEntry(
+                detsis_no=number,
+                kind=recipient.kind,
+                addressee=[] if closed else open_units[number].addressee,
+                closed=closed,
+                successors=refused[number].extra.get("successors", []) if closed else [],
+            )
+        )
+    return Distribution(
+        id=found.id, name=found.name, owner=numbers[found.owner_id], recipients=recipients
+    )
 
 
 def _phrase(found: dict[str, UnitFacts], sender: str, recipients: Sequence[str]) -> str:
     return courtesy_rules.phrase(found[sender].place, [found[r].place for r in recipients])
 
 
-def _certificate(facts: UnitFacts) -> dict[str, Any] | None:
-    if facts.certificate is None:
+def _certificate(facts: UnitFacts) -> Certificate | None:
+    found = facts.certificate
+    if found is None:
         return None
-    return {**facts.certificate, "expired": facts.certificate["not_after"] <= datetime.now(UTC)}
+    return Certificate(**found, expired=found["not_after"] <= datetime.now(UTC))
 
 
 def _check_recipients(sender: str, recipients: Sequence[str]) -> None:

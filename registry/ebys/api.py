@@ -8,21 +8,21 @@ from a cache for a minute, or for a day while the registry cannot be reached.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import marshmallow as ma
-from flask import Response, current_app, request
+from flask import Response, request
 from flask.views import MethodView
 from sqlalchemy.orm import Session
-from werkzeug.http import generate_etag
 
-from registry.ebys import answers, facts
+from registry.ebys import answer_cache, answers
+from registry.http.answer_cache import Rendered
 from registry.http.api import Blueprint
 from registry.http.representations import negotiated, negotiated_response, wants_xml
 from registry.kernel.clock import today
 from registry.kernel.db import get_session
-from schemas.ebys import (
+from schemas.ebys.lookups import (
     ContactBlockSchema,
     CorrespondenceSchema,
     CourtesyQuerySchema,
@@ -48,24 +48,27 @@ COURTESY = CourtesySchema()
 CORRESPONDENCE = CorrespondenceSchema()
 
 
-def _rendered(build: Callable[[], Any], schema: ma.Schema, root: str) -> Response:
+# An answer of ``registry.ebys.answers`` (a view of ``registry.ebys.views``), dumped by its schema.
+Answer = Mapping[str, object]
+
+
+def _rendered(build: Callable[[], Answer], schema: ma.Schema, root: str) -> Response:
     """The answer as JSON or XML with its ETag, rendered once and kept while no unit or
     signatory changes (at most a minute): EBYS systems ask the same things all day."""
 
-    def render() -> tuple[bytes, str, str]:
-        response = negotiated_response(build(), schema, root)
-        body = response.get_data()
-        return body, response.mimetype or "application/json", generate_etag(body)
+    def render() -> Rendered:
+        return Rendered.of(negotiated_response(build(), schema, root))
 
     key = (request.path, request.query_string, wants_xml(), today())
-    body, mimetype, etag = facts.remembered(get_session(), key, render)
-    response = current_app.response_class(body, mimetype=mimetype)
-    response.set_etag(etag)
-    return response
+    return answer_cache.rendered(get_session(), key, render).response()
 
 
 def _unit_lookup(
-    path: str, answer: Callable[[Session, str], Any], schema: type[ma.Schema], root: str, doc: str
+    path: str,
+    answer: Callable[[Session, str], Answer],
+    schema: type[ma.Schema],
+    root: str,
+    doc: str,
 ) -> None:
     """Register ``GET /ebys/{path}/{detsis_no}``: one unit's answer, in JSON or XML."""
 

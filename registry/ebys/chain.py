@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from registry.organizations.models import OrganizationVersion
+from registry.organizations.models import Contact, OrganizationVersion
 
 # Bodies whose letterhead names their ministry first (2020 regulation on official correspondence).
 ATTACHED = frozenset({"Bağlı Kuruluş", "İlgili Kuruluş", "İlişkili Kuruluş"})
@@ -37,9 +37,9 @@ class Link:
     district: str | None
     status: str
     letterhead: tuple[str, ...] | None
-    kep_addresses: tuple[dict[str, Any], ...]
+    kep_addresses: tuple[dict[str, Any], ...]  # as registered: {address, active}
     certificate_pem: str | None
-    contact: dict[str, Any]
+    contact: Contact
 
     @classmethod
     def of(cls, detsis_no: str, version: OrganizationVersion) -> Link:

@@ -1,18 +1,23 @@
 """Everything a letter needs to know of one unit, computed once and cached until it changes.
 
-EBYS systems ask on every letter, so the answers are kept in memory, per process and database:
+EBYS systems ask on every letter, so the facts are kept in memory, per process and database:
 the cache follows the audit trail like the other projections (one indexed read per request).
 Entries are per unit and day, since a version can take effect on a later date; the least
 recently used go first.
 
 What a change empties: a unit's facts are read from its own chain (the unit and every unit above
-it), its provincial administration's chain and the Presidency, so each entry, and each rendered
-answer, keeps the DETSİS numbers it was read from (``sources``), and a changed unit drops only
-the entries that read it: a renamed ministry drops every unit under it, a unit's new phone
-number only that unit and those under it. Whatever could change *which* units are read (a
-governorship, a district governorship or the Presidency changed, opened or closed) or a
-signatory changed empties everything, as before: those are rare, and finer rules would be risky.
-Under a steady stream of approvals (benchmarks/load.py) this is what keeps the caches warm.
+it), its provincial administration's chain and the Presidency, so each entry keeps the DETSİS
+numbers it was read from (``sources``), and a changed unit drops only the entries that read it:
+a renamed ministry drops every unit under it, a unit's new phone number only that unit and those
+under it. Whatever could change *which* units are read (a governorship, a district governorship
+or the Presidency changed, opened or closed) or a signatory changed empties everything: those
+are rare, and finer rules would be risky. Under a steady stream of approvals
+(benchmarks/load.py) this is what keeps the caches warm.
+
+What is built from the facts and cached further up (the rendered HTTP answers,
+``registry.ebys.answer_cache``) does not follow the trail itself: it notes the units read while
+it is built (``reading``) and is told what each change makes stale (``FactsCache.add_dependent``),
+so it drops exactly what the facts would.
 """
 
 from __future__ import annotations
@@ -21,11 +26,12 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Hashable
+from collections.abc import Callable, Collection, Hashable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Generic, Self, TypeVar, cast
+from typing import Generic, Literal, Protocol, Self, TypeVar
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -33,40 +39,40 @@ from sqlalchemy.orm import Session
 from registry.audit import projections
 from registry.audit import trail as audit
 from registry.ebys import certificates, courtesy
-from registry.ebys import letterhead as naming
 from registry.ebys.chain import LOCAL_ADMINISTRATION, PRESIDENCY, Chain, Link
+from registry.ebys.letterhead import addressee, letterhead
 from registry.ebys.models import Signatory
+from registry.ebys.views import (
+    ContactBlock,
+    InheritedCertificate,
+    KepEntry,
+    SignatoryBlock,
+    UnitFacts,
+)
 from registry.kernel import turkish
+from registry.kernel.enums import RecordStatus
 from registry.kernel.errors import Gone, NotFound, RegistryError
 from registry.organizations import tree
-from registry.organizations.models import Organization, OrganizationVersion
+from registry.organizations.models import Organization, OrganizationVersion, Status
 
 logger = logging.getLogger(__name__)
 MAX_CACHED_UNITS = 50_000
-MAX_RENDERED = 20_000  # rendered answers (a letter's is about 7 kB)
-RENDERED_SECONDS = 60.0
 FRESH_SECONDS = 0.5  # how long another node's change may go unseen here
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
-T = TypeVar("T")
-INHERITED_CONTACT_FIELDS = ("address", "web")  # the building and site are shared; phones are not
 ADMINISTRATION_TYPES = ("Valilik", "Kaymakamlık")
-# The units read while a rendered answer is built (see ``remembered``).
+# The units read inside ``reading()``, for what is being built there.
 _reading: ContextVar[set[str] | None] = ContextVar("ebys_reading", default=None)
 
 
-@dataclass(frozen=True)
-class UnitFacts:
-    detsis_no: str
-    name: str
-    letterhead: list[str]
-    addressee: list[str]
-    place: courtesy.Place
-    kep_addresses: list[dict[str, Any]]
-    certificate: dict[str, Any] | None
-    contact: dict[str, Any]
-    signatories: list[dict[str, Any]]
-    sources: frozenset[str] = frozenset()  # the units read to compute these facts
+class Dependent(Protocol):
+    """A cache of what is built from unit facts (the rendered HTTP answers): told what each
+    change makes stale rather than following the audit trail itself, so both drop alike."""
+
+    def drop(self, changed: Collection[str]) -> None:
+        """Forget what was read from any of these DETSİS numbers (see ``reading``)."""
+
+    def clear(self) -> None: ...
 
 
 class _Lru(Generic[K, V]):
@@ -135,10 +141,13 @@ class FactsCache(projections.Projection):
         super().__init__()
         self.units: _Lru[tuple[str, date], UnitFacts] = _Lru(MAX_CACHED_UNITS)
         self.surroundings: _Lru[date, _Surroundings] = _Lru(4)
-        # key → (expires at, the answer, the units it was read from)
-        self.rendered: _Lru[Hashable, tuple[float, Any, frozenset[str]]] = _Lru(MAX_RENDERED)
+        self._dependents: list[Dependent] = []
         self._checked_at = 0.0
         self._committed_here = -1
+
+    def add_dependent(self, dependent: Dependent) -> None:
+        """Have ``dependent`` drop what each change makes stale here, from now on."""
+        self._dependents.append(dependent)
 
     def sync(self, session: Session) -> Self:
         """As every projection, but the audit head is read at most every ``FRESH_SECONDS``
@@ -169,7 +178,8 @@ class FactsCache(projections.Projection):
             return
         if numbers:
             self.units.discard(lambda _key, facts: not facts.sources.isdisjoint(numbers))
-            self.rendered.discard(lambda _key, entry: not entry[2].isdisjoint(numbers))
+            for dependent in self._dependents:
+                dependent.drop(numbers)
 
     def _reshapes(self, session: Session, numbers: set[str]) -> bool:
         """Whether these changed units may change *which* units other units' facts read: a
@@ -197,10 +207,28 @@ class FactsCache(projections.Projection):
     def clear(self) -> None:
         self.units.clear()
         self.surroundings.clear()
-        self.rendered.clear()
+        for dependent in self._dependents:
+            dependent.clear()
 
 
 _CACHES: projections.PerDatabase[FactsCache] = projections.PerDatabase(FactsCache)
+
+
+def synced(session: Session) -> FactsCache:
+    """This database's facts cache, up to date (see ``FactsCache.sync``)."""
+    return _CACHES.of(session).sync(session)
+
+
+@contextmanager
+def reading() -> Iterator[set[str]]:
+    """Collect the DETSİS numbers whose facts are read inside the block: the units asked for and
+    every unit their facts were read from, i.e. what anything built inside depends on."""
+    read: set[str] = set()
+    token = _reading.set(read)
+    try:
+        yield read
+    finally:
+        _reading.reset(token)
 
 
 def facts_of(session: Session, numbers: Collection[str], at: date) -> dict[str, UnitFacts]:
@@ -221,10 +249,10 @@ def facts_and_refusals(
 ) -> tuple[dict[str, UnitFacts], dict[str, RegistryError]]:
     """The facts of the units open on ``at``, and why each other one is refused (410, or 404
     when it was not open then), in one batch; an unknown number is still a 404 at once."""
-    cache = _CACHES.of(session).sync(session)
-    reading = _reading.get()
-    if reading is not None:  # a rendered answer is being built: it depends on these units
-        reading.update(numbers)
+    cache = synced(session)
+    read = _reading.get()
+    if read is not None:  # something is being built from these units: it depends on them
+        read.update(numbers)
     found: dict[str, UnitFacts] = {}
     missing = []
     for number in numbers:
@@ -243,30 +271,10 @@ def facts_and_refusals(
         for facts in computed:
             cache.units.put((facts.detsis_no, at), facts)
             found[facts.detsis_no] = facts
-    if reading is not None:
+    if read is not None:
         for facts in found.values():
-            reading.update(facts.sources)
+            read.update(facts.sources)
     return found, refused
-
-
-def remembered(session: Session, key: Hashable, build: Callable[[], T]) -> T:
-    """``build()``, kept for a minute or until a unit it read changes: a rendered answer
-    (its body and ETag), so a repeated letter costs a dictionary lookup and, at most every
-    ``FRESH_SECONDS``, one indexed read of the audit head. The minute bounds how late a
-    certificate is flagged expired."""
-    cache = _CACHES.of(session).sync(session)
-    found = cache.rendered.get(key)
-    now = time.monotonic()
-    if found is not None and found[0] > now:
-        return cast(T, found[1])
-    sources: set[str] = set()
-    token = _reading.set(sources)
-    try:
-        value = build()
-    finally:
-        _reading.reset(token)
-    cache.rendered.put(key, (now + RENDERED_SECONDS, value, frozenset(sources)))
-    return value
 
 
 def _compute(
@@ -277,7 +285,7 @@ def _compute(
     shut = {
         number: org_id
         for number, org_id in ids.items()
-        if org_id not in versions or versions[org_id][1].status != "active"
+        if org_id not in versions or versions[org_id][1].status != Status.ACTIVE
     }
     refused = _refusals(session, shut, versions, at)
     closed = set(shut.values())
@@ -346,7 +354,7 @@ def _surroundings(session: Session, at: date) -> _Surroundings:
             OrganizationVersion.category == LOCAL_ADMINISTRATION,
             OrganizationVersion.unit_type.in_(ADMINISTRATION_TYPES),
             OrganizationVersion.province_code.is_not(None),
-            OrganizationVersion.status == "active",
+            OrganizationVersion.status == Status.ACTIVE,
             tree.in_force(at),
         )
     ).all()
@@ -367,7 +375,7 @@ def _surroundings(session: Session, at: date) -> _Surroundings:
         .where(
             OrganizationVersion.category == PRESIDENCY,
             OrganizationVersion.parent_id.is_(None),
-            OrganizationVersion.status == "active",
+            OrganizationVersion.status == Status.ACTIVE,
             tree.in_force(at),
         )
         .limit(1)
@@ -375,13 +383,13 @@ def _surroundings(session: Session, at: date) -> _Surroundings:
     return _Surroundings(governorships, district_offices, presidency)
 
 
-def _signatories(session: Session, org_ids: Collection[int]) -> dict[int, list[dict[str, Any]]]:
+def _signatories(session: Session, org_ids: Collection[int]) -> dict[int, list[SignatoryBlock]]:
     """Active signatories, in the order they stand on the page: left to right, the highest
     (rank 1) on the right, as the regulation places two signatures."""
-    found: dict[int, list[dict[str, Any]]] = {}
+    found: dict[int, list[SignatoryBlock]] = {}
     rows = session.scalars(
         select(Signatory)
-        .where(Signatory.organization_id.in_(set(org_ids)), Signatory.status == "active")
+        .where(Signatory.organization_id.in_(set(org_ids)), Signatory.status == RecordStatus.ACTIVE)
         .order_by(Signatory.organization_id, Signatory.rank.desc(), Signatory.id)
     )
     for signatory in rows:
@@ -390,29 +398,30 @@ def _signatories(session: Session, org_ids: Collection[int]) -> dict[int, list[d
             lines.append(signatory.delegation)
         lines.append(signatory.title)
         found.setdefault(signatory.organization_id, []).append(
-            {
-                "name": signatory.name,
-                "surname": signatory.surname,
-                "title": signatory.title,
-                "delegation": signatory.delegation,
-                "rank": signatory.rank,
-                "lines": lines,
-            }
+            SignatoryBlock(
+                name=signatory.name,
+                surname=signatory.surname,
+                title=signatory.title,
+                delegation=signatory.delegation,
+                rank=signatory.rank,
+                lines=lines,
+            )
         )
     return found
 
 
-def _facts(chain: Chain, signatories: list[dict[str, Any]]) -> UnitFacts:
+def _facts(chain: Chain, signatories: list[SignatoryBlock]) -> UnitFacts:
     unit = chain.unit
     kep = _inherited_kep(chain)
-    contact = dict(unit.contact)
-    for name in INHERITED_CONTACT_FIELDS:
-        if not contact.get(name):
-            contact[name] = next(
-                (link.contact[name] for link in reversed(chain.links) if link.contact.get(name)),
-                None,
-            )
-    contact["kep"] = next((a["address"] for a in kep if a["active"]), None)
+    contact = ContactBlock(
+        address=_nearest_contact(chain, "address"),
+        phone=unit.contact["phone"],
+        fax=unit.contact["fax"],
+        email=unit.contact["email"],
+        web=_nearest_contact(chain, "web"),
+        info_person=unit.contact["info_person"],
+        kep=next((a["address"] for a in kep if a["active"]), None),
+    )
     sources = {link.detsis_no for link in (*chain.links, *(chain.local_administration or ()))}
     if chain.presidency:
         sources.add(chain.presidency)
@@ -420,8 +429,8 @@ def _facts(chain: Chain, signatories: list[dict[str, Any]]) -> UnitFacts:
         sources=frozenset(sources),
         detsis_no=unit.detsis_no,
         name=unit.name,
-        letterhead=naming.letterhead(chain),
-        addressee=naming.addressee(chain),
+        letterhead=letterhead(chain),
+        addressee=addressee(chain),
         place=courtesy.Place.of(chain),
         kep_addresses=kep,
         certificate=_inherited_certificate(chain),
@@ -430,23 +439,32 @@ def _facts(chain: Chain, signatories: list[dict[str, Any]]) -> UnitFacts:
     )
 
 
-def _inherited_kep(chain: Chain) -> list[dict[str, Any]]:
+def _nearest_contact(chain: Chain, name: Literal["address", "web"]) -> str | None:
+    """The unit's own contact field, else the nearest unit's above that has one: used for the
+    address and web site (a department shares its building), never for a telephone, fax,
+    e-mail or person (a call must not reach the wrong desk)."""
+    return next(
+        (link.contact[name] for link in reversed(chain.links) if link.contact.get(name)), None
+    )
+
+
+def _inherited_kep(chain: Chain) -> list[KepEntry]:
     """The unit's KEP addresses, or those of the nearest unit above with an active one."""
     for link in reversed(chain.links):
         if any(a.get("active", True) for a in link.kep_addresses):
             inherited = None if link is chain.unit else link.detsis_no
             return [
-                {
-                    "address": a["address"],
-                    "active": bool(a.get("active", True)),
-                    "inherited_from": inherited,
-                }
+                KepEntry(
+                    address=a["address"],
+                    active=bool(a.get("active", True)),
+                    inherited_from=inherited,
+                )
                 for a in link.kep_addresses
             ]
     return []
 
 
-def _inherited_certificate(chain: Chain) -> dict[str, Any] | None:
+def _inherited_certificate(chain: Chain) -> InheritedCertificate | None:
     """The unit's certificate, or that of the nearest unit above with one."""
     for link in reversed(chain.links):
         if link.certificate_pem:
@@ -455,14 +473,14 @@ def _inherited_certificate(chain: Chain) -> dict[str, Any] | None:
             except certificates.BadCertificate as error:  # stored before it was checked
                 logger.warning("unreadable certificate of %s: %s", link.detsis_no, error)
                 continue
-            return {
-                "pem": facts.pem,
-                "sha256_fingerprint": facts.sha256_fingerprint,
-                "subject": facts.subject,
-                "issuer": facts.issuer,
-                "serial_number": facts.serial_number,
-                "not_before": facts.not_before,
-                "not_after": facts.not_after,
-                "inherited_from": None if link is chain.unit else link.detsis_no,
-            }
+            return InheritedCertificate(
+                pem=facts.pem,
+                sha256_fingerprint=facts.sha256_fingerprint,
+                subject=facts.subject,
+                issuer=facts.issuer,
+                serial_number=facts.serial_number,
+                not_before=facts.not_before,
+                not_after=facts.not_after,
+                inherited_from=None if link is chain.unit else link.detsis_no,
+            )
     return None

@@ -1,5 +1,6 @@
-"""How a unit is named on a letter: the sender's letterhead (antet) and a recipient's addressee
-(muhatap) line, following the 2020 regulation on official correspondence.
+"""The letterhead rule: how a unit is named on a letter, as the sender's letterhead (antet) and as
+a recipient's addressee (muhatap) lines, following the 2020 regulation on official correspondence.
+Pure functions of a ``Chain``; ``registry.ebys.facts`` computes them once per unit and day.
 
 Letterhead: ``T.C.``; the institution in capitals; the unit in Title Case, as registered. A
 bağlı/ilgili/ilişkili body is preceded by its ministry (``İÇİŞLERİ BAKANLIĞI`` / ``Göç İdaresi

@@ -1,8 +1,9 @@
-"""What EBYS systems need besides the tree: signatories, distribution lists, complaint contacts.
+"""What EBYS systems need besides the tree: signatories and distribution lists.
 
-Each belongs to one unit and changes only through approved change requests. Signatories and
-distribution lists are what a letter is signed by and sent to; the service-standard contacts are
-the "İlk Müracaat Yeri" and "İkinci Müracaat Yeri" blocks printed under a unit's standards table.
+Each belongs to one unit and changes only through approved change requests: signatories are who
+signs a unit's letters, distribution lists whom a letter is sent to, for action (gereği) or for
+information (bilgi). Everything else a letter needs (letterhead, addressee, KEP addresses,
+certificate, contact block) is read from the unit's versions in the tree.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.kernel.db import Base
+from registry.kernel.enums import EnumText, RecordStatus
 
 
 class Signatory(Base):
@@ -25,7 +27,9 @@ class Signatory(Base):
     delegation: Mapped[str | None] = mapped_column(String(100))
     # 1 is the highest: with two signatures the higher one signs on the right.
     rank: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(10), default="active")
+    status: Mapped[RecordStatus] = mapped_column(
+        EnumText(RecordStatus, 10), default=RecordStatus.ACTIVE
+    )
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __table_args__ = (
@@ -41,7 +45,9 @@ class DistributionList(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     name: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(10), default="active")
+    status: Mapped[RecordStatus] = mapped_column(
+        EnumText(RecordStatus, 10), default=RecordStatus.ACTIVE
+    )
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     recipients: Mapped[list[DistributionRecipient]] = relationship(

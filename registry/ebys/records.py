@@ -1,8 +1,9 @@
-"""Writing and reading signatories, distribution lists and service-standard contacts.
+"""Writing and reading signatories and distribution lists.
 
-All three belong to one unit (a signatory's unit, a list's owner, the unit whose standards table
-the contacts are printed under), carry a version for optimistic locking, are closed rather than
-deleted, and append an audit entry on every change (the change feed and EBYS caches follow it).
+Both belong to one unit (a signatory's unit, a list's owner), carry a version for optimistic
+locking, are closed rather than deleted, and append an audit entry on every change (the change
+feed and EBYS caches follow it). The places of application printed under a standards table have
+the same shape and live with the tables (``registry.standards.contacts``).
 """
 
 from __future__ import annotations
@@ -10,15 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.audit import trail as audit
 from registry.audit.trail import NO_PROVENANCE, Provenance
 from registry.ebys.models import DistributionList, DistributionRecipient, Signatory
-from registry.kernel.errors import Conflict, InvalidInput, NotFound
+from registry.kernel.enums import RecordStatus
+from registry.kernel.errors import Conflict, NotFound
 from registry.organizations import tree
-from registry.standards.models import ServiceStandardContacts
 
 SIGNATORY_FIELDS = ("name", "surname", "title", "delegation", "rank")
 
@@ -34,8 +34,8 @@ def _id(target: str | int, what: str) -> int:
         raise NotFound(f"{what} {target} yok / no such {what}.") from error
 
 
-def _require_active(record: Signatory | DistributionList | ServiceStandardContacts) -> None:
-    if record.status != "active":
+def _require_active(record: Signatory | DistributionList) -> None:
+    if record.status != RecordStatus.ACTIVE:
         raise Conflict("Kayıt kapatılmış / the record is closed.")
 
 
@@ -85,7 +85,7 @@ def save_signatory(
                 signatory, name, data[name].strip() if isinstance(data[name], str) else data[name]
             )
     signatory.version += 1
-    signatory.status = "active"
+    signatory.status = RecordStatus.ACTIVE
     session.add(signatory)
     session.flush()
     _audit(
@@ -154,7 +154,7 @@ def save_distribution_list(
                 DistributionRecipient(organization_id=org_id, kind=kind, position=position)
             )
     found.version += 1
-    found.status = "active"
+    found.status = RecordStatus.ACTIVE
     session.add(found)
     session.flush()
     session.refresh(found)
@@ -169,100 +169,6 @@ def save_distribution_list(
     return found
 
 
-# -- service-standard contacts --
-
-
-def get_contacts(session: Session, detsis_no: str) -> ServiceStandardContacts:
-    org_id = tree.organization_id(session, detsis_no)
-    found = session.scalar(
-        select(ServiceStandardContacts).where(ServiceStandardContacts.organization_id == org_id)
-    )
-    if found is None:
-        raise NotFound(
-            f"{detsis_no} için müracaat yerleri kayıtlı değil / no service-standard contacts."
-        )
-    return found
-
-
-def contacts_record(session: Session, found: ServiceStandardContacts) -> dict[str, Any]:
-    return {
-        "organization": _number(session, found.organization_id),
-        "first_contact": found.first_contact,
-        "second_contact": found.second_contact,
-        "response_days": found.response_days,
-        "status": found.status,
-        "version": found.version,
-    }
-
-
-def save_contacts(
-    session: Session,
-    target: str | None,
-    data: dict[str, Any],
-    *,
-    provenance: Provenance = NO_PROVENANCE,
-) -> ServiceStandardContacts:
-    """Create a unit's contacts (one record per unit) or update them."""
-    if target is None:
-        org_id = tree.unit_id_for(session, data["organization"], "data.organization")
-        existing = session.scalar(
-            select(ServiceStandardContacts).where(ServiceStandardContacts.organization_id == org_id)
-        )
-        if existing is not None and existing.status == "active":
-            raise InvalidInput(
-                "Bu birimin müracaat yerleri zaten kayıtlı; 'update' kullanın / the unit already "
-                "has contacts, use 'update'.",
-                errors={"data.organization": ["already has service-standard contacts"]},
-            )
-        found = existing or ServiceStandardContacts(organization_id=org_id, version=0)
-        before = contacts_record(session, existing) if existing else None
-    else:
-        found = get_contacts(session, target)
-        _require_active(found)
-        before = contacts_record(session, found)
-        if "organization" in data and data["organization"] != target:
-            raise InvalidInput(
-                "Müracaat yerleri başka birime taşınamaz / contacts stay with their unit.",
-                errors={"data.organization": ["cannot change"]},
-            )
-    for name in ("first_contact", "second_contact"):
-        if name in data:
-            setattr(found, name, _clean(session, data[name], f"data.{name}.organization"))
-    if "response_days" in data:
-        found.response_days = data["response_days"]
-    found.version += 1
-    found.status = "active"
-    session.add(found)
-    session.flush()
-    record = contacts_record(session, found)
-    _audit(session, "service_standard", record["organization"], before, record, provenance)
-    return found
-
-
-def refuse_second_contacts(
-    session: Session, data: dict[str, Any]
-) -> ServiceStandardContacts | None:
-    """A unit has one contacts record: a create while one is active is refused (use update)."""
-    org_id = tree.unit_id_for(session, data["organization"], "data.organization")
-    existing = session.scalar(
-        select(ServiceStandardContacts).where(ServiceStandardContacts.organization_id == org_id)
-    )
-    if existing is not None and existing.status == "active":
-        raise InvalidInput(
-            "Bu birimin müracaat yerleri zaten kayıtlı; 'update' kullanın / the unit already "
-            "has contacts, use 'update'.",
-            errors={"data.organization": ["already has service-standard contacts"]},
-        )
-    return existing
-
-
-def _clean(session: Session, contact: dict[str, Any], field: str) -> dict[str, Any]:
-    keys = ("name", "title", "address", "phone", "fax", "email", "organization")
-    if contact.get("organization"):
-        tree.unit_id_for(session, contact["organization"], field)
-    return {key: (contact.get(key) or None) for key in keys}
-
-
 # -- closing --
 
 
@@ -271,14 +177,23 @@ _KINDS: dict[
 ] = {
     "signatory": (get_signatory, signatory_record),
     "distribution_list": (get_distribution_list, distribution_list_record),
-    "service_standard": (get_contacts, contacts_record),
 }
 
 
-def close(
-    session: Session, entity: str, target: str, *, provenance: Provenance = NO_PROVENANCE
+def close_signatory(
+    session: Session, target: str, *, provenance: Provenance = NO_PROVENANCE
 ) -> str:
-    """Close a signatory, list or contacts record; returns the record's id."""
+    return _close(session, "signatory", target, provenance)
+
+
+def close_distribution_list(
+    session: Session, target: str, *, provenance: Provenance = NO_PROVENANCE
+) -> str:
+    return _close(session, "distribution_list", target, provenance)
+
+
+def _close(session: Session, entity: str, target: str, provenance: Provenance) -> str:
+    """Close a signatory or a distribution list; returns the record's id."""
     get, view = _KINDS[entity]
     record = get(session, target)
     _require_active(record)

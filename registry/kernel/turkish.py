@@ -5,6 +5,12 @@ Python's ``str.upper``/``str.lower`` follow English rules (``"i".upper() == "I"`
 and official letters need the addressee in the dative case with Turkish vowel harmony. Every
 module of the registry that touches Turkish text goes through these functions so the rules live
 in one place.
+
+Why this module is long: it is one rule set, the Turkish language's, and its parts lean on each
+other: the dative needs the vowel classes, the case mapping and the all-capitals test that title
+case and folding use, and its word lists (abbreviations, possessive heads, loanwords) are data
+written one per cell. Split, the dative would reach into another module's private rules, and a
+reader would have two places to look for "how does the registry treat Turkish text".
 """
 
 from __future__ import annotations

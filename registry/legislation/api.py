@@ -14,7 +14,7 @@ from registry.http.pages import offset_of, page_of
 from registry.kernel.db import get_session
 from registry.legislation import graph as legal_graph
 from registry.legislation import impact as legislation_impact
-from registry.legislation import records
+from registry.legislation import reading
 from registry.legislation.models import Legislation
 from registry.organizations import tree
 from registry.workflow.record_history import record_history
@@ -48,7 +48,7 @@ class LegislationList(MethodView):
         """Acts by type, number, status, issuer, year or words of the title (Turkish-insensitive)"""
         session = get_session()
         issuer = args.get("issuer")
-        filters = records.ActFilter(
+        filters = reading.ActFilter(
             type_code=args.get("type"),
             number=args.get("number"),
             status=args.get("status"),
@@ -56,8 +56,8 @@ class LegislationList(MethodView):
             q=args.get("q"),
             year=args.get("year"),
         )
-        acts = page_of(session, records.list_acts(filters), pagination_parameters)
-        return records.summaries(session, acts)
+        acts = page_of(session, reading.list_acts(filters), pagination_parameters)
+        return reading.summaries(session, acts)
 
 
 @blp.route("/stats")
@@ -76,9 +76,9 @@ class LegislationDetail(MethodView):
     def get(self, args: dict[str, Any], act_id: int) -> Any:
         """One act with its links and texts; with ``at``, as it stood on that date"""
         session = get_session()
-        act = records.get_act(session, act_id)
-        records.require_known(act, args.get("at"))
-        return records.representation(session, act, args.get("at"))
+        act = reading.get_act(session, act_id)
+        reading.require_known(act, args.get("at"))
+        return reading.representation(session, act, args.get("at"))
 
 
 RELATED_SUMMARIES = {
@@ -97,16 +97,16 @@ def _related(direction: str) -> type[MethodView]:
         def get(self, args: dict[str, Any], act_id: int, pagination_parameters: Any) -> Any:
             """Nearest first; paginated, the total in ``X-Pagination``"""
             session = get_session()
-            act = records.get_act(session, act_id)
+            act = reading.get_act(session, act_id)
             at = args.get("at")
-            records.require_known(act, at)
+            reading.require_known(act, at)
             depth = None if args["depth"] == "all" else int(args["depth"])
             graph = legal_graph.current(session)
             walk = graph.basis if direction == "basis" else graph.derived
             distances = walk(act.id, depth)
             ids = sorted(distances, key=lambda i: (distances[i], i))
             if at is not None:
-                existing = records.known_by(session, ids, at)
+                existing = reading.known_by(session, ids, at)
                 ids = [i for i in ids if i in existing]
             pagination_parameters.item_count = len(ids)
             offset = offset_of(pagination_parameters)
@@ -115,11 +115,7 @@ def _related(direction: str) -> type[MethodView]:
                 a.id: a
                 for a in session.scalars(select(Legislation).where(Legislation.id.in_(page)))
             }
-            ordered = [acts[i] for i in page]
-            return [
-                {**summary, "depth": distances[a.id]}
-                for summary, a in zip(records.summaries(session, ordered, at), ordered, strict=True)
-            ]
+            return reading.related(session, [acts[i] for i in page], distances, at)
 
     Related.__name__ = f"Legislation{direction.capitalize()}"
     return Related
@@ -135,7 +131,7 @@ class LegislationHistory(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     def get(self, act_id: int) -> Any:
         """Every applied change of the act: what changed and when; who, for authorized callers"""
-        act = records.get_act(get_session(), act_id)
+        act = reading.get_act(get_session(), act_id)
         return record_history("legislation", str(act.id), act.issuer_id)
 
 
@@ -152,7 +148,7 @@ class LegislationImpact(MethodView):
         counted per institution, or listed with ``details=true``; ``institution`` keeps one.
         """
         session = get_session()
-        act = records.get_act(session, act_id)
+        act = reading.get_act(session, act_id)
         number = args.get("institution")
         data = legislation_impact.impact(
             session,

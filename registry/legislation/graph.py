@@ -10,7 +10,7 @@ counted per institution without reading those rows.
 Each process keeps one graph per database and never rebuilds it per request: before answering it
 reads the audit trail's head (one indexed row) and, if changes were applied since it last looked,
 reloads only the acts and services those changes touched. Every write to legislation and services
-appends an audit entry (``services.audit``), so several app nodes sharing one database all see a
+appends an audit entry (``registry.audit``), so several app nodes sharing one database all see a
 change on their next request after it commits.
 
 The graph only ever absorbs committed changes: in a transaction that has already written audit
@@ -23,7 +23,7 @@ from __future__ import annotations
 import gc
 import logging
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypedDict
 
 import networkx as nx
 from flask import Flask
@@ -40,6 +40,12 @@ logger = logging.getLogger(__name__)
 TRACKED_ENTITIES = ("legislation", "service")
 SCRATCH_KEY = "legal_graph_scratch"
 _BATCH = 500
+
+
+class GraphSize(TypedDict):
+    acts: int
+    services: int
+    edges: int
 
 
 class LegalGraph(projections.Projection):
@@ -120,7 +126,7 @@ class LegalGraph(projections.Projection):
                 return upper
         return None
 
-    def size(self) -> dict[str, int]:
+    def size(self) -> GraphSize:
         with self._lock:
             services = sum(1 for node in self._graph if node < 0)
             return {
@@ -149,7 +155,7 @@ class LegalGraph(projections.Projection):
             (target, source)
             for source, target in session.execute(
                 select(LegislationLink.source_id, LegislationLink.target_id).where(
-                    LegislationLink.kind == LinkKind.BASIS.value
+                    LegislationLink.kind == LinkKind.BASIS
                 )
             )
         )
@@ -158,14 +164,14 @@ class LegalGraph(projections.Projection):
             for service, act in session.execute(
                 select(ServiceLegalBasis.service_id, ServiceLegalBasis.legislation_id)
                 .join(Service, Service.id == ServiceLegalBasis.service_id)
-                .where(Service.status == RecordStatus.ACTIVE.value)
+                .where(Service.status == RecordStatus.ACTIVE)
             )
         )
         units.update(
             (-service, unit)
             for service, unit in session.execute(
                 select(Service.id, Service.organization_id).where(
-                    Service.status == RecordStatus.ACTIVE.value
+                    Service.status == RecordStatus.ACTIVE
                 )
             )
         )
@@ -173,7 +179,7 @@ class LegalGraph(projections.Projection):
         for service, document in session.execute(
             select(ServiceDocument.service_id, ServiceDocument.document_id)
             .join(Service, Service.id == ServiceDocument.service_id)
-            .where(Service.status == RecordStatus.ACTIVE.value)
+            .where(Service.status == RecordStatus.ACTIVE)
         ):
             documents.setdefault(service, []).append(document)
         self._graph = graph
@@ -199,7 +205,7 @@ class LegalGraph(projections.Projection):
                 (target, source)
                 for source, target in session.execute(
                     select(LegislationLink.source_id, LegislationLink.target_id).where(
-                        LegislationLink.kind == LinkKind.BASIS.value,
+                        LegislationLink.kind == LinkKind.BASIS,
                         LegislationLink.source_id.in_(chunk),
                     )
                 )
@@ -218,11 +224,9 @@ class LegalGraph(projections.Projection):
                     self._graph.remove_node(-service_id)
                 self._units.pop(-service_id, None)
                 self._documents.pop(service_id, None)
-            active = [service_id for service_id, s, _ in rows if s == RecordStatus.ACTIVE.value]
+            active = [service_id for service_id, s, _ in rows if s == RecordStatus.ACTIVE]
             self._units.update(
-                (-service_id, unit)
-                for service_id, s, unit in rows
-                if s == RecordStatus.ACTIVE.value
+                (-service_id, unit) for service_id, s, unit in rows if s == RecordStatus.ACTIVE
             )
             for service, document in session.execute(
                 select(ServiceDocument.service_id, ServiceDocument.document_id).where(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NotRequired, TypedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,11 +26,93 @@ from registry.kernel import turkish
 from registry.kernel.clock import today
 from registry.legislation import graph as legal_graph
 from registry.legislation.models import Legislation, LegislationStatus
+from registry.legislation.reading import LegislationTypeView
 from registry.organizations import tree
 from schemas.vocabularies import INTERNAL_LEGISLATION_TYPES, LEGISLATION_TYPES
 
 _CHUNK = 2000
 GROUP_KINDS = ("legislation", "services", "documents", "standards_tables")
+
+
+class ImpactTotals(TypedDict):
+    """What one institution owns in the impact, counted."""
+
+    legislation: int
+    services: int
+    documents: int
+    standards_tables: int
+
+
+class ImpactOverall(ImpactTotals):
+    institutions: int
+
+
+class ImpactAct(TypedDict):
+    id: int
+    type: LegislationTypeView
+    number: str | None
+    title: str
+    status: str
+    issuer: str | None  # DETSİS number
+    depth: int  # distance from the act asked about
+
+
+class ImpactService(TypedDict):
+    code: str
+    name: str
+    organization: str  # DETSİS number of the providing unit
+    cites: list[int]  # the acts of the impact it cites directly
+
+
+class ImpactDocument(TypedDict):
+    code: str
+    name: str
+    services: list[str]  # codes of this institution's services using it
+
+
+class ImpactTable(TypedDict):
+    organization: str  # the unit whose standards table it is
+    name: str
+    services: list[str]
+
+
+class ImpactGroup(TypedDict):
+    """One owning institution's part: counted always, listed with ``details``."""
+
+    institution: str | None
+    name: str | None
+    totals: ImpactTotals
+    legislation: NotRequired[list[ImpactAct]]
+    services: NotRequired[list[ImpactService]]
+    documents: NotRequired[list[ImpactDocument]]
+    standards_tables: NotRequired[list[ImpactTable]]
+
+
+class Impact(TypedDict):
+    id: int
+    totals: ImpactOverall  # over all institutions, whatever the filter
+    institutions: list[ImpactGroup]
+
+
+class TypeStats(TypedDict):
+    type: LegislationTypeView
+    in_force: int
+    repealed: int
+    total: int
+
+
+class IssuerStats(TypedDict):
+    institution: str | None
+    name: str | None
+    internal: int  # institution-internal secondary legislation
+    total: int
+
+
+class LegislationStats(TypedDict):
+    total: int
+    by_status: dict[str, int]
+    by_type: list[TypeStats]
+    by_issuer: list[IssuerStats]
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -47,7 +129,7 @@ class _Group:
     documents: dict[int, list[int]] = field(default_factory=dict)  # document → its services here
     tables: dict[int, list[int]] = field(default_factory=dict)  # providing unit → its services
 
-    def totals(self) -> dict[str, int]:
+    def totals(self) -> ImpactTotals:
         return {
             "legislation": len(self.acts),
             "services": len(self.services),
@@ -58,7 +140,7 @@ class _Group:
 
 def impact(
     session: Session, act: Legislation, *, institution: int | None = None, details: bool = False
-) -> dict[str, Any]:
+) -> Impact:
     """Everything depending on ``act``, by owning institution.
 
     ``institution`` (a unit id; a sub-unit stands for its institution) keeps that group only;
@@ -101,7 +183,7 @@ def impact(
     if institution is not None:
         institution = _institutions(session, {institution})[0].get(institution, institution)
     names = _names(session, {owner for owner in groups if owner is not None})
-    totals = {
+    totals: ImpactOverall = {
         "legislation": len(derived),
         "services": len(service_ids),
         "documents": len(uses),
@@ -114,7 +196,7 @@ def impact(
         if institution is None or owner == institution
     ]
     shown.sort(key=lambda item: turkish.sort_key(names[item[0]][1]) if item[0] in names else "~")
-    listed = [
+    listed: list[ImpactGroup] = [
         {
             "institution": names[owner][0] if owner in names else None,
             "name": names[owner][1] if owner in names else None,
@@ -168,7 +250,7 @@ class _Details:
 
     def fill(
         self,
-        listed: list[dict[str, Any]],
+        listed: list[ImpactGroup],
         groups: list[_Group],
         derived: dict[int, int],
         graph: legal_graph.LegalGraph,
@@ -246,7 +328,7 @@ def _names(session: Session, org_ids: set[int]) -> dict[int, tuple[str, str]]:
     return {org_id: (number, version.name) for org_id, (number, version) in found.items()}
 
 
-def stats(session: Session) -> dict[str, Any]:
+def stats(session: Session) -> LegislationStats:
     """Counts by type × status, and by issuing institution (internal kinds counted apart)."""
     by_type: dict[int, dict[str, int]] = {}
     for type_code, status, count in session.execute(
@@ -278,13 +360,14 @@ def stats(session: Session) -> dict[str, Any]:
     return {
         "total": in_force + repealed,
         "by_status": {
-            LegislationStatus.IN_FORCE.value: in_force,
-            LegislationStatus.REPEALED.value: repealed,
+            LegislationStatus.IN_FORCE: in_force,
+            LegislationStatus.REPEALED: repealed,
         },
         "by_type": [
             {
                 "type": {"code": code, "name": LEGISLATION_TYPES[code]},
-                **counts,
+                "in_force": counts["in_force"],
+                "repealed": counts["repealed"],
                 "total": counts["in_force"] + counts["repealed"],
             }
             for code, counts in sorted(by_type.items())
@@ -294,7 +377,8 @@ def stats(session: Session) -> dict[str, Any]:
                 {
                     "institution": names.get(owner, (None, None))[0] if owner else None,
                     "name": names.get(owner, (None, None))[1] if owner else None,
-                    **counts,
+                    "internal": counts["internal"],
+                    "total": counts["total"],
                 }
                 for owner, counts in by_institution.items()
             ),

@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.kernel.db import Base
+from registry.kernel.enums import EnumText
 from registry.organizations.models import SortKey
 
 
@@ -61,7 +62,7 @@ class Legislation(Base):
     gazette_repeat: Mapped[int | None] = mapped_column(Integer)
     issuer_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     in_force_from: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(10))
+    status: Mapped[LegislationStatus] = mapped_column(EnumText(LegislationStatus, 10))
     repealed_on: Mapped[date | None] = mapped_column(Date)
     repealed_by_id: Mapped[int | None] = mapped_column(ForeignKey("legislation.id"))
     # Bumped on every applied change: what an update request is written against.
@@ -97,7 +98,7 @@ class LegislationText(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     legislation_id: Mapped[int] = mapped_column(ForeignKey("legislation.id"))
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[TextKind] = mapped_column(EnumText(TextKind, 16))
     as_of: Mapped[date] = mapped_column(Date)
     body: Mapped[str] = mapped_column(Text)
 
@@ -136,7 +137,7 @@ class LegislationLink(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[int] = mapped_column(ForeignKey("legislation.id"))
     target_id: Mapped[int] = mapped_column(ForeignKey("legislation.id"))
-    kind: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[LinkKind] = mapped_column(EnumText(LinkKind, 10))
     on: Mapped[date | None] = mapped_column(Date)
     provision: Mapped[str | None] = mapped_column(String(200))
 

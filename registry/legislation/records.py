@@ -1,24 +1,24 @@
-"""Writing and reading acts of legislation.
+"""Writing acts of legislation and their links (basis, amendments, repeals).
 
 Every write appends an audit entry for each act whose representation it changes: the act itself,
 and for an amendment or a repeal the act amended or repealed. That keeps the change feed complete
-and tells the in-memory legal graph (``services.legal_graph``) what to reload.
+and tells the in-memory legal graph (``legislation.graph``) what to reload. Reading acts, and the
+views the API shows of them, is ``legislation.reading``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, extract, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.audit import trail as audit
 from registry.audit.trail import NO_PROVENANCE, Provenance
 from registry.kernel import turkish
-from registry.kernel.errors import InvalidInput, NotFound
+from registry.kernel.errors import InvalidInput
 from registry.legislation import graph as legal_graph
 from registry.legislation.models import (
     Legislation,
@@ -28,6 +28,7 @@ from registry.legislation.models import (
     LegislationText,
     LinkKind,
 )
+from registry.legislation.reading import get_act, known_from, record
 from registry.organizations import tree
 from schemas.vocabularies import INTERNAL_LEGISLATION_TYPES, LEGISLATION_TYPES
 
@@ -52,188 +53,6 @@ class Applied:
     affected_services: dict[int, set[int]]
 
 
-# -- reading --
-
-
-def get_act(session: Session, act_id: int | str) -> Legislation:
-    try:
-        number = int(act_id)
-    except (TypeError, ValueError):
-        number = 0
-    act = session.get(Legislation, number) if number > 0 else None
-    if act is None:
-        raise NotFound(f"{act_id} numaralı mevzuat kaydı yok / no such act.")
-    return act
-
-
-def known_from(act: Legislation) -> date:
-    """The first day the act existed in law: published, or adopted, or in force."""
-    candidates = [d for d in (act.gazette_date, act.adopted_on, act.in_force_from) if d]
-    return min(candidates)
-
-
-def status_at(act: Legislation, at: date | None) -> tuple[str, date | None]:
-    if act.repealed_on is not None and (at is None or act.repealed_on <= at):
-        return LegislationStatus.REPEALED.value, act.repealed_on
-    return LegislationStatus.IN_FORCE.value, None
-
-
-def known_by(session: Session, act_ids: Sequence[int], at: date) -> set[int]:
-    """The acts among ``act_ids`` that existed on ``at`` (published, adopted or in force)."""
-    found: set[int] = set()
-    for start in range(0, len(act_ids), 2000):
-        rows = session.execute(
-            select(
-                Legislation.id,
-                Legislation.gazette_date,
-                Legislation.adopted_on,
-                Legislation.in_force_from,
-            ).where(Legislation.id.in_(act_ids[start : start + 2000]))
-        )
-        for act_id, *dates in rows:
-            if min(d for d in dates if d) <= at:
-                found.add(act_id)
-    return found
-
-
-def require_known(act: Legislation, at: date | None) -> None:
-    if at is not None and at < known_from(act):
-        raise NotFound(
-            f"{act.id} numaralı mevzuat {at.isoformat()} tarihinde henüz yoktu "
-            "/ the act did not exist on that date."
-        )
-
-
-def summary(session: Session, act: Legislation, at: date | None = None) -> dict[str, Any]:
-    issuers = issuer_numbers(session, [act])
-    return _summary(act, issuers, at)
-
-
-def _summary(act: Legislation, issuers: dict[int, str], at: date | None) -> dict[str, Any]:
-    status, repealed_on = status_at(act, at)
-    return {
-        "id": act.id,
-        "type": {"code": act.type_code, "name": LEGISLATION_TYPES[act.type_code]},
-        "number": act.number,
-        "title": act.title,
-        "adopted_on": act.adopted_on,
-        "gazette": {
-            "date": act.gazette_date,
-            "issue": act.gazette_issue,
-            "repeat": act.gazette_repeat,
-        },
-        "issuer": issuers.get(act.issuer_id) if act.issuer_id else None,
-        "in_force_from": act.in_force_from,
-        "status": status,
-        "repealed_on": repealed_on,
-        "repealed_by": act.repealed_by_id if repealed_on else None,
-        "version": act.version,
-    }
-
-
-def summaries(
-    session: Session, acts: Sequence[Legislation], at: date | None = None
-) -> list[dict[str, Any]]:
-    issuers = issuer_numbers(session, acts)
-    return [_summary(act, issuers, at) for act in acts]
-
-
-def issuer_numbers(session: Session, acts: Iterable[Legislation]) -> dict[int, str]:
-    return tree.numbers_of(session, {act.issuer_id for act in acts if act.issuer_id})
-
-
-def representation(session: Session, act: Legislation, at: date | None = None) -> dict[str, Any]:
-    """The act as the API shows it (as of ``at`` when given: later links and texts left out)."""
-
-    def in_time(on: date | None) -> bool:
-        return at is None or on is None or on <= at
-
-    outgoing = session.scalars(
-        select(LegislationLink)
-        .where(LegislationLink.source_id == act.id)
-        .order_by(LegislationLink.id)
-    ).all()
-    incoming = session.scalars(
-        select(LegislationLink)
-        .where(
-            LegislationLink.target_id == act.id,
-            LegislationLink.kind == LinkKind.AMENDS.value,
-        )
-        .order_by(LegislationLink.on, LegislationLink.id)
-    ).all()
-    amendments = [
-        {"id": link.source_id, "on": link.on, "provision": link.provision}
-        for link in incoming
-        if in_time(link.on)
-    ]
-    return {
-        **summary(session, act, at),
-        "basis": [link.target_id for link in outgoing if link.kind == LinkKind.BASIS.value],
-        "amended_by": list(dict.fromkeys(a["id"] for a in amendments)),
-        "amendments": amendments,
-        "amends": [
-            {"id": link.target_id, "on": link.on, "provision": link.provision}
-            for link in outgoing
-            if link.kind == LinkKind.AMENDS.value
-        ],
-        "repeals": [
-            link.target_id
-            for link in outgoing
-            if link.kind == LinkKind.REPEALS.value and in_time(link.on)
-        ],
-        "texts": [
-            {"kind": text.kind, "as_of": text.as_of, "body": text.body}
-            for text in act.texts
-            if in_time(text.as_of)
-        ],
-        "provisions": [
-            {"label": p.label, "heading": p.heading, "text": p.text} for p in act.provisions
-        ],
-    }
-
-
-def record(session: Session, act: Legislation) -> dict[str, Any]:
-    """What the audit trail and the change feed keep of an act: its full current form."""
-    return representation(session, act)
-
-
-@dataclass
-class ActFilter:
-    type_code: int | None = None
-    number: str | None = None
-    status: str | None = None
-    issuer_id: int | None = None
-    q: str | None = None
-    year: int | None = None
-
-
-def list_acts(filters: ActFilter) -> Select[Legislation]:
-    stmt = select(Legislation)
-    if filters.type_code is not None:
-        stmt = stmt.where(Legislation.type_code == filters.type_code)
-    if filters.number:
-        stmt = stmt.where(Legislation.number == filters.number.strip())
-    if filters.status:
-        stmt = stmt.where(Legislation.status == filters.status)
-    if filters.issuer_id is not None:
-        stmt = stmt.where(Legislation.issuer_id == filters.issuer_id)
-    if filters.year is not None:
-        stmt = stmt.where(
-            or_(
-                extract("year", Legislation.gazette_date) == filters.year,
-                (Legislation.gazette_date.is_(None))
-                & (extract("year", Legislation.adopted_on) == filters.year),
-            )
-        )
-    if filters.q:
-        for word in turkish.fold(filters.q).split():
-            stmt = stmt.where(Legislation.search_text.contains(word, autoescape=True))
-    return stmt.order_by(Legislation.type_code, Legislation.sort_key, Legislation.id)
-
-
-# -- writing --
-
-
 def create_act(
     session: Session,
     data: dict[str, Any],
@@ -244,7 +63,7 @@ def create_act(
     graph = legal_graph.current(session)
     check_links(session, graph, None, data)
     affected = _affected_services(graph, data)
-    act = Legislation(version=1, status=LegislationStatus.IN_FORCE.value)
+    act = Legislation(version=1, status=LegislationStatus.IN_FORCE)
     _set_fields(session, act, data)
     session.add(act)
     session.flush()
@@ -303,7 +122,7 @@ def close_act(
     _, services = legal_graph.current(session).dependents([act.id])
     before = record(session, act)
     act.status, act.repealed_on, act.repealed_by_id = (
-        LegislationStatus.REPEALED.value,
+        LegislationStatus.REPEALED,
         repealed_on,
         None,
     )
@@ -359,7 +178,7 @@ def check_links(
             )
     existing = _existing_events(session, act)
     for index, item in enumerate(data.get("repeals", [])):
-        if (LinkKind.REPEALS.value, item["id"]) in existing:
+        if (LinkKind.REPEALS, item["id"]) in existing:
             continue
         _refuse_repeal(found[item["id"]], item["on"], f"data.repeals.{index}")
     for index, item in enumerate(data.get("amends", [])):
@@ -371,8 +190,8 @@ def check_links(
                 errors={f"data.amends.{index}.id": ["repealed before the amendment"]},
             )
     if act is not None:
-        kept = {(LinkKind.REPEALS.value, i["id"]) for i in data.get("repeals", [])}
-        kept |= {(LinkKind.AMENDS.value, i["id"]) for i in data.get("amends", [])}
+        kept = {(LinkKind.REPEALS, i["id"]) for i in data.get("repeals", [])}
+        kept |= {(LinkKind.AMENDS, i["id"]) for i in data.get("amends", [])}
         for kind, target_id in existing:
             if kind in data and (kind, target_id) not in kept:
                 raise InvalidInput(
@@ -383,7 +202,7 @@ def check_links(
 
 
 def _refuse_repeal(target: Legislation, on: date, field: str) -> None:
-    if target.status == LegislationStatus.REPEALED.value:
+    if target.status == LegislationStatus.REPEALED:
         raise InvalidInput(
             f"{target.id} numaralı mevzuat zaten {target.repealed_on} tarihinde yürürlükten "
             "kaldırılmış / the act is already repealed.",
@@ -403,7 +222,7 @@ def _existing_events(session: Session, act: Legislation | None) -> set[tuple[str
     rows = session.execute(
         select(LegislationLink.kind, LegislationLink.target_id).where(
             LegislationLink.source_id == act.id,
-            LegislationLink.kind.in_((LinkKind.AMENDS.value, LinkKind.REPEALS.value)),
+            LegislationLink.kind.in_((LinkKind.AMENDS, LinkKind.REPEALS)),
         )
     )
     return {(kind, target_id) for kind, target_id in rows}
@@ -486,14 +305,14 @@ def _replace_provisions(
 def _replace_basis(session: Session, act: Legislation, uppers: list[int]) -> None:
     old = session.scalars(
         select(LegislationLink).where(
-            LegislationLink.source_id == act.id, LegislationLink.kind == LinkKind.BASIS.value
+            LegislationLink.source_id == act.id, LegislationLink.kind == LinkKind.BASIS
         )
     ).all()
     for link in old:
         session.delete(link)
     session.flush()
     for upper in uppers:
-        session.add(LegislationLink(source_id=act.id, target_id=upper, kind=LinkKind.BASIS.value))
+        session.add(LegislationLink(source_id=act.id, target_id=upper, kind=LinkKind.BASIS))
 
 
 def _apply_events(
@@ -520,7 +339,7 @@ def _apply_events(
         )
         target = get_act(session, event.target_id)
         if event.kind is LinkKind.REPEALS:
-            target.status = LegislationStatus.REPEALED.value
+            target.status = LegislationStatus.REPEALED
             target.repealed_on, target.repealed_by_id = event.on, act.id
         target.version += 1
     session.flush()

@@ -1,9 +1,13 @@
-"""DETSİS: units, their tree and their history (read-only here; writes are change requests)."""
+"""DETSİS: units, their tree and their history (read-only here; writes are change requests).
+
+The use cases (``registry.organizations.tree``) return views of versions; the representations
+below are what the schemas of ``schemas/organizations.py`` dump, key by key, as JSON or XML.
+"""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, TypedDict
 
 from flask.views import MethodView
 
@@ -19,7 +23,7 @@ from registry.kernel.db import get_session
 from registry.kernel.errors import InvalidInput
 from registry.kernel.reference import CATEGORIES, UNIT_TYPES, province_name
 from registry.organizations import tree
-from registry.organizations.models import OrganizationVersion
+from registry.organizations.models import Contact, OrganizationVersion
 from schemas.organizations import (
     AtQuerySchema,
     HistorySchema,
@@ -40,63 +44,170 @@ blp = Blueprint(
 __all__ = ["blp", "unit_representation"]
 
 
-def unit_representation(view: tree.UnitView) -> dict[str, Any]:
+class Province(TypedDict):
+    code: int  # plate code, 1–81
+    name: str | None
+
+
+class UnitRepresentation(TypedDict):
+    """A unit as published (``OrganizationSchema``)."""
+
+    detsis_no: str
+    name: str
+    short_name: str | None
+    english_name: str | None
+    parent: str | None
+    institution: str
+    category: str | None
+    unit_type: str | None
+    level: str
+    province: Province | None
+    district: str | None
+    contact: Contact
+    kep_addresses: list[dict[str, Any]]  # as registered: {address, active}
+    has_certificate: bool
+    letterhead: list[str] | None
+    corresponds_externally: bool
+    status: str
+    valid_from: date
+    valid_to: date | None
+    version: int
+    predecessors: list[str]
+    successors: list[str]
+    path: list[tree.PathEntry]  # dumped by ``PathEntrySchema``: detsis_no and name
+
+
+class SubtreeRepresentation(TypedDict):
+    """A unit and the units under it, nested (``SubtreeNodeSchema``)."""
+
+    detsis_no: str
+    name: str
+    short_name: str | None
+    unit_type: str | None
+    level: str
+    status: str
+    depth: int
+    children: list[SubtreeRepresentation]
+
+
+class VersionRepresentation(TypedDict):
+    """One version in a unit's history (``HistoryEntrySchema``), as anyone sees it."""
+
+    version: int
+    event: str
+    valid_from: date
+    valid_to: date | None
+    reason: str | None
+    name: str
+    parent: str | None
+    status: str
+    changes: dict[str, list[Any]]
+    recorded_at: datetime
+
+
+class People(TypedDict):
+    """Who recorded, submitted and approved a version: for authorized callers only."""
+
+    recorded_by: str | None
+    submitted_by: str | None
+    approved_by: str | None
+    request_id: int | None
+    audit_seq: int | None
+
+
+class VersionWithPeople(VersionRepresentation, People):
+    """A version as an authorized caller sees it."""
+
+
+class HistoryRepresentation(TypedDict):
+    """``HistorySchema``: the versions, oldest first, and the links to other units."""
+
+    detsis_no: str
+    versions: list[VersionRepresentation]  # some with ``People`` too
+    predecessors: list[str]
+    successors: list[str]
+
+
+def unit_representation(view: tree.UnitView) -> UnitRepresentation:
     version = view.version
-    return {
-        "detsis_no": view.detsis_no,
-        "name": version.name,
-        "short_name": version.short_name,
-        "english_name": version.english_name,
-        "parent": view.parent_no,
-        "institution": view.institution_no,
-        "category": version.category,
-        "unit_type": version.unit_type,
-        "level": version.level,
-        "province": _province(version),
-        "district": version.district,
-        "contact": version.contact,
-        "kep_addresses": version.kep_addresses or [],
-        "has_certificate": bool(version.certificate_pem),
-        "letterhead": version.letterhead,
-        "corresponds_externally": version.corresponds_externally,
-        "status": version.status,
-        "valid_from": version.valid_from,
-        "valid_to": version.valid_to,
-        "version": version.version,
-        "predecessors": view.predecessors,
-        "successors": view.successors,
-        "path": [{"detsis_no": e.detsis_no, "name": e.name} for e in view.path],
-    }
+    return UnitRepresentation(
+        detsis_no=view.detsis_no,
+        name=version.name,
+        short_name=version.short_name,
+        english_name=version.english_name,
+        parent=view.parent_no,
+        institution=view.institution_no,
+        category=version.category,
+        unit_type=version.unit_type,
+        level=version.level,
+        province=_province(version),
+        district=version.district,
+        contact=version.contact,
+        kep_addresses=version.kep_addresses or [],
+        has_certificate=bool(version.certificate_pem),
+        letterhead=version.letterhead,
+        corresponds_externally=version.corresponds_externally,
+        status=version.status,
+        valid_from=version.valid_from,
+        valid_to=version.valid_to,
+        version=version.version,
+        predecessors=view.predecessors,
+        successors=view.successors,
+        path=view.path,
+    )
 
 
-def _province(version: OrganizationVersion) -> dict[str, Any] | None:
+def _province(version: OrganizationVersion) -> Province | None:
     if version.province_code is None:
         return None
-    return {"code": version.province_code, "name": province_name(version.province_code)}
+    return Province(code=version.province_code, name=province_name(version.province_code))
 
 
-def _subtree_representation(node: tree.SubtreeNode) -> dict[str, Any]:
-    return {
-        "detsis_no": node.detsis_no,
-        "name": node.version.name,
-        "short_name": node.version.short_name,
-        "unit_type": node.version.unit_type,
-        "level": node.version.level,
-        "status": node.version.status,
-        "depth": node.depth,
-        "children": [_subtree_representation(child) for child in node.children],
-    }
+def _subtree_representation(node: tree.SubtreeNode) -> SubtreeRepresentation:
+    return SubtreeRepresentation(
+        detsis_no=node.detsis_no,
+        name=node.version.name,
+        short_name=node.version.short_name,
+        unit_type=node.version.unit_type,
+        level=node.version.level,
+        status=node.version.status,
+        depth=node.depth,
+        children=[_subtree_representation(child) for child in node.children],
+    )
 
 
-def _people(version: OrganizationVersion, entry: AuditEntry | None) -> dict[str, Any]:
+def _version_representation(
+    entry: tree.HistoryEntry, provenance: dict[int, AuditEntry] | None
+) -> VersionRepresentation:
+    """A version as the caller may see it: with who changed it only when ``provenance`` (the
+    audit entries by version number) is given, since that is personal data."""
+    version = entry.version
+    public = VersionRepresentation(
+        version=version.version,
+        event=version.event,
+        valid_from=version.valid_from,
+        valid_to=version.valid_to,
+        reason=version.reason,
+        name=version.name,
+        parent=entry.parent_no,
+        status=version.status,
+        changes=entry.changes,
+        recorded_at=version.recorded_at,
+    )
+    if provenance is None:
+        return public
+    return VersionWithPeople(**public, **_people(version, provenance.get(version.version)))
+
+
+def _people(version: OrganizationVersion, entry: AuditEntry | None) -> People:
     """Who submitted and approved a version: for authorized callers only (personal data)."""
-    return {
-        "recorded_by": version.recorded_by,
-        "submitted_by": entry.submitted_by if entry else version.recorded_by,
-        "approved_by": entry.approved_by if entry else None,
-        "request_id": entry.request_id if entry else None,
-        "audit_seq": entry.seq if entry else None,
-    }
+    return People(
+        recorded_by=version.recorded_by,
+        submitted_by=entry.submitted_by if entry else version.recorded_by,
+        approved_by=entry.approved_by if entry else None,
+        request_id=entry.request_id if entry else None,
+        audit_seq=entry.seq if entry else None,
+    )
 
 
 def _window(pagination: Any) -> tuple[int, int]:
@@ -170,8 +281,7 @@ class OrganizationAncestors(MethodView):
     def get(self, args: dict[str, Any], detsis_no: str) -> Any:
         """Parent units up to the root, root first"""
         entries = tree.ancestors(get_session(), detsis_no, _at(args))
-        data = [{"detsis_no": e.detsis_no, "name": e.name} for e in entries]
-        return negotiated(data, PathEntrySchema(many=True), "UstBirimler")
+        return negotiated(entries, PathEntrySchema(many=True), "UstBirimler")
 
 
 @blp.route("/<string:detsis_no>/subtree")
@@ -192,36 +302,18 @@ class OrganizationHistory(MethodView):
     def get(self, detsis_no: str) -> Any:
         """Every version of the unit, oldest first, with what each changed"""
         session = get_session()
-        entries, predecessors, successors = tree.history(session, detsis_no)
-        provenance: dict[int, AuditEntry] = {}
-        show_people = policy.may_see_audit(
-            session, current_user(), tree.organization_id(session, detsis_no)
+        history = tree.history(session, detsis_no)
+        provenance: dict[int, AuditEntry] | None = None
+        if policy.may_see_audit(session, current_user(), tree.organization_id(session, detsis_no)):
+            provenance = {
+                entry.after["version"]: entry
+                for entry in audit.entries_for(session, "organization", detsis_no)
+                if entry.after and "version" in entry.after
+            }
+        data = HistoryRepresentation(
+            detsis_no=detsis_no,
+            versions=[_version_representation(e, provenance) for e in history.entries],
+            predecessors=history.predecessors,
+            successors=history.successors,
         )
-        if show_people:
-            for entry in audit.entries_for(session, "organization", detsis_no):
-                if entry.after and "version" in entry.after:
-                    provenance[entry.after["version"]] = entry
-        data = {
-            "detsis_no": detsis_no,
-            "versions": [
-                {
-                    "version": e.version.version,
-                    "event": e.version.event,
-                    "valid_from": e.version.valid_from,
-                    "valid_to": e.version.valid_to,
-                    "reason": e.version.reason,
-                    "name": e.version.name,
-                    "parent": e.parent_no,
-                    "status": e.version.status,
-                    "changes": e.changes,
-                    "recorded_at": e.version.recorded_at,
-                    **(
-                        _people(e.version, provenance.get(e.version.version)) if show_people else {}
-                    ),
-                }
-                for e in entries
-            ],
-            "predecessors": predecessors,
-            "successors": successors,
-        }
         return negotiated(data, HistorySchema(), "Tarihce")

@@ -64,10 +64,10 @@ def create_unit(
         version=1,
         valid_from=valid_from,
         valid_to=None,
-        event=Event.CREATED.value,
+        event=Event.CREATED,
         reason=reason,
         parent_id=parent_id,
-        status=Status.ACTIVE.value,
+        status=Status.ACTIVE,
         recorded_by=provenance.recorded_by,
         **fields,
     )
@@ -94,7 +94,7 @@ def update_unit(
 ) -> OrganizationVersion:
     """Rename, re-contact or move a unit from ``valid_from`` on. Only changed fields count."""
     org_id, latest = _latest_for_change(session, detsis_no, valid_from, expected_version)
-    if latest.status == Status.CLOSED.value:
+    if latest.status == Status.CLOSED:
         raise Conflict("Kapatılmış birim değiştirilemez; önce yeniden açın / the unit is closed.")
     new_parent = latest.parent_id
     if "parent" in changes:
@@ -134,7 +134,7 @@ def close_unit(
             errors={"reason": ["required"]},
         )
     org_id, latest = _latest_for_change(session, detsis_no, valid_from, expected_version)
-    if latest.status == Status.CLOSED.value:
+    if latest.status == Status.CLOSED:
         raise Conflict("Birim zaten kapalı / the unit is already closed.")
     open_children = session.scalar(
         select(func.count())
@@ -142,7 +142,7 @@ def close_unit(
         .where(
             OrganizationVersion.parent_id == org_id,
             OrganizationVersion.valid_to.is_(None),
-            OrganizationVersion.status == Status.ACTIVE.value,
+            OrganizationVersion.status == Status.ACTIVE,
         )
     )
     if open_children:
@@ -159,7 +159,7 @@ def close_unit(
         )
     live = versions_at(session, successor_ids, valid_from)
     for number, succ_id in zip(successors, successor_ids, strict=True):
-        if succ_id not in live or live[succ_id][1].status != Status.ACTIVE.value:
+        if succ_id not in live or live[succ_id][1].status != Status.ACTIVE:
             raise InvalidInput(
                 f"Halef birim {number} o tarihte açık değil / successor not open.",
                 errors={"successors": [f"{number} is not an open unit then"]},
@@ -177,7 +177,7 @@ def close_unit(
         reason,
         provenance,
         {"successors": list(successors)},
-        status=Status.CLOSED.value,
+        status=Status.CLOSED,
     )
 
 
@@ -190,12 +190,12 @@ def reopen_unit(
     provenance: Provenance = NO_PROVENANCE,
 ) -> OrganizationVersion:
     _, latest = _latest_for_change(session, detsis_no, valid_from, None)
-    if latest.status != Status.CLOSED.value:
+    if latest.status != Status.CLOSED:
         raise Conflict("Birim açık / the unit is not closed.")
     if latest.parent_id is not None:
         _parent_at(session, number_of(session, latest.parent_id), valid_from)
     return _new_version(
-        session, latest, valid_from, Event.REOPENED, reason, provenance, status=Status.ACTIVE.value
+        session, latest, valid_from, Event.REOPENED, reason, provenance, status=Status.ACTIVE
     )
 
 
@@ -308,7 +308,7 @@ def _parent_at(session: Session, parent: str | None, at: date) -> int | None:
             f"Üst birim {parent} o tarihte kayıtlı değil / parent unit not found on that date.",
             errors={"parent": [f"no unit {parent} on {at.isoformat()}"]},
         ) from error
-    if version.status != Status.ACTIVE.value:
+    if version.status != Status.ACTIVE:
         raise InvalidInput(
             f"Üst birim {parent} kapalı / the parent unit is closed.",
             errors={"parent": ["closed unit"]},

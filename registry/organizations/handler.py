@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import marshmallow as ma
 from sqlalchemy.orm import Session
 
-from registry.audit.trail import Provenance
 from registry.kernel.clock import today
 from registry.kernel.errors import InvalidInput, NotFound
 from registry.organizations import changes, tree
-from registry.workflow.handling import Applied, load_data
+from registry.workflow.handling import (
+    Change,
+    Proposal,
+    RecordHandler,
+    changes_something,
+    reason_to_close,
+)
 from schemas.common import DETSIS_PATTERN
 from schemas.organizations import UnitInputSchema, UnitUpdateSchema
 
@@ -27,107 +31,25 @@ class CloseSchema(ma.Schema):
     )
 
 
-SCHEMAS: dict[str, type[ma.Schema]] = {
-    "create": UnitInputSchema,
-    "update": UnitUpdateSchema,
-    "move": MoveSchema,
-    "close": CloseSchema,
-}
+def _parent_only_by_move(_session: Session, proposal: Proposal) -> None:
+    if proposal.action == "update" and "parent" in proposal.data:
+        raise InvalidInput(
+            "Üst birim değişikliği 'move' ile istenir / use action 'move'.",
+            errors={"data.parent": ["a new parent is a 'move' request"]},
+        )
 
 
-def _load(action: str, data: dict[str, Any]) -> dict[str, Any]:
-    return load_data(SCHEMAS[action], data)
+def _target_exists(session: Session, proposal: Proposal) -> None:
+    if proposal.target is not None:
+        tree.current_version(session, proposal.target, today())
 
 
-class OrganizationHandler:
-    entity = "organization"
-    actions = frozenset({"create", "update", "close", "move"})
-    two_step = False
-
-    def validate(
-        self,
-        session: Session,
-        action: str,
-        target: str | None,
-        data: dict[str, Any],
-        reason: str | None,
-    ) -> None:
-        loaded = _load(action, data)
-        if action == "update" and "parent" in loaded:
-            raise InvalidInput(
-                "Üst birim değişikliği 'move' ile istenir / use action 'move'.",
-                errors={"data.parent": ["a new parent is a 'move' request"]},
-            )
-        if action == "update" and not loaded:
-            raise InvalidInput(
-                "Değişiklik yok / the request changes nothing.",
-                errors={"data": ["name at least one field to change"]},
-            )
-        if action == "close" and not (reason and reason.strip()):
-            raise InvalidInput(
-                "Kapatma gerekçesi zorunludur / closing needs a reason.",
-                errors={"reason": ["required to close a unit"]},
-            )
-        if target is not None:
-            tree.current_version(session, target, today())
-        for number in [loaded.get("parent")] if action in ("create", "move") else []:
-            if number:
-                _must_exist(session, number, "data.parent")
-        for number in loaded.get("successors", []) if action == "close" else []:
-            _must_exist(session, number, "data.successors")
-
-    def scopes(
-        self, session: Session, action: str, target: str | None, data: dict[str, Any]
-    ) -> list[int | None]:
-        parent = data.get("parent")
-        if action == "create":
-            return [tree.organization_id(session, parent) if parent else None]
-        assert target is not None
-        scopes: list[int | None] = [tree.organization_id(session, target)]
-        if action == "move":
-            scopes.append(tree.organization_id(session, parent) if parent else None)
-        return scopes
-
-    def live(self, session: Session, target: str) -> tuple[int, dict[str, Any]]:
-        _, version = tree.current_version(session, target, today())
-        return version.version, changes.version_record(session, version)
-
-    def apply(
-        self,
-        session: Session,
-        action: str,
-        target: str | None,
-        data: dict[str, Any],
-        reason: str | None,
-        effective_from: date,
-        provenance: Provenance,
-    ) -> Applied:
-        loaded = _load(action, data)
-        if action == "create":
-            organization = changes.create_unit(
-                session, loaded, valid_from=effective_from, reason=reason, provenance=provenance
-            )
-            return Applied("organization", organization.detsis_no)
-        assert target is not None
-        if action == "update" or action == "move":
-            changes.update_unit(
-                session,
-                target,
-                loaded,
-                valid_from=effective_from,
-                reason=reason,
-                provenance=provenance,
-            )
-        elif action == "close":
-            changes.close_unit(
-                session,
-                target,
-                valid_from=effective_from,
-                reason=reason or "",
-                successors=loaded["successors"],
-                provenance=provenance,
-            )
-        return Applied("organization", target)
+def _named_units_exist(session: Session, proposal: Proposal) -> None:
+    """The parent of a create or move, and a closed unit's successors."""
+    if proposal.action in ("create", "move") and proposal.data.get("parent"):
+        _must_exist(session, proposal.data["parent"], "data.parent")
+    for number in proposal.data.get("successors", []) if proposal.action == "close" else []:
+        _must_exist(session, number, "data.successors")
 
 
 def _must_exist(session: Session, number: str, field: str) -> None:
@@ -137,3 +59,81 @@ def _must_exist(session: Session, number: str, field: str) -> None:
         raise InvalidInput(
             f"{number} numaralı birim yok / no such unit.", errors={field: [f"no unit {number}"]}
         ) from error
+
+
+def _scopes(
+    session: Session, action: str, target: str | None, data: dict[str, Any]
+) -> list[int | None]:
+    """The unit itself; the parent of a create; the new parent of a move too."""
+    parent = data.get("parent")
+    if action == "create":
+        return [tree.organization_id(session, parent) if parent else None]
+    assert target is not None
+    scopes: list[int | None] = [tree.organization_id(session, target)]
+    if action == "move":
+        scopes.append(tree.organization_id(session, parent) if parent else None)
+    return scopes
+
+
+def _live(session: Session, target: str) -> tuple[int, dict[str, Any]]:
+    _, version = tree.current_version(session, target, today())
+    return version.version, changes.version_record(session, version)
+
+
+def _create(session: Session, change: Change) -> str:
+    organization = changes.create_unit(
+        session,
+        change.data,
+        valid_from=change.effective_from,
+        reason=change.reason,
+        provenance=change.provenance,
+    )
+    return organization.detsis_no
+
+
+def _update(session: Session, change: Change) -> str:
+    """An update, or a move (an update of the parent)."""
+    assert change.target is not None
+    changes.update_unit(
+        session,
+        change.target,
+        change.data,
+        valid_from=change.effective_from,
+        reason=change.reason,
+        provenance=change.provenance,
+    )
+    return change.target
+
+
+def _close(session: Session, change: Change) -> str:
+    assert change.target is not None
+    changes.close_unit(
+        session,
+        change.target,
+        valid_from=change.effective_from,
+        reason=change.reason or "",
+        successors=change.data["successors"],
+        provenance=change.provenance,
+    )
+    return change.target
+
+
+HANDLER = RecordHandler(
+    entity="organization",
+    schemas={
+        "create": UnitInputSchema,
+        "update": UnitUpdateSchema,
+        "move": MoveSchema,
+        "close": CloseSchema,
+    },
+    checks=(
+        _parent_only_by_move,
+        changes_something,
+        reason_to_close("a unit"),
+        _target_exists,
+        _named_units_exist,
+    ),
+    scopes=_scopes,
+    live=_live,
+    appliers={"create": _create, "update": _update, "move": _update, "close": _close},
+)

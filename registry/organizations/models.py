@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import (
     JSON,
@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.kernel.db import Base
+from registry.kernel.enums import EnumText
 
 # Binary collation on PostgreSQL so the Turkish sort key orders the same on both backends.
 SortKey = String(600).with_variant(String(600, collation="C"), "postgresql")
@@ -60,7 +61,6 @@ class Event(enum.StrEnum):
 
 
 # The fields a version holds about a unit (besides its parent and status): what a change may set.
-CONTACT_BLOCK_FIELDS = ("address", "phone", "fax", "email", "web", "info_person")
 CONTENT_FIELDS: tuple[str, ...] = (
     "name",
     "short_name",
@@ -81,6 +81,17 @@ CONTENT_FIELDS: tuple[str, ...] = (
     "letterhead",
     "info_person",
 )
+
+
+class Contact(TypedDict):
+    """A unit's contact block as registered: what the API and letters show of it."""
+
+    address: str | None
+    phone: str | None
+    fax: str | None
+    email: str | None
+    web: str | None
+    info_person: dict[str, Any] | None  # "Bilgi için": {name, title, phone, email}
 
 
 class DetsisNumber(Base):
@@ -127,7 +138,7 @@ class OrganizationVersion(Base):
     version: Mapped[int] = mapped_column(Integer)
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
-    event: Mapped[str] = mapped_column(String(16))
+    event: Mapped[Event] = mapped_column(EnumText(Event, 16))
     reason: Mapped[str | None] = mapped_column(Text)
 
     name: Mapped[str] = mapped_column(String(300))
@@ -140,7 +151,7 @@ class OrganizationVersion(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     category: Mapped[str | None] = mapped_column(String(60))
     unit_type: Mapped[str | None] = mapped_column(String(80))
-    level: Mapped[str] = mapped_column(String(12))
+    level: Mapped[Level] = mapped_column(EnumText(Level, 12))
     province_code: Mapped[int | None] = mapped_column(Integer)
     district: Mapped[str | None] = mapped_column(String(100))
 
@@ -156,7 +167,7 @@ class OrganizationVersion(Base):
     # "Bilgi için": whom a letter's reader may call ({name, title, phone, email}).
     info_person: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     corresponds_externally: Mapped[bool] = mapped_column(Boolean, default=True)
-    status: Mapped[str] = mapped_column(String(10))
+    status: Mapped[Status] = mapped_column(EnumText(Status, 10))
 
     recorded_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
@@ -181,9 +192,16 @@ class OrganizationVersion(Base):
     )
 
     @property
-    def contact(self) -> dict[str, Any]:
+    def contact(self) -> Contact:
         """The contact block, as the API and letters show it."""
-        return {name: getattr(self, name) for name in CONTACT_BLOCK_FIELDS}
+        return Contact(
+            address=self.address,
+            phone=self.phone,
+            fax=self.fax,
+            email=self.email,
+            web=self.web,
+            info_person=self.info_person,
+        )
 
 
 class OrganizationLink(Base):

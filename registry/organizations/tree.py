@@ -25,6 +25,7 @@ from registry.organizations.models import (
     Organization,
     OrganizationLink,
     OrganizationVersion,
+    Status,
 )
 
 MAX_DEPTH = 12  # deeper than any real administration; guards walks against corrupt cycles
@@ -41,7 +42,7 @@ class PathEntry:
     category: str | None
 
 
-@dataclass
+@dataclass(frozen=True)
 class UnitView:
     """A unit as of a date, with what the API derives from the tree around it."""
 
@@ -156,7 +157,7 @@ def unit_id_for(session: Session, number: str, field: str, *, open_only: bool = 
         ) from error
     if open_only:
         found = versions_at(session, [org_id], today()).get(org_id)
-        if found is None or found[1].status != "active":
+        if found is None or found[1].status != Status.ACTIVE:
             raise InvalidInput(
                 f"{number} numaralı birim bugün açık değil / the unit is not open today.",
                 errors={field: ["closed unit"]},
@@ -429,17 +430,26 @@ def subtree(session: Session, detsis_no: str, depth: int, at: date) -> SubtreeNo
     return root
 
 
-@dataclass
+@dataclass(frozen=True)
 class HistoryEntry:
     version: OrganizationVersion
     parent_no: str | None
-    changes: dict[str, list[Any]]
+    changes: dict[str, list[Any]]  # field → [before, after], against the version before
+
+
+@dataclass(frozen=True)
+class History:
+    """Every version of a unit, oldest first, and the units it came from and went to."""
+
+    entries: list[HistoryEntry]
+    predecessors: list[str]
+    successors: list[str]
 
 
 HISTORY_FIELDS = (*CONTENT_FIELDS, "parent_id", "status")
 
 
-def history(session: Session, detsis_no: str) -> tuple[list[HistoryEntry], list[str], list[str]]:
+def history(session: Session, detsis_no: str) -> History:
     """Every version, oldest first, with what changed; and the predecessors and successors."""
     org_id = organization_id(session, detsis_no)
     versions = session.scalars(
@@ -480,4 +490,4 @@ def history(session: Session, detsis_no: str) -> tuple[list[HistoryEntry], list[
         entries.append(HistoryEntry(version, parent_no, changes))
         previous = version
     predecessors, successors = links(session, [org_id])
-    return entries, predecessors.get(org_id, []), successors.get(org_id, [])
+    return History(entries, predecessors.get(org_id, []), successors.get(org_id, []))

@@ -243,7 +243,7 @@ def _widen_organization_changes(session: Session, changed: dict[str, set[str]]) 
     numbers.update(tree.numbers_of(session, below).values())
     services = session.scalars(
         select(Service.code).where(
-            Service.organization_id.in_(list(below)), Service.status == RecordStatus.ACTIVE.value
+            Service.organization_id.in_(list(below)), Service.status == RecordStatus.ACTIVE
         )
     )
     changed.setdefault("service", set()).update(services)

@@ -20,7 +20,7 @@ from registry.kernel.clock import today
 from registry.kernel.reference import province_name
 from registry.legislation.models import Legislation
 from registry.organizations import tree
-from registry.organizations.models import Organization, OrganizationVersion
+from registry.organizations.models import Organization, OrganizationVersion, Status
 from schemas.vocabularies import LEGISLATION_TYPES
 
 TYPES = ("service", "organization", "legislation", "document")
@@ -87,7 +87,7 @@ def services(session: Session, codes: Collection[str] | None = None) -> Iterator
         Service.description,
         Service.applicants,
         Service.organization_id,
-    ).where(Service.status == RecordStatus.ACTIVE.value)
+    ).where(Service.status == RecordStatus.ACTIVE)
     if codes is not None:
         stmt = stmt.where(Service.code.in_(list(codes)))
     rows = session.execute(stmt).all()
@@ -112,7 +112,7 @@ def organizations(
     stmt = (
         select(Organization.id, Organization.detsis_no)
         .join(OrganizationVersion, OrganizationVersion.organization_id == Organization.id)
-        .where(tree.in_force(today()), OrganizationVersion.status == "active")
+        .where(tree.in_force(today()), OrganizationVersion.status == Status.ACTIVE)
     )
     if numbers is not None:
         stmt = stmt.where(Organization.detsis_no.in_(list(numbers)))
@@ -177,7 +177,7 @@ def legislation(session: Session, ids: Collection[int] | None = None) -> Iterato
 def documents(session: Session, codes: Collection[str] | None = None) -> Iterator[SearchDocument]:
     stmt = select(
         Document.id, Document.code, Document.name, Document.description, Document.issuer_id
-    ).where(Document.status == RecordStatus.ACTIVE.value)
+    ).where(Document.status == RecordStatus.ACTIVE)
     if codes is not None:
         stmt = stmt.where(Document.code.in_(list(codes)))
     rows = session.execute(stmt).all()

@@ -21,17 +21,17 @@ from sqlalchemy.orm import Session
 from whoosh.index import EmptyIndexError
 from whoosh.searching import Searcher
 
-from registry.accounts.models import Role, User
+from registry.accounts import policy
+from registry.accounts.models import User
 from registry.audit import trail as audit
 from registry.audit.models import AuditEntry
 from registry.audit.trail import Provenance
 from registry.catalogue.models import Document, RecordStatus, Service
 from registry.kernel import turkish
 from registry.kernel.clock import today
-from registry.kernel.errors import Forbidden
 from registry.legislation.models import Legislation
 from registry.organizations import tree
-from registry.organizations.models import Organization, OrganizationVersion
+from registry.organizations.models import Organization, OrganizationVersion, Status
 from registry.search import evaluate, index, query
 from registry.search.analysis import terms
 from registry.search.models import SearchSynonymGroup
@@ -57,8 +57,7 @@ def synonym_groups(session: Session) -> list[list[str]]:
 
 def save_synonyms(session: Session, actor: User, groups: list[list[str]]) -> list[list[str]]:
     """Replace the synonym groups (reviewers only); the change is in the audit trail."""
-    if actor.role != Role.REVIEWER.value:
-        raise Forbidden("Eş anlamlıları yalnızca inceleme grubu düzenler / reviewers only.")
+    policy.require_synonym_editor(actor)
     before = synonym_groups(session)
     for row in session.scalars(select(SearchSynonymGroup)):
         session.delete(row)
@@ -231,20 +230,18 @@ def _from_database(
 def _database_kinds() -> dict[str, tuple[Any, Any]]:
     return {
         "service": (
-            select(Service.code, Service.name).where(Service.status == RecordStatus.ACTIVE.value),
+            select(Service.code, Service.name).where(Service.status == RecordStatus.ACTIVE),
             Service.search_text,
         ),
         "organization": (
             select(Organization.detsis_no, OrganizationVersion.name)
             .join(OrganizationVersion, OrganizationVersion.organization_id == Organization.id)
-            .where(tree.in_force(today()), OrganizationVersion.status == "active"),
+            .where(tree.in_force(today()), OrganizationVersion.status == Status.ACTIVE),
             OrganizationVersion.search_text,
         ),
         "legislation": (select(Legislation.id, Legislation.title), Legislation.search_text),
         "document": (
-            select(Document.code, Document.name).where(
-                Document.status == RecordStatus.ACTIVE.value
-            ),
+            select(Document.code, Document.name).where(Document.status == RecordStatus.ACTIVE),
             Document.search_text,
         ),
     }

@@ -20,10 +20,10 @@ from registry.kernel.clock import today
 from registry.kernel.db import get_session, write_session
 from registry.kernel.errors import InvalidInput, NotFound, flatten_validation_messages
 from registry.organizations import tree
-from registry.standards import complaints, surveys
+from registry.standards import complaint_handling, complaint_views, complaints, surveys
 from registry.web.site import blp
 from schemas.common import DETSIS_PATTERN
-from schemas.complaints import ComplaintInputSchema, SurveyInputSchema
+from schemas.standards.complaints import ComplaintInputSchema, SurveyInputSchema
 
 SUBJECTS = [
     ("time_exceeded", "Hizmet tabloda yazan sürede tamamlanmadı"),
@@ -68,7 +68,7 @@ def complaint_submit() -> Response:
     try:
         data = ComplaintInputSchema().load(_complaint_data(form))
         filed = complaints.file_complaint(session, complaints.Filing(**data), today=today())
-        view = complaints.filed_view(session, filed, today())
+        view = complaint_views.filed_view(session, filed, today())
         session.commit()
     except ma.ValidationError as error:
         session.rollback()
@@ -93,8 +93,8 @@ def complaint_track() -> Response | str:
     key = (request.form.get("access_key") or "").strip()
     session = write_session()  # reading may escalate an overdue complaint
     try:
-        found = complaints.open_for_citizen(session, code, key, today())
-        view = complaints.view(session, found, complaints.Audience.CITIZEN, today())
+        found = complaint_handling.open_for_citizen(session, code, key, today())
+        view = complaint_views.view(session, found, complaint_views.Audience.CITIZEN, today())
         session.commit()
     except NotFound:
         session.rollback()

@@ -21,9 +21,9 @@ from registry.kernel import clock
 from registry.kernel.db import get_session, write_session
 from registry.kernel.errors import Unauthorized
 from registry.organizations import tree
-from registry.standards import complaints, surveys
+from registry.standards import complaint_handling, complaint_views, complaints, surveys
 from registry.standards.models import Complaint
-from schemas.complaints import (
+from schemas.standards.complaints import (
     ComplaintEventInputSchema,
     ComplaintFiledSchema,
     ComplaintInputSchema,
@@ -75,7 +75,7 @@ class Complaints(MethodView):
         session = write_session()
         today = clock.today()
         filed = complaints.file_complaint(session, complaints.Filing(**body), today=today)
-        answer = complaints.filed_view(session, filed, today)
+        answer = complaint_views.filed_view(session, filed, today)
         session.commit()
         return answer
 
@@ -93,15 +93,17 @@ class Complaints(MethodView):
         session = write_session()
         actor = require_user()
         today = clock.today()
-        stmt = complaints.visible(session, actor, today)
+        stmt = complaint_handling.visible(session, actor, today)
         complaints.escalate_overdue(session, today)  # before the query: levels decide who sees
         if args.get("status"):
             stmt = stmt.where(Complaint.status == args["status"])
         if args.get("level"):
             stmt = stmt.where(Complaint.level == args["level"])
         page = page_of(session, stmt.order_by(Complaint.id.desc()), pagination_parameters)
-        accesses = complaints.access_for(session, actor, page, today)
-        answer = complaints.views(session, page, [(a.audience, a.actions) for a in accesses], today)
+        accesses = complaint_handling.access_for(session, actor, page, today)
+        answer = complaint_views.views(
+            session, page, [(a.audience, a.actions) for a in accesses], today
+        )
         session.commit()
         return answer
 
@@ -122,8 +124,10 @@ class ComplaintDetail(MethodView):
         today = clock.today()
         key = request.headers.get(ACCESS_KEY_HEADER, "")
         if key:
-            complaint = complaints.open_for_citizen(session, tracking_code, key, today)
-            answer = complaints.view(session, complaint, complaints.Audience.CITIZEN, today)
+            complaint = complaint_handling.open_for_citizen(session, tracking_code, key, today)
+            answer = complaint_views.view(
+                session, complaint, complaint_views.Audience.CITIZEN, today
+            )
         else:
             actor = current_user()
             if actor is None:
@@ -133,8 +137,12 @@ class ComplaintDetail(MethodView):
                     errors={ACCESS_KEY_HEADER: ["required"]},
                     extra={"_headers": {"WWW-Authenticate": 'Bearer realm="registry"'}},
                 )
-            complaint, access = complaints.open_for_staff(session, actor, tracking_code, today)
-            answer = complaints.view(session, complaint, access.audience, today, access.actions)
+            complaint, access = complaint_handling.open_for_staff(
+                session, actor, tracking_code, today
+            )
+            answer = complaint_views.view(
+                session, complaint, access.audience, today, access.actions
+            )
         session.commit()
         return answer
 
@@ -156,11 +164,11 @@ class ComplaintEvents(MethodView):
         session = write_session()
         actor = require_user()
         today = clock.today()
-        complaint = complaints.record_event(
+        complaint = complaint_handling.record_event(
             session, actor, tracking_code, body["status"], body.get("note"), today
         )
-        access = complaints.access_to(session, actor, complaint, today)
-        answer = complaints.view(session, complaint, access.audience, today, access.actions)
+        access = complaint_handling.access_to(session, actor, complaint, today)
+        answer = complaint_views.view(session, complaint, access.audience, today, access.actions)
         session.commit()
         return answer
 

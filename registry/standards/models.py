@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.kernel.db import Base
+from registry.kernel.enums import EnumText, RecordStatus
 
 
 class ComplaintSubject(enum.StrEnum):
@@ -62,11 +63,15 @@ class Complaint(Base):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     first_place_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     second_place_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
-    level: Mapped[str] = mapped_column(String(10), default=ComplaintLevel.FIRST.value)
-    subject: Mapped[str] = mapped_column(String(30))
+    level: Mapped[ComplaintLevel] = mapped_column(
+        EnumText(ComplaintLevel, 10), default=ComplaintLevel.FIRST
+    )
+    subject: Mapped[ComplaintSubject] = mapped_column(EnumText(ComplaintSubject, 30))
     text: Mapped[str] = mapped_column(Text)
     contact: Mapped[dict[str, Any]] = mapped_column(JSON)  # personal data
-    status: Mapped[str] = mapped_column(String(12), default=ComplaintStatus.RECEIVED.value)
+    status: Mapped[ComplaintStatus] = mapped_column(
+        EnumText(ComplaintStatus, 12), default=ComplaintStatus.RECEIVED
+    )
     # Working days the place of application has to answer, as the institution set them.
     response_days: Mapped[int] = mapped_column(Integer)
     due_on: Mapped[date] = mapped_column(Date)
@@ -103,9 +108,9 @@ class ComplaintEvent(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     # A user's name, or "vatandaş" / "sistem" for the citizen and automatic escalation.
     actor: Mapped[str] = mapped_column(String(160))
-    from_status: Mapped[str | None] = mapped_column(String(12))
-    to_status: Mapped[str] = mapped_column(String(12))
-    level: Mapped[str] = mapped_column(String(10))
+    from_status: Mapped[ComplaintStatus | None] = mapped_column(EnumText(ComplaintStatus, 12))
+    to_status: Mapped[ComplaintStatus] = mapped_column(EnumText(ComplaintStatus, 12))
+    level: Mapped[ComplaintLevel] = mapped_column(EnumText(ComplaintLevel, 10))
     note: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_complaint_events_complaint", "complaint_id", "id"),)
@@ -163,7 +168,9 @@ class ServiceStandardContacts(Base):
     # Working days the first place of application has to answer a complaint before it goes to the
     # second; None: the registry's default.
     response_days: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(10), default="active")
+    status: Mapped[RecordStatus] = mapped_column(
+        EnumText(RecordStatus, 10), default=RecordStatus.ACTIVE
+    )
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __table_args__ = (CheckConstraint("status IN ('active', 'closed')", name="status"),)

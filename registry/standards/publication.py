@@ -1,12 +1,12 @@
 """Publishing service standards tables, and reading what was published.
 
 A unit publishes a table once it has its places of application (approved ``service_standard``
-contacts); the table covers its services and those of every unit under it. Whenever a transaction
-that changes such a table commits (an approved service, a renamed document, new contacts, a moved
-unit), the affected tables are rebuilt *in that same transaction*, and a new version is stored if
-and only if its content changed. Listening on the commit, rather than calling this from each
-write path, means no path (workflow, reviewer's name resolution, sample data, importers) can leave
-a table behind its records; and a table never changes between approvals.
+contacts); the table covers its services and those of every unit under it. Whatever changes such
+a table (an approved service, a renamed document, new contacts, a moved unit; a reviewer's name
+resolution, an import applied directly, the sample data) calls ``publish_changed`` before its
+caller commits: the affected tables are rebuilt *in that same transaction*, and a new version is
+stored if and only if its content changed. So a table never lags behind its records, and never
+changes between approvals.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.audit import trail as audit
@@ -71,7 +71,7 @@ def publish_all(session: Session, at: date | None = None) -> list[ServiceStandar
     """(Re)publish every unit that has places of application; unchanged tables stay as they are."""
     owners = session.scalars(
         select(ServiceStandardContacts.organization_id)
-        .where(ServiceStandardContacts.status == RecordStatus.ACTIVE.value)
+        .where(ServiceStandardContacts.status == RecordStatus.ACTIVE)
         .order_by(ServiceStandardContacts.organization_id)
     )
     return _publish_each(session, list(owners), at or today(), audit.NO_PROVENANCE)
@@ -91,7 +91,7 @@ def owners_above(session: Session, unit_ids: Collection[int], at: date) -> set[i
         session.scalars(
             select(ServiceStandardContacts.organization_id).where(
                 ServiceStandardContacts.organization_id.in_(candidates),
-                ServiceStandardContacts.status == RecordStatus.ACTIVE.value,
+                ServiceStandardContacts.status == RecordStatus.ACTIVE,
             )
         )
     )
@@ -99,7 +99,7 @@ def owners_above(session: Session, unit_ids: Collection[int], at: date) -> set[i
 
 _ANY_OWNER = (
     select(ServiceStandardContacts.id)
-    .where(ServiceStandardContacts.status == RecordStatus.ACTIVE.value)
+    .where(ServiceStandardContacts.status == RecordStatus.ACTIVE)
     .limit(1)
 )
 
@@ -116,20 +116,23 @@ def _publish_each(
     return published
 
 
-@event.listens_for(Session, "before_commit")
-def _publish_changed_tables(session: Session) -> None:
-    if session.in_nested_transaction():
-        return  # a SAVEPOINT is released, not the transaction: publish once, at its commit
+def publish_changed(session: Session) -> list[ServiceStandardTable]:
+    """Republish the tables the open transaction's changes touch, as read from what it appended
+    to the audit trail; returns the new versions (none for a table whose content is unchanged).
+
+    Called once by whatever applies such changes, before its caller commits. The new versions
+    carry the provenance of the transaction's first such change: the approval that caused them.
+    """
     entries = [e for e in audit.appended_in(session) if e.entity in _WATCHED]
     if not entries:
-        return
+        return []
     at = today()
     units = _units_touched(session, entries, at)
     if not units:
-        return
+        return []
     first = entries[0]
     provenance = Provenance(first.submitted_by, first.request_id, first.approved_by)
-    _publish_each(session, owners_above(session, units, at), at, provenance)
+    return _publish_each(session, owners_above(session, units, at), at, provenance)
 
 
 def _units_touched(session: Session, entries: list[AppendedEntry], at: date) -> set[int]:
@@ -158,7 +161,7 @@ def _units_asking_for(session: Session, codes: Collection[str]) -> set[int]:
             select(Service.organization_id)
             .join(ServiceDocument, ServiceDocument.service_id == Service.id)
             .join(Document, Document.id == ServiceDocument.document_id)
-            .where(Document.code.in_(list(codes)), Service.status == RecordStatus.ACTIVE.value)
+            .where(Document.code.in_(list(codes)), Service.status == RecordStatus.ACTIVE)
             .distinct()
         )
     )

@@ -93,7 +93,7 @@ def _rounded(value: Decimal, places: str) -> float:
 def submit(session: Session, *, service: str, score: int, comment: str | None) -> SurveyResponse:
     """Record one rating of an active service; the caller commits."""
     found = session.scalar(select(Service).where(Service.code == service))
-    if found is None or found.status != RecordStatus.ACTIVE.value:
+    if found is None or found.status != RecordStatus.ACTIVE:
         raise InvalidInput(
             f"{service} kodlu yürürlükte bir hizmet yok / no such active service.",
             errors={"service": [f"no active service {service}"]},

@@ -42,7 +42,7 @@ def active_contacts(session: Session, org_id: int) -> ServiceStandardContacts | 
     return session.scalar(
         select(ServiceStandardContacts).where(
             ServiceStandardContacts.organization_id == org_id,
-            ServiceStandardContacts.status == RecordStatus.ACTIVE.value,
+            ServiceStandardContacts.status == RecordStatus.ACTIVE,
         )
     )
 
@@ -58,7 +58,7 @@ def build(session: Session, org_id: int, at: date) -> dict[str, Any]:
             select(Service)
             .where(
                 Service.organization_id.in_(tree.subtree_ids(session, org_id, at)),
-                Service.status == RecordStatus.ACTIVE.value,
+                Service.status == RecordStatus.ACTIVE,
             )
             .order_by(Service.sort_key, Service.code)
         )
@@ -99,7 +99,7 @@ def _required_documents(session: Session, service_ids: list[int]) -> dict[int, l
             .join(Document, Document.id == ServiceDocument.document_id)
             .where(
                 ServiceDocument.service_id.in_(chunk),
-                ServiceDocument.role == DocumentRole.REQUIRED.value,
+                ServiceDocument.role == DocumentRole.REQUIRED,
             )
             .order_by(ServiceDocument.service_id, ServiceDocument.position)
         ):

@@ -17,7 +17,7 @@ from registry.kernel.xml import to_xml
 from registry.standards import formats, publication
 from registry.standards.models import ServiceStandardTable
 from registry.standards.table_pages import render_table_page
-from schemas.standards import (
+from schemas.standards.tables import (
     ChangesQuerySchema,
     ServiceStandardsSchema,
     StandardsChangesSchema,

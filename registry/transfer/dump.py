@@ -33,6 +33,7 @@ from registry.transfer.manifest import (
     column_kind,
     columns_of,
     dumps_line,
+    stored_type,
     tables,
 )
 
@@ -150,7 +151,7 @@ def _batches(
     order = [
         # Byte order on PostgreSQL too, whatever the database's locale: the same order as SQLite.
         column.collate("C")
-        if connection.dialect.name == "postgresql" and isinstance(column.type, sa.String)
+        if connection.dialect.name == "postgresql" and isinstance(stored_type(column), sa.String)
         else column
         for column in table.primary_key.columns
     ]

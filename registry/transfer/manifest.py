@@ -23,6 +23,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.schema import ForeignKeyConstraint, sort_tables_and_constraints
+from sqlalchemy.types import TypeDecorator
 
 from registry import models  # noqa: F401  # registers every table on Base.metadata
 from registry.kernel.db import Base
@@ -97,9 +98,15 @@ def deferred_foreign_keys(all_tables: Iterable[sa.Table]) -> dict[str, list[sa.C
 # -- values --
 
 
+def stored_type(column: sa.Column[Any]) -> Any:
+    """The column's type as the database stores it: an enum kept as text (a TypeDecorator) is its
+    text type."""
+    return column.type.impl_instance if isinstance(column.type, TypeDecorator) else column.type
+
+
 def column_kind(table: sa.Table, column: sa.Column[Any]) -> str:
     """The encoding of a column's values in a dump line."""
-    kind = column.type
+    kind = stored_type(column)
     if isinstance(kind, sa.JSON):
         return "json"
     if isinstance(kind, sa.LargeBinary):

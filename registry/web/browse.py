@@ -23,8 +23,8 @@ from registry.search import service as search
 from registry.standards import publication
 from registry.standards.surveys import satisfaction
 from registry.web.site import blp
+from schemas.catalogue.services import CHANNELS
 from schemas.common import DETSIS_PATTERN
-from schemas.services import CHANNELS
 from schemas.vocabularies import CATEGORIES
 
 RESULTS_PER_PAGE = 20

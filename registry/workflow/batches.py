@@ -15,8 +15,10 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from registry.accounts.models import Role, User
+from registry.accounts import policy
+from registry.accounts.models import User
 from registry.kernel.errors import Conflict, NotFound, RegistryError
+from registry.standards import publication
 from registry.workflow import entities as handlers
 from registry.workflow import service as workflow
 from registry.workflow.models import BatchStatus, ChangeBatch, ChangeRequest, RequestStatus
@@ -57,7 +59,7 @@ def submit(
         source=source.name[:300],
         source_sha256=source.sha256,
         submitted_by=actor.id,
-        status=BatchStatus.OPEN.value,
+        status=BatchStatus.OPEN,
         summary=summary,
     )
     session.add(batch)
@@ -82,7 +84,7 @@ def open_batch_for(session: Session, source: Source) -> ChangeBatch | None:
         select(ChangeBatch).where(
             ChangeBatch.importer == source.importer,
             ChangeBatch.source_sha256 == source.sha256,
-            ChangeBatch.status == BatchStatus.OPEN.value,
+            ChangeBatch.status == BatchStatus.OPEN,
         )
     )
 
@@ -103,14 +105,20 @@ def get_visible(session: Session, actor: User, batch_id: int) -> ChangeBatch:
 def approve(session: Session, actor: User, batch_id: int, note: str | None) -> ChangeBatch:
     """Take every open request of the batch one step on, in filing order.
 
-    A reviewer applies them all; an institution's approver gives the first approval to its
-    two-step requests (services) and leaves the rest for the reviewers.
+    A reviewer applies them all, and the standards tables they touch are republished once, for
+    the whole batch; an institution's approver gives the first approval to its two-step requests
+    (services) and leaves the rest for the reviewers.
     """
     batch = _locked(session, batch_id)
     for request in _open_requests(batch):
-        if actor.role == Role.INSTITUTION_APPROVER.value and not _is_first_step(request):
+        if policy.gives_first_approvals_only(actor) and not _is_first_step(request):
             continue
-        _decided(lambda r=request: workflow.approve(session, actor, r.id, note), batch, request)
+        _decided(
+            lambda r=request: workflow.approve(session, actor, r.id, note, republish=False),
+            batch,
+            request,
+        )
+    publication.publish_changed(session)
     _settle(batch)
     return batch
 
@@ -136,7 +144,7 @@ def _locked(session: Session, batch_id: int) -> ChangeBatch:
     ).one_or_none()
     if batch is None:
         raise NotFound(f"Toplu talep {batch_id} yok / no such batch.")
-    if batch.status != BatchStatus.OPEN.value:
+    if batch.status != BatchStatus.OPEN:
         raise Conflict(f"Toplu talep {batch_id} karara bağlandı / the batch is decided.")
     return batch
 
@@ -148,7 +156,7 @@ def _open_requests(batch: ChangeBatch) -> list[ChangeRequest]:
 def _is_first_step(request: ChangeRequest) -> bool:
     handler = handlers.handler_for(request.entity)
     return bool(
-        handler is not None and handler.two_step and request.status == RequestStatus.SUBMITTED.value
+        handler is not None and handler.two_step and request.status == RequestStatus.SUBMITTED
     )
 
 
@@ -169,4 +177,4 @@ def _decided(step: Any, batch: ChangeBatch, request: ChangeRequest) -> None:
 
 def _settle(batch: ChangeBatch) -> None:
     if not _open_requests(batch):
-        batch.status = BatchStatus.DECIDED.value
+        batch.status = BatchStatus.DECIDED

@@ -1,23 +1,25 @@
 """Every kind of record the workflow handles, by its ``entity`` name.
 
-Each context owns its handler (``registry.organizations.handler``…); this is the one place that
+Each context declares its handler (``registry.organizations.handler``…); this is the one place that
 lists them, so adding a kind of record is one line here.
 """
 
 from __future__ import annotations
 
-from registry.catalogue.handlers import DocumentHandler, ServiceHandler
-from registry.ebys import handlers as ebys_handlers
-from registry.legislation.handler import LegislationHandler
-from registry.organizations.handler import OrganizationHandler
-from registry.workflow.handling import EntityHandler
+from registry.catalogue import handlers as catalogue
+from registry.ebys import handlers as ebys
+from registry.legislation import handler as legislation
+from registry.organizations import handler as organizations
+from registry.standards import handler as standards
+from registry.workflow.handling import EntityHandler, RecordHandler
 
-_ALL: list[EntityHandler] = [
-    OrganizationHandler(),
-    LegislationHandler(),
-    ServiceHandler(),
-    DocumentHandler(),
-    *ebys_handlers.handlers(),
+_ALL: list[RecordHandler] = [
+    organizations.HANDLER,
+    legislation.HANDLER,
+    catalogue.SERVICE,
+    catalogue.DOCUMENT,
+    *ebys.HANDLERS,
+    standards.SERVICE_STANDARD,
 ]
 HANDLERS: dict[str, EntityHandler] = {handler.entity: handler for handler in _ALL}
 

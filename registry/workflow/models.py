@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from registry.kernel.db import Base
+from registry.kernel.enums import EnumText
 
 
 class RequestStatus(enum.StrEnum):
@@ -53,7 +54,7 @@ class ChangeBatch(Base):
     submitted_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
-    status: Mapped[str] = mapped_column(String(12), default=BatchStatus.OPEN.value)
+    status: Mapped[BatchStatus] = mapped_column(EnumText(BatchStatus, 12), default=BatchStatus.OPEN)
     # What the importer found: counts, and the rows it refused with their reasons.
     summary: Mapped[dict[str, Any]] = mapped_column(JSON)
 
@@ -74,7 +75,7 @@ class ChangeRequest(Base):
     effective_from: Mapped[date | None] = mapped_column(Date)
     # The record's version when the request was written: approval refuses if it moved on.
     base_version: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(24))
+    status: Mapped[RequestStatus] = mapped_column(EnumText(RequestStatus, 24))
     # The unit whose subtree the request touches, and that unit's institution (for approvers).
     scope_organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     institution_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
@@ -104,8 +105,8 @@ class ChangeRequestEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("change_requests.id"), index=True)
-    from_status: Mapped[str | None] = mapped_column(String(24))
-    to_status: Mapped[str] = mapped_column(String(24))
+    from_status: Mapped[RequestStatus | None] = mapped_column(EnumText(RequestStatus, 24))
+    to_status: Mapped[RequestStatus] = mapped_column(EnumText(RequestStatus, 24))
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     note: Mapped[str | None] = mapped_column(Text)
@@ -130,7 +131,7 @@ class ReviewTask(Base):
     changed_by_id: Mapped[int] = mapped_column(ForeignKey("legislation.id"))
     cause: Mapped[str] = mapped_column(String(10))  # amends | repeals
     request_id: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(10), default=TaskStatus.OPEN.value)
+    status: Mapped[TaskStatus] = mapped_column(EnumText(TaskStatus, 10), default=TaskStatus.OPEN)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolved_by: Mapped[str | None] = mapped_column(String(160))

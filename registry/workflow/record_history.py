@@ -10,7 +10,6 @@ from typing import Any
 
 from registry.accounts import policy
 from registry.accounts.auth import current_user
-from registry.accounts.models import Role
 from registry.audit import trail as audit
 from registry.kernel.db import get_session
 
@@ -18,10 +17,7 @@ from registry.kernel.db import get_session
 def record_history(entity: str, entity_id: str, org_id: int | None) -> dict[str, Any]:
     session = get_session()
     actor = current_user()
-    if org_id is not None:
-        show_people = policy.may_see_audit(session, actor, org_id)
-    else:  # a record of no unit (a law of an unregistered issuer): the working group's
-        show_people = actor is not None and not Role(actor.role).is_scoped
+    show_people = policy.may_see_audit(session, actor, org_id)
     changes = []
     for entry in audit.entries_for(session, entity, entity_id):
         before, after = entry.before or {}, entry.after or {}

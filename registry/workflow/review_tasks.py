@@ -13,12 +13,11 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from registry.accounts import service as accounts
-from registry.accounts.models import Role, User
-from registry.accounts.policy import require_scope
+from registry.accounts import policy
+from registry.accounts.models import User
 from registry.catalogue.models import Service
 from registry.kernel.clock import today
-from registry.kernel.errors import Forbidden, InvalidTransition, NotFound
+from registry.kernel.errors import InvalidTransition, NotFound
 from registry.legislation.models import Legislation
 from registry.legislation.records import Applied
 from registry.organizations import tree
@@ -57,7 +56,7 @@ def open_for(session: Session, applied: Applied, request_id: int | None) -> list
                 changed_by_id=applied.act.id,
                 cause=event.kind.value,
                 request_id=request_id,
-                status=TaskStatus.OPEN.value,
+                status=TaskStatus.OPEN,
             )
             session.add(task)
             opened.append(task)
@@ -69,7 +68,7 @@ def resolve_for_service(session: Session, service: Service, by: str | None) -> i
     """An approved update of the service closes its open tasks; returns how many."""
     tasks = session.scalars(
         select(ReviewTask).where(
-            ReviewTask.service_id == service.id, ReviewTask.status == TaskStatus.OPEN.value
+            ReviewTask.service_id == service.id, ReviewTask.status == TaskStatus.OPEN
         )
     ).all()
     for task in tasks:
@@ -84,14 +83,10 @@ def confirm(session: Session, actor: User, task_id: int, note: str | None) -> Re
     found = session.scalars(task).one_or_none()
     if found is None:
         raise NotFound(f"İnceleme görevi {task_id} yok / no such review task.")
-    if actor.role != Role.COORDINATOR.value:
-        raise Forbidden(
-            "Görevi kurumun koordinatörü kapatır / the institution's coordinator confirms."
-        )
     service = session.get(Service, found.service_id)
     assert service is not None
-    require_scope(session, actor, [service.organization_id])
-    if found.status != TaskStatus.OPEN.value:
+    policy.require_task_confirmer(session, actor, service.organization_id)
+    if found.status != TaskStatus.OPEN:
         raise InvalidTransition(
             f"Görev '{found.status}' durumunda / the task is already {found.status}."
         )
@@ -145,21 +140,16 @@ def views(session: Session, tasks: list[ReviewTask]) -> list[dict[str, Any]]:
 
 
 def _visible(session: Session, actor: User) -> Select[ReviewTask]:
-    role = Role(actor.role)
-    if role is Role.ADMIN:
-        raise Forbidden(
-            "Yönetici hesapları yalnızca kullanıcıları yönetir / admins manage users only."
-        )
+    """Reviewers see every task; scoped accounts their institution's."""
+    reach = policy.review_tasks_reach(session, actor)
     stmt = select(ReviewTask)
-    if role.is_scoped:
-        if not accounts.scope_state(session, actor).valid:
-            raise Forbidden("Hesabın yetki alanı geçersiz / the account needs a new scope.")
-        stmt = stmt.where(ReviewTask.institution_id == actor.scope_institution_id)
+    if not reach.everything:
+        stmt = stmt.where(ReviewTask.institution_id == reach.institution_id)
     return stmt
 
 
 def _close(task: ReviewTask, status: TaskStatus, by: str | None, note: str | None) -> None:
-    task.status = status.value
+    task.status = status
     task.resolved_at = datetime.now(UTC)
     task.resolved_by = by
     task.note = note

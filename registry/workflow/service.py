@@ -16,11 +16,12 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from registry.accounts import policy
-from registry.accounts.models import Role, User
+from registry.accounts.models import User
 from registry.audit.trail import Provenance
 from registry.kernel.clock import today
-from registry.kernel.errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound
+from registry.kernel.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from registry.organizations import tree
+from registry.standards import publication
 from registry.workflow.entities import handler_for, known_entities
 from registry.workflow.handling import EntityHandler
 from registry.workflow.models import ChangeRequest, ChangeRequestEvent, RequestStatus
@@ -41,11 +42,7 @@ class Submission:
 
 def submit(session: Session, actor: User, submission: Submission) -> ChangeRequest:
     """File a request after checking its data and the submitter's right to touch that record."""
-    if Role(actor.role) not in (Role.COORDINATOR, Role.REVIEWER):
-        raise Forbidden(
-            "Yalnızca koordinatörler ve inceleme grubu talep açabilir / only "
-            "coordinators and reviewers submit change requests."
-        )
+    policy.require_submitter(actor)
     handler = _handler(submission.entity)
     if submission.action not in handler.actions:
         raise InvalidInput(
@@ -86,7 +83,7 @@ def submit(session: Session, actor: User, submission: Submission) -> ChangeReque
         reason=submission.reason,
         effective_from=submission.effective_from,
         base_version=base_version,
-        status=RequestStatus.SUBMITTED.value,
+        status=RequestStatus.SUBMITTED,
         scope_organization_id=scope_id,
         institution_id=_institution_of(session, scope_id),
         submitted_by=actor.id,
@@ -98,18 +95,33 @@ def submit(session: Session, actor: User, submission: Submission) -> ChangeReque
 
 
 def approve(
-    session: Session, actor: User, request_id: int, note: str | None = None
+    session: Session,
+    actor: User,
+    request_id: int,
+    note: str | None = None,
+    *,
+    republish: bool = True,
 ) -> ChangeRequest:
+    """Take the request one step on; the final step applies the change and republishes the
+    standards tables it touches (a batch passes ``republish=False`` and republishes once, after
+    all its requests, so a table gets one new version per decision)."""
     request = _locked(session, request_id)
     status = _require_open(request, "onaylanamaz", "approved")
     handler = _handler(request.entity)
-    _not_own(actor, request)
-    if handler.two_step and status is RequestStatus.SUBMITTED:
-        _require_institution_approver(session, actor, request)
+    first_step = handler.two_step and status is RequestStatus.SUBMITTED
+    policy.require_approver(
+        session,
+        actor,
+        submitted_by=request.submitted_by,
+        scope_id=request.scope_organization_id,
+        first_step=first_step,
+    )
+    if first_step:
         _record(session, request, status, RequestStatus.INSTITUTION_APPROVED, actor, note)
         return request
-    _require_reviewer(actor)
     _apply(session, handler, request, actor)
+    if republish:
+        publication.publish_changed(session)
     _record(session, request, status, RequestStatus.APPROVED, actor, note)
     return request
 
@@ -123,15 +135,13 @@ def reject(session: Session, actor: User, request_id: int, reason: str | None) -
     request = _locked(session, request_id)
     status = _require_open(request, "reddedilemez", "rejected")
     handler = _handler(request.entity)
-    _not_own(actor, request)
-    if (
-        handler.two_step
-        and status is RequestStatus.SUBMITTED
-        and (actor.role == Role.INSTITUTION_APPROVER.value)
-    ):
-        _require_institution_approver(session, actor, request)
-    else:
-        _require_reviewer(actor)
+    policy.require_rejecter(
+        session,
+        actor,
+        submitted_by=request.submitted_by,
+        scope_id=request.scope_organization_id,
+        first_step=handler.two_step and status is RequestStatus.SUBMITTED,
+    )
     _record(session, request, status, RequestStatus.REJECTED, actor, reason)
     return request
 
@@ -140,8 +150,7 @@ def withdraw(
     session: Session, actor: User, request_id: int, note: str | None = None
 ) -> ChangeRequest:
     request = _locked(session, request_id)
-    if request.submitted_by != actor.id:
-        raise Forbidden("Talebi yalnızca açan geri çekebilir / only the submitter can withdraw.")
+    policy.require_own_request(actor, request.submitted_by)
     status = _require_open(request, "geri çekilemez", "withdrawn")
     _record(session, request, status, RequestStatus.WITHDRAWN, actor, note)
     return request
@@ -150,16 +159,12 @@ def withdraw(
 def visible(session: Session, actor: User) -> Select[ChangeRequest]:
     """The requests an account may see: reviewers all; scoped roles their subtree and their own."""
     stmt = select(ChangeRequest)
-    role = Role(actor.role)
-    if role is Role.ADMIN:
-        raise Forbidden(
-            "Yönetici hesapları yalnızca kullanıcıları yönetir / admins manage users only."
-        )
-    if role.is_scoped:
-        ids = _subtree_ids(session, actor)
+    reach = policy.change_requests_reach(session, actor)
+    if not reach.everything:
         stmt = stmt.where(
             or_(
-                ChangeRequest.submitted_by == actor.id, ChangeRequest.scope_organization_id.in_(ids)
+                ChangeRequest.submitted_by == actor.id,
+                ChangeRequest.scope_organization_id.in_(reach.units),
             )
         )
     return stmt
@@ -244,12 +249,12 @@ def _record(
     actor: User,
     note: str | None,
 ) -> None:
-    request.status = after.value
+    request.status = after
     session.add(
         ChangeRequestEvent(
             request_id=request.id,
-            from_status=before.value if before else None,
-            to_status=after.value,
+            from_status=before,
+            to_status=after,
             actor_id=actor.id,
             note=note,
         )
@@ -287,37 +292,8 @@ def _handler(entity: str) -> EntityHandler:
     return handler
 
 
-def _not_own(actor: User, request: ChangeRequest) -> None:
-    if request.submitted_by == actor.id:
-        raise Forbidden("Kimse kendi talebini onaylayamaz / nobody approves their own request.")
-
-
-def _require_reviewer(actor: User) -> None:
-    if actor.role != Role.REVIEWER.value:
-        raise Forbidden(
-            "Bu onayı yalnızca merkezi inceleme grubu verebilir / only reviewers "
-            "give this approval."
-        )
-
-
-def _require_institution_approver(session: Session, actor: User, request: ChangeRequest) -> None:
-    if actor.role != Role.INSTITUTION_APPROVER.value:
-        raise Forbidden(
-            "İlk onayı kurumun onaycısı verir / the institution's approver gives the "
-            "first approval."
-        )
-    policy.require_scope(session, actor, [request.scope_organization_id])
-
-
 def _institution_of(session: Session, org_id: int | None) -> int | None:
     if org_id is None:
         return None
     path = tree.path_at(session, org_id, today())
     return tree.institution_of(path).organization_id if path else None
-
-
-def _subtree_ids(session: Session, actor: User) -> list[int]:
-    """Every unit under the actor's scope today (for listing)."""
-    if actor.organization_id is None:
-        return []
-    return tree.subtree_ids(session, actor.organization_id, today())

@@ -7,8 +7,8 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from schemas.catalogue.services import DOCUMENT_CODE_PATTERN, DocumentInputSchema
 from schemas.common import UtcDateTime
-from schemas.services import DOCUMENT_CODE_PATTERN, DocumentInputSchema
 
 
 class ResolveQuerySchema(ma.Schema):

@@ -15,16 +15,14 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Connection, func, select
-
-from registry.catalogue.models import Service
+from benchmarks.scale.common import Plan, PlannedService, Row, pick, weighted, zipf
+from benchmarks.scale.documents import Documents
+from benchmarks.scale.legislation import Acts
+from benchmarks.scale.units import UnitPool
+from benchmarks.scale.words import SERVICE_ACTIONS, subjects_of
+from registry.catalogue.bulk import NewService
 from registry.kernel import durations, turkish
-from registry.scale.common import Row, Sink, folded, pick, sort_key, weighted, zipf
-from registry.scale.documents import Documents
-from registry.scale.legislation import Acts
-from registry.scale.units import UnitPool
-from registry.scale.words import SERVICE_ACTIONS, subjects_of
-from schemas.services import CHANNELS
+from schemas.catalogue.services import CHANNELS
 
 CITATION_COUNTS = ((1, 55), (2, 30), (3, 15))  # acts a service cites
 CITED_LEVELS = ((0, 15), (1, 45), (2, 30), (3, 10))  # which level a citation points to
@@ -126,48 +124,29 @@ def _description(rng: random.Random, subject: str, action: str, fields: Row) -> 
     ]
 
 
-def _search_text(name: str, sentences: list[str]) -> str:
-    """``fold(name + " " + description)`` as ``service_records`` stores it, folded piece by piece:
-    folding works character by character and joins runs of spaces, so the pieces (few and
-    repeated) are folded once each."""
-    return " ".join(filter(None, (folded(name), *map(folded, sentences))))
-
-
 def generate(
-    sink: Sink,
+    plan: Plan,
     count: int,
     rng: random.Random,
     units: UnitPool,
     acts: Acts,
     documents: Documents,
-    codes: set[str],
-    per_unit: dict[int, int],
 ) -> Services:
-    """Write ``count`` services; ``codes``: service codes in use, ``per_unit``: services each
-    unit already has (a code is ``{DETSİS}-{sequence}``, as ``service_records`` gives it)."""
-    first_id = sink.first_id("services")
-    services: list[Row] = []
-    citations: list[Row] = []
-    uses: list[Row] = []
+    """Plan ``count`` services (their codes, ``{DETSİS}-{sequence}``, come with writing)."""
     found = Services(count=count)
     levels = [(level, weight) for level, weight in CITED_LEVELS if acts.levels[level]]
     top_weights = zipf(len(acts.levels[0]), TOP_SKEW)
     document_weights = zipf(len(documents.ids), DOCUMENT_SKEW)
     channel_codes = [code for code, _ in CHANNEL_WEIGHTS]
     channel_weights = [weight for _, weight in CHANNEL_WEIGHTS]
-    for service_id in range(first_id, first_id + count):
+    for _ in range(count):
         unit = rng.choice(units.providers)
         institution = units.institution_of.get(unit)
-        subject = rng.choice(subjects_of(units.names.get(institution or 0)))
+        subject = rng.choice(subjects_of(units.names.get(institution or "")))
         action = rng.choice(SERVICE_ACTIONS)
         while set(action.split()) & set(subject.split()):  # not "İşveren Tescili Tescili"
             action = rng.choice(SERVICE_ACTIONS)
         name = f"{subject} {action}"
-        code = ""
-        while not code or code in codes:
-            per_unit[unit] = per_unit.get(unit, 0) + 1
-            code = f"{units.numbers[unit]}-{per_unit[unit]:03d}"
-        codes.add(code)
         channels: list[str] = []
         for _ in range(weighted(rng, ((1, 40), (2, 45), (3, 15)))):
             channel = rng.choices(channel_codes, weights=channel_weights)[0]
@@ -175,26 +154,19 @@ def generate(
                 channels.append(channel)
         fields = {"channels": sorted(channels), **_durations(rng)}
         sentences = _description(rng, subject, action, fields)
-        description = " ".join(sentences)
         free = rng.random() < FREE_SHARE
-        services.append(
-            {
-                "id": service_id,
-                "code": code,
-                "organization_id": unit,
-                "name": name,
-                "description": description,
-                "applicants": rng.choice(APPLICANTS),
-                "kind": "support" if rng.random() < SUPPORT_SHARE else "core",
-                **fields,
-                "fee_amount": Decimal("0.00") if free else Decimal(rng.choice(FEES)),
-                "fee_note": None,
-                "annual_volume": int(10 ** rng.uniform(1, 5.5)),
-                "status": "active",
-                "search_text": _search_text(name, sentences),
-                "sort_key": sort_key(name),
-                "version": 1,
-            }
+        service = NewService(
+            unit,
+            name,
+            " ".join(sentences),
+            applicants=rng.choice(APPLICANTS),
+            kind="support" if rng.random() < SUPPORT_SHARE else "core",
+            max_duration=_duration(fields, "max"),
+            norm_duration=_duration(fields, "norm"),
+            average_duration=_duration(fields, "average"),
+            channels=tuple(fields["channels"]),
+            fee_amount=Decimal("0.00") if free else Decimal(rng.choice(FEES)),
+            annual_volume=int(10 ** rng.uniform(1, 5.5)),
         )
         cited: list[int] = []
         for _ in range(weighted(rng, CITATION_COUNTS) if levels else 0):
@@ -203,47 +175,19 @@ def generate(
             for act in pick(rng, acts.levels[level], weights, 1):
                 if act not in cited:
                     cited.append(act)
-        citations.extend(
-            {
-                "service_id": service_id,
-                "legislation_id": act,
-                "position": position,
-                "provision": None,
-            }
-            for position, act in enumerate(cited, start=1)
-        )
         required = pick(rng, documents.ids, document_weights, weighted(rng, DOCUMENT_COUNTS))
         issued: list[int] = []
-        own = documents.issued_by.get(institution or 0, [])
+        own = documents.issued_by.get(institution or "", [])
         if own and rng.random() < ISSUING_SHARE:
             issued = [rng.choice(own)]
             required = [document for document in required if document not in issued]
             found.issuing += 1
-        for role, chosen in (("required", required), ("issued", issued)):
-            uses.extend(
-                {
-                    "service_id": service_id,
-                    "document_id": document,
-                    "role": role,
-                    "position": position,
-                    "channels": None,
-                }
-                for position, document in enumerate(chosen, start=1)
-            )
-    sink.claim_ids("services", count)
-    sink.insert("services", services)
-    sink.insert("service_legal_basis", citations)
-    sink.insert("service_documents", uses)
-    found.citations, found.uses = len(citations), len(uses)
+        plan.services.append(PlannedService(service, cited, required, issued))
+        found.citations += len(cited)
+        found.uses += len(required) + len(issued)
     return found
 
 
-def taken_codes(connection: Connection) -> tuple[set[str], dict[int, int]]:
-    """Service codes in use, and how many services each unit has."""
-    codes = set(connection.scalars(select(Service.code)))
-    per_unit = dict(
-        connection.execute(
-            select(Service.organization_id, func.count()).group_by(Service.organization_id)
-        ).all()
-    )
-    return codes, {int(unit): int(n) for unit, n in per_unit.items()}
+def _duration(fields: Row, name: str) -> durations.Duration | None:
+    unit = fields[f"{name}_duration_unit"]
+    return None if unit is None else durations.from_parts(fields[f"{name}_duration_value"], unit)

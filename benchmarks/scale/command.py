@@ -1,33 +1,45 @@
-"""``registry generate``: realistic scale data for benchmarks."""
+"""``python -m benchmarks.scale``: fill the configured database with generated scale data.
+
+The database is the one ``registry.app.create_app()`` is configured with (``REGISTRY_DATABASE_URL``,
+else the instance folder's SQLite file), migrated first (``registry db upgrade``).
+"""
 
 from __future__ import annotations
 
 import time
 
 import click
-from flask.cli import with_appcontext
 
-from registry import scale
+from benchmarks.scale import Counts, generate, without_collections
+from registry.app import create_app
 from registry.cli.reporting import reported_errors
 from registry.kernel.db import get_db
 
 
-@click.command("generate")
+@click.command("benchmarks.scale")
 @click.option("--units", default=2000, show_default=True, type=click.IntRange(min=0))
 @click.option("--legislation", default=1000, show_default=True, type=click.IntRange(min=0))
 @click.option("--services", default=2000, show_default=True, type=click.IntRange(min=0))
 @click.option("--documents", default=500, show_default=True, type=click.IntRange(min=0))
 @click.option("--seed", default=1, show_default=True, type=int, help="same seed, same data")
 @click.option("--append", is_flag=True, help="add to a database that already holds data")
-@with_appcontext
-def generate_command(
+def main(
     units: int, legislation: int, services: int, documents: int, seed: int, append: bool
 ) -> None:
     """Fill an empty database with a realistic generated registry (scale data, benchmarks)."""
-    counts = scale.Counts(units, legislation, services, documents)
+    app = create_app()
+    counts = Counts(units, legislation, services, documents)
     started = time.perf_counter()
-    with reported_errors(), get_db().transaction() as session:
-        report = scale.generate(session, counts, seed, append=append, progress=click.echo)
+    try:
+        with (
+            without_collections(),  # the commit too: it walks what the transaction appended
+            app.app_context(),
+            reported_errors(),
+            get_db(app).transaction() as session,
+        ):
+            report = generate(session, counts, seed, append=append, progress=click.echo)
+    finally:
+        get_db(app).dispose()
     rows = report.rows
     click.echo(
         f"generated in {time.perf_counter() - started:.1f} s (seed {seed}): "
@@ -39,4 +51,7 @@ def generate_command(
         f"{rows.get('services', 0):,} services ({rows.get('service_legal_basis', 0):,} "
         f"citations, {rows.get('service_documents', 0):,} documents asked or issued)"
     )
-    click.echo("imported without audit entries; rebuild the search index: registry reindex")
+    click.echo(
+        f"{report.audit_entries:,} audit entries appended (registry audit verify checks them); "
+        "rebuild the search index: registry reindex"
+    )

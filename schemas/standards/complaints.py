@@ -11,8 +11,8 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from schemas.catalogue.services import CODE_PATTERN
 from schemas.common import DetsisNumber, UtcDateTime
-from schemas.services import CODE_PATTERN
 
 SUBJECTS = ("table_not_kept", "extra_documents", "time_exceeded", "service_missing")
 STATUSES = ("received", "in_review", "answered", "closed")

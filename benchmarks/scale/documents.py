@@ -6,7 +6,7 @@ of a subject, a kind and a form ("Maden Ruhsatı Başvuru Formu (Yenileme)"), ea
 the styles coordinators write ("Başvuru Formu (Maden)", "Maden için başvuru formu"…). Documents an
 institution issues (licences, certificates, reports) belong to one institution, most of them
 declaring it as their issuer; forms, petitions and declarations are the applicant's and have none.
-Every folded name names one document, as ``service_records`` requires.
+Every folded name names one document, as the registry requires.
 """
 
 from __future__ import annotations
@@ -16,11 +16,14 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from benchmarks.scale.common import Plan, folded
+from benchmarks.scale.units import UnitPool
+from registry.catalogue.bulk import NewDocument
 from registry.catalogue.models import Document, DocumentAlias, ServiceDocument
-from registry.scale.common import Row, Sink, folded, sort_key
-from registry.scale.units import UnitPool
+from registry.organizations.models import Organization
 
 # (standard name, aliases, the institution that issues it or None)
 COMMON: tuple[tuple[str, tuple[str, ...], str | None], ...] = (
@@ -359,33 +362,31 @@ DECLARED_SHARE = 0.7  # of issued documents: the issuer is recorded on the docum
 
 @dataclass
 class Documents:
-    """The documents services can ask for (by rank: the common first) and issue."""
+    """The documents services can ask for (by rank: the common first) and issue, by planned id
+    (``Plan.first_document`` on) or, for documents already registered, by id."""
 
     ids: list[int] = field(default_factory=list)
-    issued_by: dict[int, list[int]] = field(default_factory=dict)  # institution → documents
+    issued_by: dict[str, list[int]] = field(default_factory=dict)  # institution → documents
     aliases: int = 0
+    codes: dict[int, str] = field(default_factory=dict)  # of the registered ones
 
 
 def generate(
-    sink: Sink,
+    plan: Plan,
     count: int,
     per_document: int,
     rng: random.Random,
     units: UnitPool,
     taken: set[str],
-    codes: set[str],
 ) -> Documents:
-    """Write ``count`` documents with ``per_document`` aliases each (fewer where a name is
-    taken); ``taken``: folded names already registered, ``codes``: document codes in use."""
-    first_id = sink.first_id("documents")
-    first_alias = sink.first_id("document_aliases")
-    institution_named = {name: org_id for org_id, name in units.names.items()}
-    documents: list[Row] = []
-    aliases: list[Row] = []
+    """Plan ``count`` documents with ``per_document`` aliases each (fewer where a name is
+    taken); ``taken``: folded names already registered."""
+    first_id = plan.first_document
+    institution_named = {name: number for number, name in units.names.items()}
+    documents: list[NewDocument] = []
     found = Documents()
-    sequence = itertools.count(len(codes) + 1)
 
-    def add(name: str, others: list[str], home: int | None, declared: bool, about: str) -> None:
+    def add(name: str, others: list[str], home: str | None, declared: bool, about: str) -> None:
         key = folded(name)
         if key in taken:
             return
@@ -396,30 +397,8 @@ def generate(
             if folded(other) not in taken:
                 taken.add(folded(other))
                 names.append(other)
-        code = next(f"BLG-{n:06d}" for n in sequence if f"BLG-{n:06d}" not in codes)
-        documents.append(
-            {
-                "id": doc_id,
-                "code": code,
-                "name": name,
-                "description": about,
-                "issuer_id": home if declared else None,
-                "sample_url": None,
-                "status": "active",
-                "search_text": " | ".join(sorted(folded(n) for n in names)),
-                "sort_key": sort_key(name),
-                "version": 1,
-            }
-        )
-        for alias in names:
-            aliases.append(
-                {
-                    "id": first_alias + len(aliases),
-                    "document_id": doc_id,
-                    "alias": alias,
-                    "folded": folded(alias),
-                }
-            )
+        documents.append(NewDocument(name, tuple(names[1:]), home if declared else None, about))
+        found.aliases += len(names) - 1
         found.ids.append(doc_id)
         if home is not None:
             found.issued_by.setdefault(home, []).append(doc_id)
@@ -455,36 +434,33 @@ def generate(
             declared,
             about,
         )
-    sink.claim_ids("documents", len(documents))
-    sink.claim_ids("document_aliases", len(aliases))
-    sink.insert("documents", documents)
-    sink.insert("document_aliases", aliases)
-    found.aliases = len(aliases) - len(documents)
+    plan.documents.extend(documents)
     return found
 
 
-def documents_of_database(connection: Connection) -> Documents:
+def documents_of_database(session: Session) -> Documents:
     """The active documents already registered, the most asked for first; each belongs to the
-    institution that issues it (declared, or by a service that issues it: not known here)."""
+    institution that declares it as its issuer (a service issuing it: not known here)."""
     uses = (
         select(ServiceDocument.document_id, func.count().label("uses"))
         .group_by(ServiceDocument.document_id)
         .subquery()
     )
     found = Documents()
-    for doc_id, issuer in connection.execute(
-        select(Document.id, Document.issuer_id)
+    for doc_id, code, issuer in session.execute(
+        select(Document.id, Document.code, Organization.detsis_no)
         .outerjoin(uses, uses.c.document_id == Document.id)
+        .outerjoin(Organization, Organization.id == Document.issuer_id)
         .where(Document.status == "active")
         .order_by(func.coalesce(uses.c.uses, 0).desc(), Document.id)
     ):
         found.ids.append(doc_id)
+        found.codes[doc_id] = code
         if issuer is not None:
             found.issued_by.setdefault(issuer, []).append(doc_id)
     return found
 
 
-def taken_names(connection: Connection) -> tuple[set[str], set[str]]:
-    """Folded names and codes already in use."""
-    names = set(connection.scalars(select(DocumentAlias.folded)))
-    return names, set(connection.scalars(select(Document.code)))
+def taken_names(session: Session) -> set[str]:
+    """Folded names already in use."""
+    return set(session.scalars(select(DocumentAlias.folded)))

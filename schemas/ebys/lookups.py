@@ -1,7 +1,8 @@
 """EBYS lookups: the answers document systems read on every letter, and their queries.
 
-Field order is the order of the XML elements too (``registry/data/ebys.xsd``), so fields are
-only ever added at the end of a schema.
+Each answer schema dumps a view of ``registry/ebys/views.py`` by key. Field order is the order
+of the XML elements too (``registry/data/ebys.xsd``), so fields are only ever added at the end of
+a schema.
 """
 
 from __future__ import annotations

@@ -187,7 +187,7 @@ class StandardsPlanner:
         units = tree.subtree_ids(self.session, self.org_id, today())
         services = self.session.scalars(
             select(Service).where(
-                Service.organization_id.in_(units), Service.status == RecordStatus.ACTIVE.value
+                Service.organization_id.in_(units), Service.status == RecordStatus.ACTIVE
             )
         )
         return {turkish.fold(s.name): s for s in services}
@@ -241,7 +241,7 @@ class StandardsPlanner:
             self.session.scalars(
                 select(UnmatchedDocumentName.folded).where(
                     UnmatchedDocumentName.service_id == service.id,
-                    UnmatchedDocumentName.status == UnmatchedStatus.OPEN.value,
+                    UnmatchedDocumentName.status == UnmatchedStatus.OPEN,
                 )
             )
         )

@@ -7,23 +7,26 @@ unit at a given depth looks the same in a registry of 2,000 units and of 200,000
 the units were renamed in 2024 (two versions), about 1 % closed that year and merged into a
 sibling (a link). Valiliks and kaymakamlıks are ``Mülki İdare`` institutions, as in DETSİS; every
 institution and provincial unit has a KEP address.
+
+Why this module is long: most of it is the vocabulary (institutions, topics, districts) that
+makes the names realistic; the tree and its plan are the last third.
 """
 
 from __future__ import annotations
 
-import functools
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from benchmarks.scale.common import Plan, Row, distinct, folded
 from registry.ebys.chain import LOCAL_ADMINISTRATION
-from registry.kernel import turkish
 from registry.kernel.reference import provinces
+from registry.organizations.bulk import NewUnit, UnitChange
 from registry.organizations.models import DetsisNumber, Organization, OrganizationVersion
-from registry.scale.common import RECORDED_BY, Row, Sink, distinct, folded, sort_key
 
 FIRST_VALID_FROM = date(2015, 1, 1)
 HISTORY_SHARE = 0.10  # units renamed on a date in 2024
@@ -347,7 +350,7 @@ SUBUNIT_KINDS: dict[str, tuple[str, str]] = {
 
 @dataclass(slots=True)
 class Node:
-    """One unit of the generated registry; ``index + 1`` is its ``organizations.id``."""
+    """One unit of the generated registry (``Tree.numbers`` holds its DETSİS number)."""
 
     parent: int  # index of the parent, -1 for an institution
     depth: int
@@ -550,7 +553,8 @@ def _add_merged(nodes: list[Node], count: int, rng: random.Random) -> None:
 
 @dataclass
 class Tree:
-    """The generated tree: ``nodes[i]`` is organization ``first_id + i``, DETSİS ``numbers[i]``."""
+    """The generated tree: ``nodes[i]`` is the unit with DETSİS number ``numbers[i]``, created as
+    ``Plan.units[first + i]``."""
 
     nodes: list[Node]
     numbers: list[str]
@@ -559,10 +563,7 @@ class Tree:
     scale: float
     versions: int
     links: int
-    first_id: int
-
-    def org_id(self, index: int) -> int:
-        return self.first_id + index
+    first: int = 0
 
     def is_open(self, index: int) -> bool:
         return self.nodes[index].merged_into < 0
@@ -594,23 +595,19 @@ def _numbers(rng: random.Random, count: int, taken: set[str]) -> list[str]:
     return numbers
 
 
-def generate(sink: Sink, size: int, seed: int, taken: set[str]) -> Tree:
-    """Write ``size`` units (with their versions, numbers and merge links); ``taken``: numbers
-    already assigned in the database, never reused."""
+def generate(plan: Plan, size: int, seed: int, taken: set[str]) -> Tree:
+    """Plan ``size`` units created in 2015, then the renames and merges of 2024; ``taken``:
+    numbers already assigned in the registry, never reused."""
     merged = round(size * MERGED_SHARE)
     nodes, scale = build_shape(size - merged, seed)
     rng = random.Random(seed + 1)
     _add_merged(nodes, merged, rng)
     numbers = _numbers(rng, len(nodes), taken)
     names = _names(nodes, rng)
-    first_id = sink.claim_ids("organizations", len(nodes))
-    next_version = sink.first_id("organization_versions")
-    next_link = sink.first_id("organization_links")
-    versions: list[Row] = []
-    links: list[Row] = []
+    first = len(plan.units)
     renamed: list[bool] = []
+    changes: list[UnitChange] = []
     for index, node in enumerate(nodes):
-        org_id = first_id + index
         institution = INSTITUTIONS[node.institution]
         name, former = names[index]
         short_name = institution.short_name if node.depth == 0 else None
@@ -637,29 +634,6 @@ def generate(sink: Sink, size: int, seed: int, taken: set[str]) -> Tree:
                 cursor = nodes[cursor].parent
             if nodes[cursor].kind == "district":
                 district = names[cursor][0].split(" ")[0]
-        base: Row = {
-            "organization_id": org_id,
-            "reason": None,
-            "english_name": None,
-            "parent_id": first_id + node.parent if node.parent >= 0 else None,
-            "category": category,
-            "unit_type": unit_type,
-            "level": node.level,
-            "province_code": node.province,
-            "district": district,
-            "address": None,
-            "phone": None,
-            "fax": None,
-            "email": None,
-            "web": None,
-            "kep_addresses": kep_address(name) if with_kep else [],
-            "certificate_pem": None,
-            "letterhead": None,
-            "info_person": None,
-            "corresponds_externally": True,
-            "status": "active",
-            "recorded_by": RECORDED_BY,
-        }
         was_renamed = (
             node.merged_into < 0
             and former is not None
@@ -667,90 +641,45 @@ def generate(sink: Sink, size: int, seed: int, taken: set[str]) -> Tree:
             and rng.random() < HISTORY_SHARE
         )
         renamed.append(was_renamed)
-        first_name = former if was_renamed and former else name
         changed_on = date(2024, 1, 1) + timedelta(days=rng.randrange(366))
-        first = {
-            **base,
-            "id": next_version + len(versions),
-            "version": 1,
-            "valid_from": FIRST_VALID_FROM,
-            "valid_to": changed_on if was_renamed or node.merged_into >= 0 else None,
-            "event": "created",
-            "name": first_name,
+        data: Row = {
+            "name": former if was_renamed and former else name,
             "short_name": short_name,
-            **_indexed(first_name, short_name),
+            "category": category,
+            "unit_type": unit_type,
+            "level": node.level,
+            "province_code": node.province,
+            "district": district,
+            "kep_addresses": kep_address(name) if with_kep else [],
+            "corresponds_externally": True,
         }
-        versions.append(first)
+        parent = first + node.parent if node.parent >= 0 else None
+        plan.units.append(NewUnit(data, FIRST_VALID_FROM, numbers[index], parent))
         if node.merged_into >= 0:
-            versions.append(
-                {
-                    **base,
-                    "id": next_version + len(versions),
-                    "version": 2,
-                    "valid_from": changed_on,
-                    "valid_to": None,
-                    "event": "merged",
-                    "reason": "Birleştirme",
-                    "name": name,
-                    "short_name": None,
-                    "status": "closed",
-                    **_indexed(name, None),
-                }
-            )
-            links.append(
-                {
-                    "id": next_link + len(links),
-                    "predecessor_id": org_id,
-                    "successor_id": first_id + node.merged_into,
-                    "event": "merged",
-                    "effective_on": changed_on,
-                }
+            changes.append(
+                UnitChange(
+                    numbers[index],
+                    changed_on,
+                    "Birleştirme",
+                    close=True,
+                    successors=(numbers[node.merged_into],),
+                )
             )
         if was_renamed:
-            versions.append(
-                {
-                    **base,
-                    "id": next_version + len(versions),
-                    "version": 2,
-                    "valid_from": changed_on,
-                    "valid_to": None,
-                    "event": "renamed",
-                    "reason": "Unvan değişikliği",
-                    "name": name,
-                    "short_name": short_name,
-                    **_indexed(name, short_name),
-                }
+            changes.append(
+                UnitChange(numbers[index], changed_on, "Unvan değişikliği", {"name": name})
             )
-    sink.claim_ids("organization_versions", len(versions))
-    sink.claim_ids("organization_links", len(links))
-    sink.insert("detsis_numbers", ({"number": number} for number in numbers))
-    sink.insert(
-        "organizations",
-        ({"id": first_id + i, "detsis_no": number} for i, number in enumerate(numbers)),
-    )
-    sink.insert("organization_versions", versions)
-    sink.insert("organization_links", links)
+    plan.unit_changes.extend(changes)
     return Tree(
         nodes,
         numbers,
         [name for name, _ in names],
         renamed,
         scale,
-        len(versions),
-        len(links),
-        first_id,
+        len(nodes) + len(changes),
+        sum(change.close for change in changes),
+        first,
     )
-
-
-@functools.cache
-def _names_indexed(name: str, short_name: str | None) -> tuple[str, str]:
-    return turkish.fold(" ".join(filter(None, (name, short_name)))), sort_key(name)
-
-
-def _indexed(name: str, short_name: str | None) -> Row:
-    """``search_text`` and ``sort_key`` exactly as ``organization_changes._index_names``."""
-    search_text, key = _names_indexed(name, short_name)
-    return {"search_text": search_text, "sort_key": key}
 
 
 # --------------------------------------------------------------------------------------------
@@ -776,47 +705,45 @@ ISSUER_TYPES = frozenset({"Genel Müdürlük", "Daire Başkanlığı"})
 
 @dataclass
 class UnitPool:
-    """The units services, acts and documents are given to."""
+    """The units services, acts and documents are given to, by DETSİS number."""
 
-    institutions: list[int] = field(default_factory=list)  # organization ids
-    names: dict[int, str] = field(default_factory=dict)  # institution → name
-    providers: list[int] = field(default_factory=list)  # open department-level units
-    numbers: dict[int, str] = field(default_factory=dict)  # provider → DETSİS number
-    institution_of: dict[int, int] = field(default_factory=dict)  # provider → institution
-    central: dict[int, list[int]] = field(default_factory=dict)  # institution → issuing units
+    institutions: list[str] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # institution → name
+    providers: list[str] = field(default_factory=list)  # open department-level units
+    institution_of: dict[str, str] = field(default_factory=dict)  # provider → institution
+    central: dict[str, list[str]] = field(default_factory=dict)  # institution → issuing units
 
 
 def pool_of_tree(tree: Tree) -> UnitPool:
     pool = UnitPool()
-    roots: dict[int, int] = {}  # institution number → organization id
+    roots: dict[int, str] = {}  # institution number → its unit
     for index, node in enumerate(tree.nodes):
         if node.depth == 0:
-            org_id = tree.org_id(index)
-            roots[node.institution] = org_id
-            pool.institutions.append(org_id)
-            pool.names[org_id] = tree.names[index]
-            pool.central[org_id] = []
+            number = tree.numbers[index]
+            roots[node.institution] = number
+            pool.institutions.append(number)
+            pool.names[number] = tree.names[index]
+            pool.central[number] = []
     for index, node in enumerate(tree.nodes):
         if not tree.is_open(index) or node.depth == 0:
             continue
-        org_id, institution = tree.org_id(index), roots[node.institution]
+        number, institution = tree.numbers[index], roots[node.institution]
         if node.kind in PROVIDER_KINDS:
-            pool.providers.append(org_id)
-            pool.numbers[org_id] = tree.numbers[index]
-            pool.institution_of[org_id] = institution
+            pool.providers.append(number)
+            pool.institution_of[number] = institution
         if node.kind in ("directorate", "department"):
-            pool.central[institution].append(org_id)
+            pool.central[institution].append(number)
     for institution, units in pool.central.items():
         if not units:
             units.append(institution)
     return pool
 
 
-def pool_of_database(connection: Connection) -> UnitPool:
+def pool_of_database(session: Session) -> UnitPool:
     """The units already registered (open today's-latest versions): institutions are the units
     with a category, providers the department-level ones (any unit, failing those)."""
     version = OrganizationVersion
-    rows = connection.execute(
+    rows = session.execute(
         select(
             version.organization_id,
             version.parent_id,
@@ -830,46 +757,47 @@ def pool_of_database(connection: Connection) -> UnitPool:
         .order_by(version.organization_id)
     ).all()
     parents = {row.organization_id: row.parent_id for row in rows}
+    numbers = {row.organization_id: row.detsis_no for row in rows}
     names = {row.organization_id: row.name for row in rows}
     categories = {row.organization_id: row.category for row in rows}
 
-    def institution_of(org_id: int) -> int:
+    def institution_of(org_id: int) -> str:
         cursor: int | None = org_id
         last = org_id
         for _ in range(64):  # deeper than any administration; guards against a cycle
             if cursor is None or cursor not in parents:
-                return last
+                return numbers[last]
             if categories[cursor]:
-                return cursor
+                return numbers[cursor]
             last, cursor = cursor, parents[cursor]
-        return last
+        return numbers[last]
 
     pool = UnitPool()
     for row in rows:
         if row.category:
-            pool.institutions.append(row.organization_id)
-            pool.names[row.organization_id] = row.name
-            pool.central[row.organization_id] = []
+            pool.institutions.append(row.detsis_no)
+            pool.names[row.detsis_no] = row.name
+            pool.central[row.detsis_no] = []
+    by_number = {row.detsis_no: row.organization_id for row in rows}
     providers = [row for row in rows if row.unit_type in PROVIDER_TYPES]
     for row in providers or [row for row in rows if row.parent_id is not None] or rows:
-        pool.providers.append(row.organization_id)
-        pool.numbers[row.organization_id] = row.detsis_no
+        pool.providers.append(row.detsis_no)
         institution = institution_of(row.organization_id)
-        pool.institution_of[row.organization_id] = institution
+        pool.institution_of[row.detsis_no] = institution
         if institution not in pool.names:  # a root without a category still owns its units
             pool.institutions.append(institution)
-            pool.names[institution] = names[institution]
+            pool.names[institution] = names[by_number[institution]]
             pool.central[institution] = []
     for row in rows:
         if row.unit_type in ISSUER_TYPES:
             institution = institution_of(row.organization_id)
             if institution in pool.central:
-                pool.central[institution].append(row.organization_id)
+                pool.central[institution].append(row.detsis_no)
     for institution, units in pool.central.items():
         if not units:
             units.append(institution)
     return pool
 
 
-def taken_numbers(connection: Connection) -> set[str]:
-    return set(connection.scalars(select(DetsisNumber.number)))
+def taken_numbers(session: Session) -> set[str]:
+    return set(session.scalars(select(DetsisNumber.number)))

@@ -16,12 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import Connection, select
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from benchmarks.scale.common import Plan, Row, day, pick, weighted, zipf
+from benchmarks.scale.units import UnitPool
+from benchmarks.scale.words import SUBJECTS, subjects_of
+from registry.legislation.bulk import Earlier, NewAct, Touch
 from registry.legislation.models import Legislation
-from registry.scale.common import Row, Sink, day, pick, search_text, sort_key, weighted, zipf
-from registry.scale.units import UnitPool
-from registry.scale.words import SUBJECTS, subjects_of
 from schemas.vocabularies import INTERNAL_LEGISLATION_TYPES, LEGISLATION_TYPES
 
 # Share of the acts at each level; the deeper acts are whatever is left.
@@ -82,13 +84,23 @@ FAMOUS_LAWS: tuple[tuple[str, str, date], ...] = (
 
 @dataclass
 class Acts:
-    """The acts in force, level by level (0 = laws and decrees … 4 = deepest), for citing."""
+    """The acts in force, level by level (0 = laws and decrees … 4 = deepest), for citing, by
+    planned id (``Plan.first_act`` on) until written, then by id."""
 
     levels: list[list[int]] = field(default_factory=lambda: [[], [], [], [], []])
     names: dict[int, str] = field(default_factory=dict)  # act id → label ("Kanun 5018")
     links: dict[str, int] = field(default_factory=dict)  # link kind → rows written
     repealed: int = 0
     count: int = 0
+
+    def written(self, first: int, ids: list[int]) -> None:
+        """The planned acts were written with ``ids``: name them by those from now on."""
+
+        def real(act: int) -> int:
+            return ids[act - first] if act >= first else act
+
+        self.levels = [[real(act) for act in level] for level in self.levels]
+        self.names = {real(act): name for act, name in self.names.items()}
 
 
 def _gazette_issue(published: date) -> int:
@@ -116,16 +128,14 @@ def amendment_title(title: str, type_code: int, sequence: int) -> str:
 
 
 def generate(
-    sink: Sink, total: int, rng: random.Random, units: UnitPool, taken: set[tuple[int, str]]
+    plan: Plan, total: int, rng: random.Random, units: UnitPool, taken: set[tuple[int, str]]
 ) -> Acts:
-    """Write ``total`` acts and their links; ``taken``: (type, number) of the national acts
+    """Plan ``total`` acts and their links; ``taken``: (type, number) of the national acts
     already registered, never given twice."""
-    first_id = sink.first_id("legislation")
-    first_link = sink.first_id("legislation_links")
+    first_id = plan.first_act
     rows: list[Row] = []
-    links: list[Row] = []
     acts = Acts(count=total)
-    home: dict[int, int | None] = {}  # act → institution it belongs to
+    home: dict[int, str | None] = {}  # act → institution it belongs to
     uppers_of: dict[int, list[int]] = {}
     amendable: list[list[int]] = [[], [], [], [], []]  # in force, per level
     n_top, n_reg, n_lower, n_deep = _split(total)
@@ -138,30 +148,22 @@ def generate(
         number: str | None,
         title: str,
         issued: date,
-        issuer: int | None,
+        issuer: str | None,
         *,
         usable: bool = True,
     ) -> int:
         act_id = first_id + len(rows)
-        internal = type_code in INTERNAL_LEGISLATION_TYPES
         rows.append(
             {
                 "id": act_id,
                 "type_code": type_code,
                 "number": number,
                 "title": title,
-                "search_text": search_text(number, title),
-                "sort_key": sort_key(title),
-                "adopted_on": issued if type_code in (1, 19) or internal else None,
-                "gazette_date": None if internal else issued,
-                "gazette_issue": None if internal else _gazette_issue(issued),
-                "gazette_repeat": None,
-                "issuer_id": issuer,
+                "issuer": issuer,
                 "in_force_from": issued,
-                "status": "in_force",
-                "repealed_on": None,
-                "repealed_by_id": None,
-                "version": 1,
+                "basis": [],
+                "amends": [],
+                "repeals": [],
             }
         )
         if usable:
@@ -172,16 +174,12 @@ def generate(
         return act_id
 
     def link(source: int, target: int, kind: str, on: date | None, provision: str | None) -> None:
-        links.append(
-            {
-                "id": first_link + len(links),
-                "source_id": source,
-                "target_id": target,
-                "kind": kind,
-                "on": on,
-                "provision": provision,
-            }
-        )
+        """``source`` relies on, amends or repeals ``target``, an earlier act of the plan."""
+        to = Earlier(target - first_id)
+        if on is None:
+            row(source)[kind].append(to)
+        else:
+            row(source)[kind].append(Touch(to, on, provision))
         acts.links[kind] = acts.links.get(kind, 0) + 1
 
     def based_on(act_id: int, uppers: list[int]) -> None:
@@ -209,11 +207,10 @@ def generate(
         number = f"{on.year}/{sequence}" if old["type_code"] == 9 else None
         if number is not None and (9, number) in taken:
             return False
-        act_id = new_act(level, old["type_code"], number, title, on, old["issuer_id"], usable=False)
+        act_id = new_act(level, old["type_code"], number, title, on, old["issuer"], usable=False)
         home[act_id] = home[target]
         based_on(act_id, uppers_of[target])
         link(act_id, target, "amends", on, f"Madde {rng.randint(1, 40)}")
-        old["version"] += 1
         return True
 
     def replace(level: int) -> bool:
@@ -224,12 +221,10 @@ def generate(
         target = rng.choice(candidates)
         old = row(target)
         on = later(target)
-        act_id = new_act(level, old["type_code"], None, old["title"], on, old["issuer_id"])
+        act_id = new_act(level, old["type_code"], None, old["title"], on, old["issuer"])
         home[act_id] = home[target]
         based_on(act_id, uppers_of[target])
         link(act_id, target, "repeals", on, None)
-        old.update(status="repealed", repealed_on=on, repealed_by_id=act_id)
-        old["version"] += 1
         acts.levels[level].remove(target)
         amendable[level].remove(target)
         acts.repealed += 1
@@ -274,8 +269,8 @@ def generate(
             continue
         type_code = weighted(rng, REGULATION_TYPES)
         institution = rng.choice(institutions) if institutions else None
-        subject = rng.choice(subjects_of(units.names.get(institution or 0)))
-        issuer: int | None = institution
+        subject = rng.choice(subjects_of(units.names.get(institution or "")))
+        issuer: str | None = institution
         if type_code == 3:
             title = f"{subject} Hakkında Yönetmelik"
         elif type_code == 21:
@@ -300,7 +295,7 @@ def generate(
         if level == 2 and rng.random() < AMENDMENT_SHARE and amend(2, sequence):
             return
         institution = home[uppers[0]] or (rng.choice(institutions) if institutions else None)
-        subject = rng.choice(subjects_of(units.names.get(institution or 0)))
+        subject = rng.choice(subjects_of(units.names.get(institution or "")))
         type_code = weighted(rng, types)
         issued = day(rng, date(2000, 1, 1), date(2024, 12, 31))
         number: str | None = None
@@ -340,15 +335,24 @@ def generate(
             uppers = pick(rng, population, weights, weighted(rng, LOWER_UPPER_COUNTS))
             lower_act(upper_level + 1, types, uppers)
 
-    # Written without the repealing act's id first: it may come later in the same batch.
-    repealed = [
-        {"id": r["id"], "repealed_by_id": r["repealed_by_id"]} for r in rows if r["repealed_by_id"]
-    ]
-    sink.claim_ids("legislation", len(rows))
-    sink.claim_ids("legislation_links", len(links))
-    sink.insert("legislation", ({**r, "repealed_by_id": None} for r in rows))
-    sink.update("legislation", repealed)
-    sink.insert("legislation_links", links)
+    for act in rows:
+        internal = act["type_code"] in INTERNAL_LEGISLATION_TYPES
+        published: date = act["in_force_from"]
+        plan.acts.append(
+            NewAct(
+                act["type_code"],
+                act["title"],
+                act["number"],
+                adopted_on=published if act["type_code"] in (1, 19) or internal else None,
+                gazette_date=None if internal else published,
+                gazette_issue=None if internal else _gazette_issue(published),
+                issuer=act["issuer"],
+                in_force_from=published,
+                basis=tuple(act["basis"]),
+                amends=tuple(act["amends"]),
+                repeals=tuple(act["repeals"]),
+            )
+        )
     return acts
 
 
@@ -356,10 +360,10 @@ def generate(
 _LEVEL_OF_TYPE = {1: 0, 2: 0, 4: 0, 19: 0, 20: 0, 3: 1, 7: 1, 8: 1, 21: 1, 22: 1}
 
 
-def acts_of_database(connection: Connection) -> Acts:
+def acts_of_database(session: Session) -> Acts:
     """The acts in force already registered, levelled by their type."""
     acts = Acts()
-    for act_id, type_code, number in connection.execute(
+    for act_id, type_code, number in session.execute(
         select(Legislation.id, Legislation.type_code, Legislation.number)
         .where(Legislation.status == "in_force")
         .order_by(Legislation.id)
@@ -370,9 +374,9 @@ def acts_of_database(connection: Connection) -> Acts:
     return acts
 
 
-def taken_identities(connection: Connection) -> set[tuple[int, str]]:
+def taken_identities(session: Session) -> set[tuple[int, str]]:
     """(type, number) of every national act already registered."""
-    rows = connection.execute(
+    rows = session.execute(
         select(Legislation.type_code, Legislation.number).where(Legislation.number.is_not(None))
     )
     return {(type_code, number) for type_code, number in rows if number is not None}

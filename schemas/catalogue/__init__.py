@@ -1,0 +1,1 @@
+"""Schemas of the catalogue: services, document names, data flows."""

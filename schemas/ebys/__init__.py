@@ -1,0 +1,1 @@
+"""Schemas of the EBYS context: the lookups (``lookups``), signatories and lists (``records``)."""

@@ -1,0 +1,1 @@
+"""Schemas of the standards context: tables, places of application, complaints and the survey."""
