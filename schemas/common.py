@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import marshmallow as ma
 from marshmallow import fields, validate
+
+from registry.kernel import text
 
 DETSIS_PATTERN = re.compile(r"^[1-9][0-9]{7}$")
 DETSIS_MESSAGE = (
@@ -33,6 +35,57 @@ class ProblemSchema(ma.Schema):
         values=fields.List(fields.String()),
         metadata={"description": "Offending field → messages (validation errors only)"},
     )
+
+
+# The long free texts: line breaks and tabs are kept there; every other text is one line.
+MULTILINE_FIELDS = frozenset(
+    {"description", "applicants", "body", "text", "reason", "note", "comment"}
+)
+# Texts with a format of their own, checked by their validators, are stored as sent (a PEM
+# certificate keeps its final line break).
+VERBATIM_FIELDS = frozenset({"certificate"})
+
+
+class Schema(ma.Schema):
+    """The base of the API schemas: every string a caller sends is cleaned before it is read.
+
+    Names must compare the way people read them, so a text is put in NFC with its whitespace
+    collapsed, and refused (422, naming the field) when it holds invisible or control characters
+    or look-alike letters of another script (``registry.kernel.text``). Fields named in
+    ``multiline`` (or in ``MULTILINE_FIELDS``) keep their line breaks.
+    """
+
+    multiline: ClassVar[frozenset[str]] = MULTILINE_FIELDS
+
+    @ma.pre_load
+    def _clean_texts(self, data: Any, **_kwargs: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        cleaned = dict(data)
+        errors: dict[str, list[str]] = {}
+        for name, field in self.load_fields.items():
+            key = field.data_key or name
+            value = cleaned.get(key)
+            if name in VERBATIM_FIELDS:
+                continue
+            multiline = name in self.multiline
+            try:
+                if isinstance(field, fields.String) and isinstance(value, str):
+                    cleaned[key] = text.clean(value, multiline=multiline)
+                elif (
+                    isinstance(field, fields.List)
+                    and isinstance(field.inner, fields.String)
+                    and isinstance(value, list)
+                ):
+                    cleaned[key] = [
+                        text.clean(item, multiline=multiline) if isinstance(item, str) else item
+                        for item in value
+                    ]
+            except text.TextProblem as problem:
+                errors[key] = [str(problem)]
+        if errors:
+            raise ma.ValidationError(errors)
+        return cleaned
 
 
 class DetsisNumber(fields.String):

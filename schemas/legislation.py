@@ -7,18 +7,18 @@ from typing import Any
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from schemas.common import MAX_ID, DetsisNumber, IsoDate
+from schemas.common import MAX_ID, DetsisNumber, IsoDate, Schema
 from schemas.vocabularies import LEGISLATION_STATUSES, LEGISLATION_TYPES
 
 TYPE_CODES = sorted(LEGISLATION_TYPES)
 
 
-class LegislationTypeSchema(ma.Schema):
+class LegislationTypeSchema(Schema):
     code = fields.Integer(metadata={"description": "National code (internal kinds: 101–104)"})
     name = fields.String()
 
 
-class GazetteSchema(ma.Schema):
+class GazetteSchema(Schema):
     """Where the act was published in the Resmî Gazete."""
 
     class Meta:
@@ -33,7 +33,7 @@ class GazetteSchema(ma.Schema):
     )
 
 
-class TextSchema(ma.Schema):
+class TextSchema(Schema):
     class Meta:
         unknown = ma.RAISE
 
@@ -42,7 +42,7 @@ class TextSchema(ma.Schema):
     body = fields.String(required=True, validate=validate.Length(min=1, max=5_000_000))
 
 
-class ProvisionSchema(ma.Schema):
+class ProvisionSchema(Schema):
     class Meta:
         unknown = ma.RAISE
 
@@ -51,7 +51,7 @@ class ProvisionSchema(ma.Schema):
     text = fields.String(required=True, validate=validate.Length(min=1, max=1_000_000))
 
 
-class AmendsSchema(ma.Schema):
+class AmendsSchema(Schema):
     class Meta:
         unknown = ma.RAISE
 
@@ -60,7 +60,7 @@ class AmendsSchema(ma.Schema):
     provision = fields.String(allow_none=True, validate=validate.Length(max=200))
 
 
-class RepealsSchema(ma.Schema):
+class RepealsSchema(Schema):
     class Meta:
         unknown = ma.RAISE
 
@@ -89,7 +89,7 @@ class LegislationType(fields.Field):
         return number
 
 
-class LegislationInputSchema(ma.Schema):
+class LegislationInputSchema(Schema):
     """An act as a change request carries it, in the names of its GET form."""
 
     class Meta:
@@ -151,7 +151,7 @@ class LegislationUpdateSchema(LegislationInputSchema):
     title = fields.String(validate=validate.Length(3, 1000))
 
 
-class LegislationCloseSchema(ma.Schema):
+class LegislationCloseSchema(Schema):
     """Closing an act records a repeal by something outside the registry (a court, an old law)."""
 
     class Meta:
@@ -160,7 +160,7 @@ class LegislationCloseSchema(ma.Schema):
     repealed_on = IsoDate(required=True)
 
 
-class LegislationSummarySchema(ma.Schema):
+class LegislationSummarySchema(Schema):
     id = fields.Integer()
     type = fields.Nested(LegislationTypeSchema)
     number = fields.String(allow_none=True)
@@ -175,7 +175,7 @@ class LegislationSummarySchema(ma.Schema):
     version = fields.Integer()
 
 
-class AmendmentSchema(ma.Schema):
+class AmendmentSchema(Schema):
     id = fields.Integer(metadata={"description": "The amending act"})
     on = IsoDate()
     provision = fields.String(allow_none=True)
@@ -221,7 +221,7 @@ class RelatedActSchema(LegislationSummarySchema):
     depth = fields.Integer(metadata={"description": "Distance from the act asked about"})
 
 
-class ImpactActSchema(ma.Schema):
+class ImpactActSchema(Schema):
     id = fields.Integer()
     type = fields.Nested(LegislationTypeSchema)
     number = fields.String(allow_none=True)
@@ -231,7 +231,7 @@ class ImpactActSchema(ma.Schema):
     depth = fields.Integer(metadata={"description": "Distance from the act asked about"})
 
 
-class ImpactServiceSchema(ma.Schema):
+class ImpactServiceSchema(Schema):
     code = fields.String()
     name = fields.String()
     organization = fields.String()
@@ -240,26 +240,26 @@ class ImpactServiceSchema(ma.Schema):
     )
 
 
-class ImpactDocumentSchema(ma.Schema):
+class ImpactDocumentSchema(Schema):
     code = fields.String()
     name = fields.String()
     services = fields.List(fields.String())
 
 
-class ImpactTableSchema(ma.Schema):
+class ImpactTableSchema(Schema):
     organization = fields.String(metadata={"description": "The unit whose table it is"})
     name = fields.String()
     services = fields.List(fields.String())
 
 
-class ImpactTotalsSchema(ma.Schema):
+class ImpactTotalsSchema(Schema):
     legislation = fields.Integer()
     services = fields.Integer()
     documents = fields.Integer()
     standards_tables = fields.Integer()
 
 
-class ImpactGroupSchema(ma.Schema):
+class ImpactGroupSchema(Schema):
     institution = fields.String(allow_none=True, metadata={"description": "DETSİS, or null"})
     name = fields.String(allow_none=True)
     totals = fields.Nested(ImpactTotalsSchema)
@@ -278,7 +278,7 @@ class ImpactGroupSchema(ma.Schema):
     )
 
 
-class ImpactSchema(ma.Schema):
+class ImpactSchema(Schema):
     id = fields.Integer()
     totals = fields.Dict(
         keys=fields.String(),
@@ -301,14 +301,14 @@ class ImpactQuerySchema(ma.Schema):
     )
 
 
-class TypeStatsSchema(ma.Schema):
+class TypeStatsSchema(Schema):
     type = fields.Nested(LegislationTypeSchema)
     in_force = fields.Integer()
     repealed = fields.Integer()
     total = fields.Integer()
 
 
-class IssuerStatsSchema(ma.Schema):
+class IssuerStatsSchema(Schema):
     institution = fields.String(allow_none=True)
     name = fields.String(allow_none=True)
     internal = fields.Integer(
@@ -317,7 +317,7 @@ class IssuerStatsSchema(ma.Schema):
     total = fields.Integer()
 
 
-class LegislationStatsSchema(ma.Schema):
+class LegislationStatsSchema(Schema):
     total = fields.Integer()
     by_status = fields.Dict(keys=fields.String(), values=fields.Integer())
     by_type = fields.List(fields.Nested(TypeStatsSchema))

@@ -13,7 +13,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from registry.ebys import certificates
-from schemas.common import DetsisNumber, IsoDate, UtcDateTime
+from schemas.common import DetsisNumber, IsoDate, Schema, UtcDateTime
 from schemas.vocabularies import CATEGORIES, UNIT_TYPES
 
 LEVELS = ("central", "provincial", "abroad")
@@ -28,14 +28,14 @@ PEM_PATTERN = re.compile(
 PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 ()./-]{6,24}$")
 
 
-class ProvinceSchema(ma.Schema):
+class ProvinceSchema(Schema):
     code = fields.Integer(
         required=True, validate=validate.Range(1, 81), metadata={"description": "Plate code 1–81"}
     )
     name = fields.String(dump_only=True)
 
 
-class InfoPersonSchema(ma.Schema):
+class InfoPersonSchema(Schema):
     """The "Bilgi için" person of a letter's contact block."""
 
     name = fields.String(required=True, validate=validate.Length(2, 200))
@@ -49,7 +49,7 @@ class InfoPersonSchema(ma.Schema):
     email = fields.Email(allow_none=True)
 
 
-class ContactSchema(ma.Schema):
+class ContactSchema(Schema):
     address = fields.String(allow_none=True, validate=validate.Length(max=500))
     phone = fields.String(
         allow_none=True,
@@ -66,7 +66,7 @@ class ContactSchema(ma.Schema):
     info_person = fields.Nested(InfoPersonSchema, allow_none=True)
 
 
-class KepAddressSchema(ma.Schema):
+class KepAddressSchema(Schema):
     address = fields.String(
         required=True,
         validate=validate.Regexp(
@@ -86,12 +86,12 @@ class KepAddressSchema(ma.Schema):
         return data
 
 
-class PathEntrySchema(ma.Schema):
+class PathEntrySchema(Schema):
     detsis_no = DetsisNumber()
     name = fields.String()
 
 
-class OrganizationSchema(ma.Schema):
+class OrganizationSchema(Schema):
     """A unit as published (or as it stood on ``at``)."""
 
     detsis_no = DetsisNumber(metadata={"description": "State-organization number (8 digits)"})
@@ -127,7 +127,7 @@ class OrganizationSchema(ma.Schema):
     )
 
 
-class SubtreeNodeSchema(ma.Schema):
+class SubtreeNodeSchema(Schema):
     detsis_no = DetsisNumber()
     name = fields.String()
     short_name = fields.String(allow_none=True)
@@ -138,7 +138,7 @@ class SubtreeNodeSchema(ma.Schema):
     children = fields.List(fields.Nested(lambda: SubtreeNodeSchema()))
 
 
-class HistoryEntrySchema(ma.Schema):
+class HistoryEntrySchema(Schema):
     version = fields.Integer()
     event = fields.String(validate=validate.OneOf(EVENTS))
     valid_from = IsoDate()
@@ -160,7 +160,7 @@ class HistoryEntrySchema(ma.Schema):
     audit_seq = fields.Integer(allow_none=True, metadata={"description": "Authorized callers"})
 
 
-class HistorySchema(ma.Schema):
+class HistorySchema(Schema):
     detsis_no = DetsisNumber()
     versions = fields.List(fields.Nested(HistoryEntrySchema))
     predecessors = fields.List(DetsisNumber())
@@ -199,7 +199,7 @@ def _readable_certificate(pem: str) -> None:
         ) from error
 
 
-class UnitInputSchema(ma.Schema):
+class UnitInputSchema(Schema):
     """Fields of a unit as a change request carries them (the GET names, minus derived ones)."""
 
     class Meta:

@@ -8,7 +8,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from registry.kernel import turkish
-from schemas.common import DetsisNumber
+from schemas.common import DetsisNumber, Schema
 
 SEARCH_TYPES = ("service", "organization", "legislation", "document")
 
@@ -28,7 +28,7 @@ class SearchQuerySchema(ma.Schema):
     )
 
 
-class SearchHitSchema(ma.Schema):
+class SearchHitSchema(Schema):
     type = fields.String()
     id = fields.String(metadata={"description": "Service or document code, DETSİS, act id"})
     title = fields.String()
@@ -37,7 +37,7 @@ class SearchHitSchema(ma.Schema):
     organization = fields.String(allow_none=True, metadata={"description": "Institution"})
 
 
-class SearchResultSchema(ma.Schema):
+class SearchResultSchema(Schema):
     total = fields.Integer()
     hits = fields.List(fields.Nested(SearchHitSchema))
     facets = fields.Dict(
@@ -59,7 +59,7 @@ class SearchResultSchema(ma.Schema):
     )
 
 
-class SynonymsSchema(ma.Schema):
+class SynonymsSchema(Schema):
     class Meta:
         unknown = ma.RAISE
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from schemas.common import MAX_ID, IsoDate, UtcDateTime
+from schemas.common import MAX_ID, IsoDate, Schema, UtcDateTime
 
 ENTITIES = (
     "organization",
@@ -20,7 +20,7 @@ ACTIONS = ("create", "update", "close", "move")
 STATUSES = ("submitted", "institution_approved", "approved", "rejected", "withdrawn")
 
 
-class ChangeRequestInputSchema(ma.Schema):
+class ChangeRequestInputSchema(Schema):
     class Meta:
         unknown = ma.RAISE
 
@@ -51,14 +51,14 @@ class ChangeRequestInputSchema(ma.Schema):
     )
 
 
-class TransitionInputSchema(ma.Schema):
+class TransitionInputSchema(Schema):
     class Meta:
         unknown = ma.RAISE
 
     reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=4000))
 
 
-class TransitionSchema(ma.Schema):
+class TransitionSchema(Schema):
     from_status = fields.String(allow_none=True)
     to_status = fields.String()
     by = fields.String()
@@ -66,12 +66,12 @@ class TransitionSchema(ma.Schema):
     note = fields.String(allow_none=True)
 
 
-class ResultSchema(ma.Schema):
+class ResultSchema(Schema):
     entity = fields.String()
     id = fields.String()
 
 
-class ChangeRequestSchema(ma.Schema):
+class ChangeRequestSchema(Schema):
     id = fields.Integer()
     entity = fields.String()
     action = fields.String()
@@ -98,7 +98,7 @@ class ChangeRequestQuerySchema(ma.Schema):
     entity = fields.String(validate=validate.OneOf(ENTITIES))
 
 
-class ChangeSchema(ma.Schema):
+class ChangeSchema(Schema):
     seq = fields.Integer()
     entity = fields.String()
     id = fields.String()
@@ -107,7 +107,7 @@ class ChangeSchema(ma.Schema):
     data = fields.Dict(allow_none=True, metadata={"description": "The record after the change"})
 
 
-class ChangeFeedSchema(ma.Schema):
+class ChangeFeedSchema(Schema):
     changes = fields.List(fields.Nested(ChangeSchema))
     next_cursor = fields.String(metadata={"description": "Pass as since= to continue"})
 
@@ -119,7 +119,7 @@ class ChangeFeedQuerySchema(ma.Schema):
     limit = fields.Integer(load_default=500, validate=validate.Range(1, 5000))
 
 
-class RecordChangeSchema(ma.Schema):
+class RecordChangeSchema(Schema):
     """One applied change of a record, from the audit trail."""
 
     seq = fields.Integer()
@@ -135,13 +135,13 @@ class RecordChangeSchema(ma.Schema):
     request_id = fields.Integer(allow_none=True, metadata={"description": "Authorized callers"})
 
 
-class RecordHistorySchema(ma.Schema):
+class RecordHistorySchema(Schema):
     entity = fields.String()
     id = fields.String()
     changes = fields.List(fields.Nested(RecordChangeSchema))
 
 
-class BatchRequestSchema(ma.Schema):
+class BatchRequestSchema(Schema):
     """A request of a batch, with the input line it came from."""
 
     id = fields.Integer()
@@ -154,7 +154,7 @@ class BatchRequestSchema(ma.Schema):
     diff = fields.Dict(metadata={"description": "field → {current, proposed}"})
 
 
-class ChangeBatchSummarySchema(ma.Schema):
+class ChangeBatchSummarySchema(Schema):
     id = fields.Integer()
     importer = fields.String()
     source = fields.String(metadata={"description": "The imported file's name"})

@@ -81,8 +81,12 @@ def _service_request(client: FlaskClient, world: World) -> int:
     return int(response.json["id"])
 
 
+_TASKS = iter(range(1, 10_000))
+
+
 def _open_task(client: FlaskClient, world: World) -> int:
-    """A review task for a Göç service, opened by repealing the act it cites."""
+    """A review task for a Göç service, opened by repealing the act it cites (each call its own
+    service: one unit has no two services of the same name)."""
     act = {"type": 3, "title": "Eski Yönetmelik", "adopted_on": "2015-01-01"}
     old = _approved(
         client, world, "reviewer", ["reviewer2"], entity="legislation", action="create", data=act
@@ -94,7 +98,11 @@ def _open_task(client: FlaskClient, world: World) -> int:
         ["goc_approver", "reviewer"],
         entity="service",
         action="create",
-        data={"name": "Göç Hizmeti", "organization": world.bidb, "legal_basis": [int(old)]},
+        data={
+            "name": f"İncelenecek Hizmet {next(_TASKS)}",
+            "organization": world.bidb,
+            "legal_basis": [int(old)],
+        },
     )
     repeal = {**act, "title": "Yeni Yönetmelik", "repeals": [{"id": int(old), "on": "2016-01-01"}]}
     _approved(

@@ -26,7 +26,7 @@ from registry.catalogue.models import (
     ServiceDocument,
 )
 from registry.kernel import turkish
-from registry.kernel.errors import Conflict, InvalidInput, NotFound
+from registry.kernel.errors import Conflict, NotFound
 from registry.organizations import tree
 
 DOCUMENT_FIELDS = ("name", "description", "sample_url")
@@ -185,7 +185,11 @@ def close_document(
 
 
 def check_document_names(session: Session, document: Document | None, data: dict[str, Any]) -> None:
-    """One folded name belongs to one document: a name or alias used elsewhere is refused."""
+    """One folded name belongs to one document: a name or alias used elsewhere is refused (409).
+
+    Folding (``turkish.fold``) is looser than ``text.name_key``, so names that only differ in
+    case, composition or diacritics count as the same; called on submission and on approval.
+    """
     if data.get("issuer"):
         tree.unit_id_for(session, data["issuer"], "data.issuer")
     names = [data["name"]] if data.get("name") else []
@@ -199,10 +203,11 @@ def check_document_names(session: Session, document: Document | None, data: dict
             .where(DocumentAlias.folded == folded, Document.id != own)
         )
         if clash:
-            raise InvalidInput(
+            raise Conflict(
                 f"'{name}' adı zaten {clash} kodlu belgeye ait / the name belongs to document "
                 f"{clash}.",
                 errors={"data.aliases" if name != data.get("name") else "data.name": [clash]},
+                extra={"existing": {"code": clash}},
             )
 
 

@@ -33,6 +33,13 @@ def _service_references(session: Session, proposal: Proposal) -> None:
     records.check_service_references(session, proposal.data)
 
 
+def _service_name(session: Session, proposal: Proposal) -> None:
+    """No second active service of the same name in one unit (checked again on approval)."""
+    service = records.get_service(session, proposal.target) if proposal.target else None
+    if proposal.action != "close":
+        records.check_service_name(session, service, proposal.data)
+
+
 def _service_scopes(
     session: Session, action: str, target: str | None, data: dict[str, Any]
 ) -> list[int | None]:
@@ -83,6 +90,7 @@ SERVICE = RecordHandler(
             {"target": ["closed service"]},
         ),
         _service_references,
+        _service_name,
     ),
     scopes=_service_scopes,
     live=_service_live,

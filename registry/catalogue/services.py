@@ -28,7 +28,7 @@ from registry.catalogue.models import (
     ServiceDocument,
     ServiceLegalBasis,
 )
-from registry.kernel import durations, turkish
+from registry.kernel import durations, text, turkish
 from registry.kernel.clock import today
 from registry.kernel.errors import Conflict, InvalidInput, NotFound
 from registry.legislation.models import Legislation
@@ -201,6 +201,7 @@ def create_service(
     session: Session, data: dict[str, Any], *, provenance: Provenance = NO_PROVENANCE
 ) -> Service:
     org_id = tree.unit_id_for(session, data["organization"], "data.organization")
+    check_service_name(session, None, data)
     service = Service(organization_id=org_id, version=1, status=RecordStatus.ACTIVE)
     _set_service_fields(session, service, data)
     number = data["organization"]
@@ -232,6 +233,7 @@ def update_service(
     service = get_service(session, code)
     if service.status != RecordStatus.ACTIVE:
         raise Conflict(f"{code} kodlu hizmet kapatılmış / the service is closed.")
+    check_service_name(session, service, data)
     before = service_record(session, service)
     if "organization" in data:
         service.organization_id = tree.unit_id_for(
@@ -291,6 +293,38 @@ def add_service_document(
         service_record(session, service),
         provenance,
     )
+
+
+def check_service_name(session: Session, service: Service | None, data: dict[str, Any]) -> None:
+    """One unit offers no two active services of the same name (``text.name_key``): a citizen
+    could not tell them apart. Checked on submission and again on approval (409)."""
+    if "name" not in data and "organization" not in data:
+        return
+    name = data.get("name") or (service.name if service is not None else None)
+    if not name:
+        return
+    if data.get("organization"):
+        org_id = tree.unit_id_for(session, data["organization"], "data.organization")
+    elif service is not None:
+        org_id = service.organization_id
+    else:
+        return
+    key = text.name_key(name)
+    others = session.execute(
+        select(Service.code, Service.name).where(
+            Service.organization_id == org_id,
+            Service.status == RecordStatus.ACTIVE,
+            Service.id != (service.id if service is not None else 0),
+        )
+    )
+    for code, other in others:
+        if text.name_key(other) == key:
+            raise Conflict(
+                f"Birimin aynı adlı bir hizmeti var ({code}) / the unit already offers an active "
+                f"service of that name ({code}).",
+                errors={"data.name": [f"same name as service {code}"]},
+                extra={"existing": {"code": code, "name": other}},
+            )
 
 
 def check_service_references(session: Session, data: dict[str, Any]) -> None:
@@ -381,8 +415,8 @@ def _set_service_links(session: Session, service: Service, data: dict[str, Any])
             service.documents.append(
                 ServiceDocument(document_id=document_id, role=role.value, position=position)
             )
-        for text in unmatched:
-            unmatched_names.enqueue(session, text, service.id, role.value)
+        for unmatched_name in unmatched:
+            unmatched_names.enqueue(session, unmatched_name, service.id, role.value)
     if "document_channels" in data or "required_documents" in data:
         given = data.get("document_channels")
         restrictions = (

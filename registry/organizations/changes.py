@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from registry.audit import trail as audit
 from registry.audit.trail import NO_PROVENANCE, Provenance
-from registry.kernel import turkish
+from registry.kernel import text, turkish
 from registry.kernel.errors import Conflict, InvalidInput, NotFound
 from registry.organizations import detsis
 from registry.organizations.models import (
@@ -51,6 +51,7 @@ def create_unit(
 ) -> Organization:
     """Register a new unit; assigns a fresh random DETSİS number unless an existing one is given."""
     parent_id = _parent_at(session, data.get("parent"), valid_from)
+    refuse_same_name(session, data["name"], parent_id, valid_from)
     number = detsis.claim(session, detsis_no) if detsis_no else detsis.assign_random(session)
     organization = Organization(detsis_no=number)
     session.add(organization)
@@ -110,6 +111,10 @@ def update_unit(
         raise InvalidInput(
             "Değişiklik yok / the request changes nothing.",
             errors={"data": ["no field differs from the current record"]},
+        )
+    if moved or text.name_key(updates.get("name", latest.name)) != text.name_key(latest.name):
+        refuse_same_name(
+            session, updates.get("name", latest.name), new_parent, valid_from, exclude=org_id
         )
     event = Event.MOVED if moved else Event.RENAMED if "name" in changed else Event.UPDATED
     return _new_version(
@@ -194,9 +199,84 @@ def reopen_unit(
         raise Conflict("Birim açık / the unit is not closed.")
     if latest.parent_id is not None:
         _parent_at(session, number_of(session, latest.parent_id), valid_from)
+    refuse_same_name(
+        session, latest.name, latest.parent_id, valid_from, exclude=latest.organization_id
+    )
     return _new_version(
         session, latest, valid_from, Event.REOPENED, reason, provenance, status=Status.ACTIVE
     )
+
+
+def refuse_same_name(
+    session: Session,
+    name: str,
+    parent_id: int | None,
+    since: date,
+    *,
+    exclude: int | None = None,
+    open_ended_only: bool = False,
+) -> None:
+    """No two open units with the same name (``text.name_key``) under one parent on any day:
+    a reader could not tell them apart. Checked against every version valid from ``since`` on,
+    scheduled ones too (409, naming the unit already there)."""
+    key = text.name_key(name)
+    for number, version in _sibling_versions(
+        session, parent_id, since, exclude=exclude, open_ended_only=open_ended_only
+    ):
+        if text.name_key(version.name) == key:
+            raise Conflict(
+                f"Aynı üst birimde '{version.name}' adlı bir birim var ({number}) / a unit of "
+                f"that name already stands under the same parent ({number}).",
+                errors={"data.name": [f"same name as unit {number}"]},
+                extra={
+                    "existing": {
+                        "detsis_no": number,
+                        "name": version.name,
+                        "valid_from": version.valid_from.isoformat(),
+                        "valid_to": version.valid_to.isoformat() if version.valid_to else None,
+                    }
+                },
+            )
+
+
+def _sibling_versions(
+    session: Session,
+    parent_id: int | None,
+    since: date,
+    *,
+    exclude: int | None = None,
+    open_ended_only: bool = False,
+) -> list[tuple[str, OrganizationVersion]]:
+    """``(detsis_no, version)`` of the open units under ``parent_id`` (None: the top level) on
+    any day from ``since`` on, scheduled versions included: the names a new version valid from
+    ``since`` would stand beside. ``open_ended_only`` keeps the versions with no end, the ones
+    that overlap whatever day a change takes effect."""
+    under = (
+        OrganizationVersion.parent_id.is_(None)
+        if parent_id is None
+        else OrganizationVersion.parent_id == parent_id
+    )
+    ends = (
+        OrganizationVersion.valid_to.is_(None)
+        if open_ended_only
+        else or_(
+            OrganizationVersion.valid_to.is_(None),
+            # ended after ``since``, and not a version replaced on its own first day
+            (OrganizationVersion.valid_to > since)
+            & (OrganizationVersion.valid_to > OrganizationVersion.valid_from),
+        )
+    )
+    rows = session.execute(
+        select(OrganizationVersion, Organization.detsis_no)
+        .join(Organization, Organization.id == OrganizationVersion.organization_id)
+        .where(
+            under,
+            ends,
+            OrganizationVersion.status == Status.ACTIVE,
+            OrganizationVersion.organization_id != (exclude or 0),
+        )
+    )
+    return [(number, version) for version, number in rows]
 
 
 def _latest_for_change(

@@ -7,6 +7,7 @@ from typing import Any
 import marshmallow as ma
 from sqlalchemy.orm import Session
 
+from registry.kernel import text
 from registry.kernel.clock import today
 from registry.kernel.errors import InvalidInput, NotFound
 from registry.organizations import changes, tree
@@ -50,6 +51,33 @@ def _named_units_exist(session: Session, proposal: Proposal) -> None:
         _must_exist(session, proposal.data["parent"], "data.parent")
     for number in proposal.data.get("successors", []) if proposal.action == "close" else []:
         _must_exist(session, number, "data.successors")
+
+
+def _unique_name(session: Session, proposal: Proposal) -> None:
+    """A create, rename or move may not put a second unit of one name under a parent. Checks are
+    not told the day a request takes effect, so here only siblings with no end date count (they
+    clash whatever the day); the approval checks again against the tree from that day on."""
+    name = proposal.data.get("name")
+    exclude: int | None = None
+    if proposal.action == "create":
+        parent = proposal.data.get("parent")
+        parent_id = tree.organization_id(session, parent) if parent else None
+    elif proposal.action in ("update", "move") and proposal.target is not None:
+        exclude, current = tree.current_version(session, proposal.target, today())
+        if proposal.action == "move":
+            parent = proposal.data.get("parent")
+            parent_id = tree.organization_id(session, parent) if parent else None
+            name = current.name
+        elif name is None or text.name_key(name) == text.name_key(current.name):
+            return
+        else:
+            parent_id = current.parent_id
+    else:
+        return
+    if name:
+        changes.refuse_same_name(
+            session, name, parent_id, today(), exclude=exclude, open_ended_only=True
+        )
 
 
 def _must_exist(session: Session, number: str, field: str) -> None:
@@ -132,6 +160,7 @@ HANDLER = RecordHandler(
         reason_to_close("a unit"),
         _target_exists,
         _named_units_exist,
+        _unique_name,
     ),
     scopes=_scopes,
     live=_live,

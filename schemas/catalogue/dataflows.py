@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from schemas.common import DetsisNumber
+from schemas.common import DetsisNumber, Schema
 
 
 class DataflowQuerySchema(ma.Schema):
@@ -19,19 +19,19 @@ class DataflowQuerySchema(ma.Schema):
     )
 
 
-class FlowNodeSchema(ma.Schema):
+class FlowNodeSchema(Schema):
     detsis_no = fields.String()
     name = fields.String()
 
 
-class FlowEdgeSchema(ma.Schema):
+class FlowEdgeSchema(Schema):
     from_ = fields.String(data_key="from", attribute="from", metadata={"description": "Issuer"})
     to = fields.String(metadata={"description": "The institution whose services ask for them"})
     documents = fields.List(fields.String(), metadata={"description": "Document codes"})
     services = fields.List(fields.String(), metadata={"description": "Services asking for them"})
 
 
-class DataflowSchema(ma.Schema):
+class DataflowSchema(Schema):
     nodes = fields.List(fields.Nested(FlowNodeSchema))
     edges = fields.List(fields.Nested(FlowEdgeSchema))
 
@@ -43,7 +43,7 @@ class OnceOnlyQuerySchema(ma.Schema):
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
 
 
-class OnceOnlyRowSchema(ma.Schema):
+class OnceOnlyRowSchema(Schema):
     service = fields.String(metadata={"description": "Service code"})
     service_name = fields.String()
     organization = fields.String(metadata={"description": "The service's institution"})

@@ -8,7 +8,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from schemas.catalogue.services import DOCUMENT_CODE_PATTERN, DocumentInputSchema
-from schemas.common import UtcDateTime
+from schemas.common import Schema, UtcDateTime
 
 
 class ResolveQuerySchema(ma.Schema):
@@ -16,7 +16,7 @@ class ResolveQuerySchema(ma.Schema):
     limit = fields.Integer(load_default=5, validate=validate.Range(1, 20))
 
 
-class NameMatchSchema(ma.Schema):
+class NameMatchSchema(Schema):
     code = fields.String()
     name = fields.String(metadata={"description": "The standard name"})
     score = fields.Float(metadata={"description": "0–100; 100 is the same name"})
@@ -26,7 +26,7 @@ class NameMatchSchema(ma.Schema):
     )
 
 
-class ResolveSchema(ma.Schema):
+class ResolveSchema(Schema):
     matches = fields.List(fields.Nested(NameMatchSchema), metadata={"description": "Best first"})
 
 
@@ -34,7 +34,7 @@ class UnmatchedQuerySchema(ma.Schema):
     status = fields.String(validate=validate.OneOf(("open", "resolved")))
 
 
-class UnmatchedNameSchema(ma.Schema):
+class UnmatchedNameSchema(Schema):
     id = fields.Integer()
     name = fields.String()
     service = fields.String(allow_none=True, metadata={"description": "The service it came from"})
@@ -46,7 +46,7 @@ class UnmatchedNameSchema(ma.Schema):
     resolved_by = fields.String(allow_none=True)
 
 
-class UnmatchedDecisionSchema(ma.Schema):
+class UnmatchedDecisionSchema(Schema):
     """Either an existing document the name becomes an alias of, or a new standard document."""
 
     class Meta:

@@ -10,7 +10,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from registry.kernel import durations, turkish
-from schemas.common import MAX_ID, DetsisNumber
+from schemas.common import MAX_ID, DetsisNumber, Schema
 
 SERVICE_KINDS = ("core", "support")
 # How a citizen can apply; the API uses the codes, pages print the Turkish labels.
@@ -57,7 +57,7 @@ def _fee_in_range(value: Any) -> None:
         raise ma.ValidationError("0 ile 10.000.000 TL arasında olmalı / must be 0 to 10,000,000.")
 
 
-class FeeSchema(ma.Schema):
+class FeeSchema(Schema):
     class Meta:
         unknown = ma.RAISE
 
@@ -77,7 +77,7 @@ class FeeSchema(ma.Schema):
     note = fields.String(allow_none=True, validate=validate.Length(max=300))
 
 
-class DocumentChannelsSchema(ma.Schema):
+class DocumentChannelsSchema(Schema):
     class Meta:
         unknown = ma.RAISE
 
@@ -98,7 +98,7 @@ DOCUMENT_ENTRY = fields.String(
 )
 
 
-class ServiceInputSchema(ma.Schema):
+class ServiceInputSchema(Schema):
     """A service as a change request carries it, in the names of its GET form."""
 
     class Meta:
@@ -160,13 +160,13 @@ class ServiceUpdateSchema(ServiceInputSchema):
     kind = fields.String(validate=validate.OneOf(SERVICE_KINDS))
 
 
-class DurationSchema(ma.Schema):
+class DurationSchema(Schema):
     value = fields.Integer(allow_none=True)
     unit = fields.String(validate=validate.OneOf(list(durations.UNITS)))
     text = fields.String()
 
 
-class ServiceSchema(ma.Schema):
+class ServiceSchema(Schema):
     code = fields.String()
     name = fields.String()
     description = fields.String(allow_none=True)
@@ -211,7 +211,7 @@ SAMPLE_SIGNATURES: dict[str, tuple[bytes, ...]] = {
 }
 
 
-class SampleSchema(ma.Schema):
+class SampleSchema(Schema):
     """A sample file in base64; its first bytes must be of the type it claims."""
 
     class Meta:
@@ -247,7 +247,7 @@ class SampleSchema(ma.Schema):
         return {**data, "content": content}
 
 
-class DocumentInputSchema(ma.Schema):
+class DocumentInputSchema(Schema):
     class Meta:
         unknown = ma.RAISE
 
@@ -272,14 +272,14 @@ class DocumentUpdateSchema(DocumentInputSchema):
     name = fields.String(validate=validate.Length(2, 300))
 
 
-class SampleInfoSchema(ma.Schema):
+class SampleInfoSchema(Schema):
     filename = fields.String()
     content_type = fields.String()
     size = fields.Integer()
     sha256 = fields.String()
 
 
-class DocumentSchema(ma.Schema):
+class DocumentSchema(Schema):
     code = fields.String()
     name = fields.String()
     aliases = fields.List(fields.String())
@@ -304,7 +304,7 @@ class DocumentQuerySchema(ma.Schema):
     q = fields.String(validate=validate.Length(1, 200))
 
 
-class InstitutionServiceCountSchema(ma.Schema):
+class InstitutionServiceCountSchema(Schema):
     institution = fields.String()
     name = fields.String()
     core = fields.Integer()
@@ -313,7 +313,7 @@ class InstitutionServiceCountSchema(ma.Schema):
     annual_volume = fields.Integer(metadata={"description": "Sum of the services' yearly volume"})
 
 
-class ServiceBriefSchema(ma.Schema):
+class ServiceBriefSchema(Schema):
     code = fields.String()
     name = fields.String()
     organization = fields.String()
@@ -321,7 +321,7 @@ class ServiceBriefSchema(ma.Schema):
     max_duration = fields.Nested(DurationSchema, allow_none=True)
 
 
-class ServiceStatsSchema(ma.Schema):
+class ServiceStatsSchema(Schema):
     total = fields.Integer()
     by_kind = fields.Dict(keys=fields.String(), values=fields.Integer())
     annual_volume = fields.Integer()
@@ -345,7 +345,7 @@ class DueDateQuerySchema(ma.Schema):
     )
 
 
-class DueDateSchema(ma.Schema):
+class DueDateSchema(Schema):
     service = fields.String()
     start = fields.Date(data_key="from")
     max_duration = fields.Nested(DurationSchema, allow_none=True)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from schemas.common import DetsisNumber, UtcDateTime
+from schemas.common import DetsisNumber, Schema, UtcDateTime
 from schemas.organizations import InfoPersonSchema
 
 
-class LinesSchema(ma.Schema):
+class LinesSchema(Schema):
     detsis_no = DetsisNumber()
     lines = fields.List(fields.String())
 
@@ -32,13 +32,13 @@ class CourtesyQuerySchema(ma.Schema):
     )
 
 
-class CourtesySchema(ma.Schema):
+class CourtesySchema(Schema):
     phrase = fields.String(
         metadata={"description": '"Arz ederim.", "Rica ederim." or "Arz ve rica ederim."'}
     )
 
 
-class SignatorySchema(ma.Schema):
+class SignatorySchema(Schema):
     name = fields.String()
     surname = fields.String()
     title = fields.String()
@@ -49,7 +49,7 @@ class SignatorySchema(ma.Schema):
     )
 
 
-class SignatoriesSchema(ma.Schema):
+class SignatoriesSchema(Schema):
     detsis_no = DetsisNumber()
     signatories = fields.List(
         fields.Nested(SignatorySchema),
@@ -57,7 +57,7 @@ class SignatoriesSchema(ma.Schema):
     )
 
 
-class ContactBlockSchema(ma.Schema):
+class ContactBlockSchema(Schema):
     address = fields.String(allow_none=True)
     phone = fields.String(allow_none=True)
     fax = fields.String(allow_none=True)
@@ -67,7 +67,7 @@ class ContactBlockSchema(ma.Schema):
     info_person = fields.Nested(InfoPersonSchema, allow_none=True)
 
 
-class KepEntrySchema(ma.Schema):
+class KepEntrySchema(Schema):
     address = fields.String()
     active = fields.Boolean()
     inherited_from = DetsisNumber(
@@ -75,12 +75,12 @@ class KepEntrySchema(ma.Schema):
     )
 
 
-class KepSchema(ma.Schema):
+class KepSchema(Schema):
     detsis_no = DetsisNumber()
     kep_addresses = fields.List(fields.Nested(KepEntrySchema))
 
 
-class CertificateSchema(ma.Schema):
+class CertificateSchema(Schema):
     pem = fields.String()
     sha256_fingerprint = fields.String()
     subject = fields.String()
@@ -98,14 +98,14 @@ class UnitCertificateSchema(CertificateSchema):
     detsis_no = DetsisNumber()
 
 
-class RecipientSchema(ma.Schema):
+class RecipientSchema(Schema):
     detsis_no = DetsisNumber()
     addressee = fields.List(fields.String())
     kep_addresses = fields.List(fields.Nested(KepEntrySchema))
     certificate = fields.Nested(CertificateSchema, allow_none=True)
 
 
-class CorrespondenceSchema(ma.Schema):
+class CorrespondenceSchema(Schema):
     sender = DetsisNumber()
     letterhead = fields.List(fields.String())
     courtesy = fields.String()
@@ -114,7 +114,7 @@ class CorrespondenceSchema(ma.Schema):
     recipients = fields.List(fields.Nested(RecipientSchema))
 
 
-class DistributionRecipientSchema(ma.Schema):
+class DistributionRecipientSchema(Schema):
     detsis_no = DetsisNumber()
     kind = fields.String(metadata={"description": '"gereği" (for action) or "bilgi"'})
     addressee = fields.List(fields.String())
@@ -122,7 +122,7 @@ class DistributionRecipientSchema(ma.Schema):
     successors = fields.List(DetsisNumber())
 
 
-class DistributionListSchema(ma.Schema):
+class DistributionListSchema(Schema):
     id = fields.Integer()
     name = fields.String()
     owner = DetsisNumber()

@@ -8,12 +8,12 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from registry.kernel import turkish
-from schemas.common import DetsisNumber
+from schemas.common import DetsisNumber, Schema
 
 RECIPIENT_KINDS = ("gereği", "bilgi")
 
 
-class SignatoryInputSchema(ma.Schema):
+class SignatoryInputSchema(Schema):
     class Meta:
         unknown = ma.RAISE
 
@@ -57,7 +57,7 @@ class RecipientKind(fields.String):
         return kind
 
 
-class RecipientInputSchema(ma.Schema):
+class RecipientInputSchema(Schema):
     class Meta:
         unknown = ma.RAISE
 
@@ -65,7 +65,7 @@ class RecipientInputSchema(ma.Schema):
     kind = RecipientKind(load_default="gereği")
 
 
-class DistributionListInputSchema(ma.Schema):
+class DistributionListInputSchema(Schema):
     class Meta:
         unknown = ma.RAISE
 

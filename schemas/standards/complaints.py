@@ -12,7 +12,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from schemas.catalogue.services import CODE_PATTERN
-from schemas.common import DetsisNumber, UtcDateTime
+from schemas.common import DetsisNumber, Schema, UtcDateTime
 
 SUBJECTS = ("table_not_kept", "extra_documents", "time_exceeded", "service_missing")
 STATUSES = ("received", "in_review", "answered", "closed")
@@ -44,7 +44,7 @@ def _not_blank(minimum: int, maximum: int) -> validate.Validator:
     return Trimmed()
 
 
-class ComplaintContactInputSchema(ma.Schema):
+class ComplaintContactInputSchema(Schema):
     """How the place of application reaches the citizen: a name and an e-mail or a phone."""
 
     class Meta:
@@ -72,7 +72,7 @@ class ComplaintContactInputSchema(ma.Schema):
         }
 
 
-class ComplaintInputSchema(ma.Schema):
+class ComplaintInputSchema(Schema):
     class Meta:
         unknown = ma.RAISE
 
@@ -117,7 +117,7 @@ class ComplaintInputSchema(ma.Schema):
         return data
 
 
-class ComplaintEventInputSchema(ma.Schema):
+class ComplaintEventInputSchema(Schema):
     class Meta:
         unknown = ma.RAISE
 
@@ -134,23 +134,23 @@ class ComplaintQuerySchema(ma.Schema):
     level = fields.String(validate=validate.OneOf(LEVELS))
 
 
-class ComplaintPlaceSchema(ma.Schema):
+class ComplaintPlaceSchema(Schema):
     detsis_no = fields.String()
     name = fields.String()
 
 
-class ComplaintServiceSchema(ma.Schema):
+class ComplaintServiceSchema(Schema):
     code = fields.String()
     name = fields.String()
 
 
-class ComplaintContactSchema(ma.Schema):
+class ComplaintContactSchema(Schema):
     name = fields.String()
     email = fields.String(allow_none=True)
     phone = fields.String(allow_none=True)
 
 
-class ComplaintEventSchema(ma.Schema):
+class ComplaintEventSchema(Schema):
     at = UtcDateTime()
     from_status = fields.String(allow_none=True)
     to_status = fields.String()
@@ -164,7 +164,7 @@ class ComplaintEventSchema(ma.Schema):
     note = fields.String(allow_none=True)
 
 
-class ComplaintFiledSchema(ma.Schema):
+class ComplaintFiledSchema(Schema):
     tracking_code = fields.String(metadata={"example": "HSY-7KQ2M9XD"})
     access_key = fields.String(
         metadata={"description": "Shown once; send it as X-Access-Key to read the complaint"}
@@ -177,7 +177,7 @@ class ComplaintFiledSchema(ma.Schema):
     second_place = fields.Nested(ComplaintPlaceSchema, allow_none=True)
 
 
-class ComplaintSchema(ma.Schema):
+class ComplaintSchema(Schema):
     tracking_code = fields.String()
     status = fields.String(metadata={"enum": list(STATUSES)})
     level = fields.String(metadata={"enum": list(LEVELS)})
@@ -206,7 +206,7 @@ class ComplaintSchema(ma.Schema):
     )
 
 
-class SurveyInputSchema(ma.Schema):
+class SurveyInputSchema(Schema):
     class Meta:
         unknown = ma.RAISE
 
@@ -220,7 +220,7 @@ class SurveyInputSchema(ma.Schema):
     comment = fields.String(allow_none=True, validate=validate.Length(max=COMMENT_MAX))
 
 
-class SurveySchema(ma.Schema):
+class SurveySchema(Schema):
     service = fields.String()
     organization = fields.String(metadata={"description": "DETSİS number of the providing unit"})
     score = fields.Integer()
@@ -234,7 +234,7 @@ class SatisfactionQuerySchema(ma.Schema):
     group_by = fields.String(validate=validate.OneOf(GROUP_BY))
 
 
-class _SatisfactionRatesSchema(ma.Schema):
+class _SatisfactionRatesSchema(Schema):
     responses = fields.Integer()
     satisfied = fields.Integer(metadata={"description": "Responses scoring 4 or 5"})
     rate = fields.Float(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from schemas.common import DetsisNumber
+from schemas.common import DetsisNumber, Schema
 from schemas.organizations import ContactSchema
 
 
@@ -26,7 +26,7 @@ _PLACE = ContactPersonSchema(exclude=("web", "info_person"))
 RESPONSE_DAYS = (1, 90)
 
 
-class ServiceStandardInputSchema(ma.Schema):
+class ServiceStandardInputSchema(Schema):
     class Meta:
         unknown = ma.RAISE
 

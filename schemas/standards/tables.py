@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from schemas.common import UtcDateTime
+from schemas.common import Schema, UtcDateTime
 
 FORMATS = ("json", "xml", "csv", "xlsx", "html")
 
@@ -37,7 +37,7 @@ class ChangesQuerySchema(ma.Schema):
     )
 
 
-class PlaceOfApplicationSchema(ma.Schema):
+class PlaceOfApplicationSchema(Schema):
     """İlk / İkinci Müracaat Yeri: İsim, Unvan, Adres, Telefon, Faks, E-Posta."""
 
     name = fields.String(allow_none=True)
@@ -48,7 +48,7 @@ class PlaceOfApplicationSchema(ma.Schema):
     email = fields.String(allow_none=True)
 
 
-class StandardsRowSchema(ma.Schema):
+class StandardsRowSchema(Schema):
     no = fields.Integer(metadata={"description": "SIRA NO"})
     service = fields.String(metadata={"description": "Service code"})
     name = fields.String(metadata={"description": "HİZMETİN ADI"})
@@ -62,7 +62,7 @@ class StandardsRowSchema(ma.Schema):
     unit = fields.String(metadata={"description": "DETSİS number of the unit providing it"})
 
 
-class ServiceStandardsSchema(ma.Schema):
+class ServiceStandardsSchema(Schema):
     organization = fields.String(metadata={"description": "DETSİS number of the publishing unit"})
     organization_name = fields.String()
     institution = fields.String(metadata={"description": "Name of the unit's institution"})
@@ -74,7 +74,7 @@ class ServiceStandardsSchema(ma.Schema):
     second_contact = fields.Nested(PlaceOfApplicationSchema, allow_none=True)
 
 
-class StandardsVersionSchema(ma.Schema):
+class StandardsVersionSchema(Schema):
     version = fields.Integer()
     published_at = UtcDateTime()
     rows = fields.Integer(metadata={"description": "How many services the version lists"})
@@ -83,23 +83,23 @@ class StandardsVersionSchema(ma.Schema):
     )
 
 
-class StandardsVersionsSchema(ma.Schema):
+class StandardsVersionsSchema(Schema):
     organization = fields.String()
     versions = fields.List(fields.Nested(StandardsVersionSchema))
 
 
-class FieldChangeSchema(ma.Schema):
+class FieldChangeSchema(Schema):
     before = fields.Raw(allow_none=True)
     after = fields.Raw(allow_none=True)
 
 
-class RowChangeSchema(ma.Schema):
+class RowChangeSchema(Schema):
     service = fields.String()
     name = fields.String()
     changes = fields.Dict(keys=fields.String(), values=fields.Nested(FieldChangeSchema))
 
 
-class StandardsChangesSchema(ma.Schema):
+class StandardsChangesSchema(Schema):
     organization = fields.String()
     from_version = fields.Integer(data_key="from")
     to_version = fields.Integer(data_key="to")
