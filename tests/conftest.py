@@ -47,7 +47,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         group = _shared_group(item)
         if group:
-            item.add_marker(pytest.mark.xdist_group(group))
+            # xdist reads the group after the last "@" of the node id, and only when no "]"
+            # follows it: neither may appear in the name.
+            name = group.replace("@", "-").replace("]", ")").replace("[", "(")
+            item.add_marker(pytest.mark.xdist_group(name))
 
 
 def _shared_group(item: pytest.Item) -> str | None:
