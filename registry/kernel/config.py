@@ -28,6 +28,10 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "INDEX_STALE_AFTER": float(os.environ.get(f"{ENV_PREFIX}INDEX_STALE_AFTER", "60")),
         # A random key per process is fine for one developer node; several nodes must share one.
         "SECRET_KEY": os.environ.get(f"{ENV_PREFIX}SECRET_KEY") or secrets.token_hex(32),
+        # The pepper of person keys (registry/accounts/persons.py): the same on every node and
+        # never in the database; a developer machine keeps one in the instance folder.
+        "PERSON_KEY_SECRET": os.environ.get(f"{ENV_PREFIX}PERSON_KEY_SECRET")
+        or _instance_secret(instance / "person-key.secret"),
         "TIMEZONE": os.environ.get(f"{ENV_PREFIX}TIMEZONE", "Europe/Istanbul"),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         # Public writes (complaints, surveys, forms): per-client token buckets, see ratelimit.py.
@@ -46,3 +50,20 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     if overrides:
         config.update(overrides)
     return config
+
+
+def _instance_secret(path: Path) -> str:
+    """Read, or create once with owner-only permissions, a secret kept beside the SQLite file."""
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value)
+    return value

@@ -1,0 +1,23 @@
+"""Four eyes on name resolution and synonyms; cross-institution approvals (issue 19)
+
+Revision ID: 0013
+Revises: 0012
+Create Date: 2026-12-03
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = "0013"
+down_revision = "0012"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
