@@ -53,8 +53,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from flask import Flask
+
 from benchmarks import measure, scale
 from benchmarks.ebys import for_correspondence, letters
+from registry.accounts import persons
 from registry.accounts import service as accounts
 from registry.app import create_app
 from registry.kernel import migrate, turkish
@@ -239,6 +242,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _person(app: Flask, number: str) -> str:
+    """A made-up personnel number's key: the load's two accounts are two people."""
+    return persons.person_key(f"10000000/LOAD-{number}", app.config["PERSON_KEY_SECRET"])
+
+
 def build(url: str, index_dir: str, args: argparse.Namespace) -> Workload:
     """The registry in a fresh database, two reviewers, and node A's search index."""
     clock = time.perf_counter()
@@ -257,8 +265,12 @@ def build(url: str, index_dir: str, args: argparse.Namespace) -> Workload:
         del planned
         written = time.perf_counter() - clock
         with db.sessionmaker() as session:
-            _, submitter = accounts.create_user(session, name="load-submitter", role="reviewer")
-            _, approver = accounts.create_user(session, name="load-approver", role="reviewer")
+            _, submitter = accounts.create_user(
+                session, name="load-submitter", role="reviewer", person_key=_person(app, "1")
+            )
+            _, approver = accounts.create_user(
+                session, name="load-approver", role="reviewer", person_key=_person(app, "2")
+            )
             session.commit()
             clock = time.perf_counter()
             state = index.rebuild(session, index_dir)

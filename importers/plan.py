@@ -33,6 +33,8 @@ class Planned:
 
 @dataclass
 class Refused:
+    """A row not taken (or, in ``Plan.pending``, not filed again), with its line and why."""
+
     line: int
     reason: str
 
@@ -42,6 +44,8 @@ class Plan:
     changes: list[Planned] = field(default_factory=list)
     unchanged: int = 0
     refused: list[Refused] = field(default_factory=list)
+    pending: list[Refused] = field(default_factory=list)  # already in an open change request
+    ignored_columns: list[str] = field(default_factory=list)  # headings the importer does not read
 
     def counts(self) -> dict[str, int]:
         tally = {"create": 0, "update": 0, "move": 0}
@@ -51,12 +55,31 @@ class Plan:
             "created": tally["create"],
             "updated": tally["update"] + tally["move"],
             "unchanged": self.unchanged,
+            "pending": len(self.pending),
             "refused": len(self.refused),
+            "columns_not_read": len(self.ignored_columns),  # the count line says them too
         }
+
+    @property
+    def complete(self) -> bool:
+        """Every row was taken or is already registered, and every column read: what a zero
+        exit status means."""
+        return not self.refused and not self.pending and not self.ignored_columns
 
 
 class RowRefused(Exception):
     """This row cannot be taken: the message says why; the other rows go on."""
+
+
+class RowPending(Exception):
+    """This row is already asked for by an open change request: not filed, nor applied, twice."""
+
+
+def pending_in(request_id: int) -> RowPending:
+    return RowPending(
+        f"{request_id} numaralı talepte zaten onay bekliyor / already pending in request "
+        f"{request_id}"
+    )
 
 
 def validated(schema: ma.Schema, data: dict[str, Any]) -> dict[str, Any]:
@@ -76,14 +99,17 @@ def plan_rows(
     row: Callable[[Item], list[Planned] | Planned | None],
     describe: Callable[[Item], str] = lambda _item: "",
 ) -> Plan:
-    """Each ``(line, item)`` planned by ``row``: changes, unchanged (None), or refused with its
-    line and reason (``RowRefused``)."""
+    """Each ``(line, item)`` planned by ``row``: changes, unchanged (None), refused with its
+    line and reason (``RowRefused``), or already pending in an open request (``RowPending``)."""
     plan = Plan()
     for line, item in items:
         try:
             change = row(item)
         except RowRefused as refusal:
             plan.refused.append(Refused(line, f"{describe(item)}{refusal}"))
+            continue
+        except RowPending as pending:
+            plan.pending.append(Refused(line, f"{describe(item)}{pending}"))
             continue
         if change is None:
             plan.unchanged += 1

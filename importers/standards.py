@@ -6,7 +6,15 @@ list, ``<br>``-separated lines, ``<li>`` items or "1- … 2- …" in one line; d
 text ("30 gün", "15 İŞ GÜNÜ", "ANINDA"). The İlk and İkinci Müracaat Yeri blocks are read from
 the table or the lines below it. Document names go through the document resolver: a confident
 match becomes the standard document; any other name is kept as written, for reviewers to resolve
-(never guessed). Whatever is not understood is reported with the row it came from.
+(never guessed). Whatever is not understood is reported with the row it came from; a service
+already asked for by an open change request is reported as pending there, not filed twice.
+
+Pages saved from office documents and CMS editors are read as they are: heading synonyms
+(VATANDAŞA SUNULAN HİZMETİN ADI, İSTENİLEN BELGELER, HİZMETİ TAMAMLAMA SÜRESİ…), heading rows
+below a title row, paragraphs that would glue words together, cells spanning several rows (a
+service's documents continued on the next ``<tr>``s), durations as ranges ("8-15 dk"). A
+document line that is a sub-heading ("Yabancılar için:") or a condition ("öğrenci ise …") is never
+resolved: it goes to the reviewers as written. Two written names of one document count once.
 """
 
 from __future__ import annotations
@@ -19,7 +27,8 @@ from lxml import html as lxml_html
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from importers.plan import Plan, Planned, RowRefused, plan_rows
+from importers.pending import OpenRequests
+from importers.plan import Plan, Planned, Refused, RowPending, RowRefused, pending_in, plan_rows
 from importers.reading import Source, UnreadableInput, decode
 from registry.catalogue import document_names
 from registry.catalogue.models import (
@@ -34,11 +43,21 @@ from registry.kernel.clock import today
 from registry.organizations import tree
 from registry.standards.table import active_contacts
 
+# A heading cell containing one of these (folded) names that column.
 HEADINGS = {
-    "name": ("hizmetin adi", "hizmet adi"),
-    "documents": ("basvuruda istenen belgeler", "istenen belgeler"),
-    "duration": ("hizmetin tamamlanma suresi", "tamamlanma suresi", "en gec sure"),
-}
+    "name": ("hizmetin adi", "hizmet adi", "hizmetin ismi", "hizmetin tanimi"),
+    "documents": (
+        "istenen belge", "istenilen belge", "istenecek belge", "gerekli belge", "basvuru belge",
+        "talep edilen belge",
+    ),
+    "duration": (
+        "tamamlanma suresi", "tamamlama suresi", "en gec sure", "hizmetin suresi",
+        "sonuclanma suresi", "islem suresi",
+    ),
+}  # fmt: skip
+HEADING_ROWS = 30  # a heading row is looked for this far down the table (title rows above it)
+BLOCKS = "p|div|br|li|tr|h1|h2|h3|h4|h5|h6|table"
+
 CONTACT_LABELS = {
     "isim": "name", "adi soyadi": "name", "ad soyad": "name", "unvan": "title",
     "unvani": "title", "adres": "address", "telefon": "phone", "tel": "phone",
@@ -62,6 +81,7 @@ class Page:
     rows: list[Row] = field(default_factory=list)
     first_contact: dict[str, str] = field(default_factory=dict)
     second_contact: dict[str, str] = field(default_factory=dict)
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (line, why): said, not lost
 
 
 def read(source: Source) -> Page:
@@ -73,41 +93,106 @@ def read(source: Source) -> Page:
         raise UnreadableInput(f"HTML okunamadı / unreadable HTML: {error}") from error
     for bad in document.xpath("//script|//style"):
         bad.drop_tree()
-    table, columns = _standards_table(document)
+    for block in document.xpath(f"//*[self::{' or self::'.join(BLOCKS.split('|'))}]"):
+        block.tail = "\n" + (block.tail or "")  # "<p>Nüfus</p><p>Cüzdanı</p>": two words
+        if block.tag != "br":
+            block.text = "\n" + (block.text or "")
+    table, heading_row, columns = _standards_table(document)
     page = Page()
-    for tr in table.xpath(".//tr")[1 : MAX_ROWS + 1]:
-        cells = tr.xpath("./td|./th")
-        if len(cells) <= max(columns.values()):
+    grid = _grid(table)
+    last: Row | None = None
+    last_name_cell: Any = None
+    last_documents_cell: Any = None
+    for tr, cells in grid[heading_row + 1 : heading_row + 1 + MAX_ROWS]:
+        line = tr.sourceline or 0
+        name_cell, documents_cell = cells.get(columns["name"]), cells.get(columns["documents"])
+        name = _text(name_cell) if name_cell is not None else ""
+        if len({id(cell) for cell in cells.values()}) == 1 and len(cells) > 1:
+            if name:
+                page.skipped.append((line, f"ara başlık / a section heading: '{name}'"))
             continue
-        name = _text(cells[columns["name"]])
-        if not name or turkish.fold(name).startswith(HEADINGS["name"]):
+        if last is None and not name:
+            if documents_cell is not None and _text(documents_cell):
+                page.skipped.append((line, "hizmet adı olmayan satır / a row with no service"))
             continue
-        page.rows.append(
-            Row(
-                tr.sourceline or 0,
-                _text(cells[0]) if columns["name"] > 0 else "",
-                name,
-                _documents(cells[columns["documents"]]),
-                _text(cells[columns["duration"]]),
-            )
+        if last is not None and (name_cell is last_name_cell or not name):
+            if documents_cell is not None and documents_cell is not last_documents_cell:
+                last.documents.extend(_documents(documents_cell))  # continued on this <tr>
+            last_documents_cell = documents_cell
+            continue
+        if not name or _is_heading(name):
+            continue
+        duration_cell = cells.get(columns["duration"])
+        number_cell = cells.get(0) if columns["name"] > 0 else None
+        last = Row(
+            line,
+            _text(number_cell) if number_cell is not None else "",
+            name,
+            _documents(documents_cell) if documents_cell is not None else [],
+            _text(duration_cell) if duration_cell is not None else "",
         )
+        last_name_cell, last_documents_cell = name_cell, documents_cell
+        page.rows.append(last)
     page.first_contact, page.second_contact = _contacts(document)
     return page
 
 
-def _standards_table(document: Any) -> tuple[Any, dict[str, int]]:
+def _is_heading(text: str) -> bool:
+    folded = turkish.fold(text)
+    return any(option in folded for option in HEADINGS["name"])
+
+
+def _grid(table: Any) -> list[tuple[Any, dict[int, Any]]]:
+    """Each row of ``table`` as column → cell element, with cells spanning rows (``rowspan``)
+    or columns (``colspan``) placed in every slot they cover, as a reader sees the table."""
+    carried: dict[int, tuple[Any, int]] = {}  # column → (cell, further rows it covers)
+    rows: list[tuple[Any, dict[int, Any]]] = []
+    for tr in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"):
+        slots: dict[int, Any] = {}
+        started: dict[int, tuple[Any, int]] = {}
+        column = 0
+        for cell in tr.xpath("./td|./th"):
+            while column in carried:
+                slots[column] = carried[column][0]
+                column += 1
+            span, down = _span(cell, "colspan"), _span(cell, "rowspan")
+            for offset in range(span):
+                slots[column + offset] = cell
+                if down > 1:
+                    started[column + offset] = (cell, down - 1)
+            column += span
+        for position, (cell, _left) in carried.items():
+            slots.setdefault(position, cell)
+        carried = {p: (c, left - 1) for p, (c, left) in carried.items() if left > 1}
+        carried.update(started)
+        rows.append((tr, slots))
+    return rows
+
+
+def _span(cell: Any, attribute: str) -> int:
+    try:
+        return max(1, min(int(cell.get(attribute, "1")), 100))
+    except ValueError:
+        return 1
+
+
+def _standards_table(document: Any) -> tuple[Any, int, dict[str, int]]:
+    """The table with the three headings (in a row among its first ``HEADING_ROWS``), the index
+    of that row in its grid, and the column of each heading."""
     for table in document.xpath("//table"):
-        for tr in table.xpath(".//tr")[:3]:
-            headings = [turkish.fold(_text(c)) for c in tr.xpath("./td|./th")]
+        for index, (_tr, cells) in enumerate(_grid(table)[:HEADING_ROWS]):
+            headings = {position: turkish.fold(_text(c)) for position, c in cells.items()}
             columns = {
-                key: next((i for i, h in enumerate(headings) if h.startswith(options)), -1)
+                key: next(
+                    (p for p, h in sorted(headings.items()) if any(o in h for o in options)), -1
+                )
                 for key, options in HEADINGS.items()
             }
-            if min(columns.values()) >= 0:
-                return table, columns
+            if min(columns.values()) >= 0 and len(set(columns.values())) == 3:
+                return table, index, columns
     raise UnreadableInput(
-        "Sayfada HİZMETİN ADI / BAŞVURUDA İSTENEN BELGELER başlıklı bir tablo yok / no service "
-        "standards table in the page."
+        "Sayfada HİZMETİN ADI / BAŞVURUDA İSTENEN BELGELER / TAMAMLANMA SÜRESİ başlıklı bir tablo "
+        "yok / no service standards table in the page."
     )
 
 
@@ -137,6 +222,7 @@ def _contacts(document: Any) -> tuple[dict[str, str], dict[str, str]]:
         pairs = [(cells[i], cells[i + 1]) for i in range(0, len(cells) - 1, 2)]
         for index, (label, value) in enumerate(pairs[:2]):
             key = CONTACT_LABELS.get(_label(label))
+            value = value.lstrip(" :").strip()  # "İsim | : Ahmet YILMAZ"
             if key and value:
                 (first if index == 0 else second).setdefault(key, value)
     if first:
@@ -153,8 +239,9 @@ def _contacts(document: Any) -> tuple[dict[str, str], dict[str, str]]:
         elif current >= 0 and ":" in line:
             label, value = line.split(":", 1)
             key = CONTACT_LABELS.get(_label(label))
-            if key and value.strip():
-                seen[current].setdefault(key, value.strip())
+            value = value.lstrip(" :").strip()  # "İsim : : Ahmet YILMAZ"
+            if key and value:
+                seen[current].setdefault(key, value)
     return first, second
 
 
@@ -170,6 +257,10 @@ class StandardsPlanner:
         self.organization = organization
         self.org_id = tree.unit_id_for(session, organization, "organization")
         self.left_for_reviewers: list[dict[str, Any]] = []
+        self.notes: list[dict[str, Any]] = []  # what was read otherwise than written, said
+        self._seen: dict[str, int] = {}  # folded name of a service row → its line
+        self._requests = OpenRequests(session, "service")
+        self._pending_creates = self._requests.creating(_service_key)
 
     def plan(self, page: Page) -> Plan:
         existing = self._services()
@@ -178,9 +269,13 @@ class StandardsPlanner:
             lambda row: self._row(row, existing),
             lambda row: f"{row.name}: ",
         )
-        contacts = self._contacts(page)
-        if contacts is not None:
-            plan.changes.append(contacts)
+        try:
+            contacts = self._contacts(page)
+        except RowPending as pending:
+            plan.pending.append(Refused(0, f"müracaat yerleri / places of application: {pending}"))
+        else:
+            if contacts is not None:
+                plan.changes.append(contacts)
         return plan
 
     def _services(self) -> dict[str, Service]:
@@ -193,13 +288,36 @@ class StandardsPlanner:
         return {turkish.fold(s.name): s for s in services}
 
     def _row(self, row: Row, existing: dict[str, Service]) -> Planned | None:
-        documents = [self._document(row, name) for name in row.documents]
+        documents: list[str] = []
+        for name in row.documents:
+            entry = self._document(row, name)
+            if entry in documents:  # two written names of one document: it is asked for once
+                self.notes.append(
+                    {
+                        "line": row.line,
+                        "service": row.name,
+                        "note": f"'{name}' aynı belge ({entry}), bir kez sayıldı / the same "
+                        f"document as another line of this service ({entry}): counted once",
+                    }
+                )
+                continue
+            documents.append(entry)
         data: dict[str, Any] = {"required_documents": documents}
-        duration = self._duration(row.duration)
+        duration = self._duration(row)
         if duration:
             data["max_duration"] = duration
-        found = existing.get(turkish.fold(row.name))
+        folded = turkish.fold(row.name)
+        if folded in self._seen:
+            raise RowRefused(
+                f"{self._seen[folded]}. satırdaki hizmetle aynı / the same service as line "
+                f"{self._seen[folded]}"
+            )
+        self._seen[folded] = row.line
+        found = existing.get(folded)
         if found is None:
+            request = self._pending_creates.get((self.organization, folded))
+            if request is not None:
+                raise pending_in(request)
             return Planned(
                 row.line,
                 "create",
@@ -211,22 +329,40 @@ class StandardsPlanner:
         update = self._differences(found, data)
         if not update:
             return None
+        request = self._requests.touching(found.code)
+        if request is not None:
+            raise pending_in(request)
         return Planned(row.line, "update", found.code, update, row.name, entity="service")
 
     def _document(self, row: Row, name: str) -> str:
-        match = document_names.accepted(self.session, name)
-        if match is not None:
-            return match.code
+        """The standard document's code, or the name as written (queued for reviewers): a
+        sub-heading or a condition is never resolved, whatever it resembles."""
+        if not document_names.not_a_document(name):
+            match = document_names.accepted(self.session, name)
+            if match is not None:
+                return match.code
         self.left_for_reviewers.append({"line": row.line, "service": row.name, "name": name})
         return name  # kept as written: the service's write path queues it for reviewers
 
-    def _duration(self, text: str) -> str | None:
-        if not text:
+    def _duration(self, row: Row) -> str | None:
+        """The duration as published (the service keeps it beside its computed upper bound); a
+        range or sum is said so."""
+        if not row.duration:
             return None
         try:
-            return durations.parse(text).text
+            duration = durations.parse(row.duration)
         except ValueError as error:
-            raise RowRefused(f"süre anlaşılamadı '{text}' / unknown duration") from error
+            raise RowRefused(f"süre anlaşılamadı '{row.duration}' / unknown duration") from error
+        if re.search(r"\d\s*(?:[-–+]|ile)\s*\d", row.duration):
+            self.notes.append(
+                {
+                    "line": row.line,
+                    "service": row.name,
+                    "note": f"süre '{row.duration}' en uzun haliyle {duration.text} okundu / "
+                    f"the duration '{row.duration}' is read as its upper bound, {duration.text}",
+                }
+            )
+        return duration.written
 
     def _differences(self, service: Service, data: dict[str, Any]) -> dict[str, Any]:
         update: dict[str, Any] = {}
@@ -256,7 +392,9 @@ class StandardsPlanner:
                 if service.max_duration_unit
                 else None
             )
-            if now != data["max_duration"]:
+            published = durations.parse(data["max_duration"])
+            shown = service.max_duration_written or now or ""  # what the table shows today
+            if now != published.text or turkish.fold(shown) != turkish.fold(published.written):
                 update["max_duration"] = data["max_duration"]
         return update
 
@@ -267,6 +405,12 @@ class StandardsPlanner:
             "first_contact": _block(page.first_contact),
             "second_contact": _block(page.second_contact),
         }
+        requests = OpenRequests(self.session, "service_standard")
+        request = requests.touching(self.organization) or requests.creating(
+            lambda data: data.get("organization")
+        ).get(self.organization)
+        if request is not None:
+            raise pending_in(request)
         found = active_contacts(self.session, self.org_id)
         if found is None:
             data = {"organization": self.organization, **blocks}
@@ -281,6 +425,12 @@ class StandardsPlanner:
         return Planned(
             0, "update", self.organization, changed, "müracaat yerleri", entity="service_standard"
         )
+
+
+def _service_key(data: dict[str, Any]) -> tuple[Any, str] | None:
+    """An open create's (providing unit, folded name), as the planner keys services."""
+    name = data.get("name")
+    return (data.get("organization"), turkish.fold(name)) if isinstance(name, str) else None
 
 
 def _block(contact: dict[str, str]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from importers.plan import Plan, Planned, Refused
 from importers.reading import Source
 from registry.accounts.models import User
 from registry.audit.trail import Provenance
+from registry.kernel.errors import RegistryError
 from registry.organizations import bulk as bulk_units
 from registry.standards import publication
 from registry.workflow import batches
@@ -40,37 +41,110 @@ def as_batch(
     plan: Plan,
     reason: str,
     notes: dict[str, Any] | None = None,
-) -> ChangeBatch:
-    """File the plan as one batch; rows under a unit new in the same file wait for a second run
-    (a request names its parent by DETSİS number, which exists only once the parent is approved).
+) -> ChangeBatch | None:
+    """File the plan as one batch (none when nothing is left to file).
+
+    Each change is first tried alone as the workflow would take it (in a savepoint, undone), so
+    a row the workflow refuses is refused with its line and reason instead of failing the whole
+    batch; rows under a record new in the same file wait for a second run (a request names its
+    parent by number, which exists only once approved).
     """
-    items = []
+    refused: dict[int, str] = {}
+    failed: set[int] = set()  # lines that will not be taken on a second run either
     for change in plan.changes:
-        if change.parent_line is not None:
-            plan.refused.append(_waiting(change))
-            continue
-        items.append(
-            batches.Item(
-                workflow.Submission(
-                    change.entity,
-                    change.action,
-                    change.target,
-                    change.data,
-                    reason,
-                    change.valid_from,
-                ),
-                change.line,
-            )
-        )
-    plan.changes = [c for c in plan.changes if c.parent_line is None]
+        if change.parent_line is None and change.line not in refused:
+            problem = _refused_on_submission(session, actor, _submission(change, reason))
+            if problem is not None:
+                refused[change.line] = problem
+                failed.add(change.line)
+    for change in plan.changes:  # in line order: a parent is settled before its children
+        if change.parent_line is not None and change.line not in refused:
+            if change.parent_line in failed:
+                refused[change.line] = _parent_not_taken(change.parent_line)
+                failed.add(change.line)
+            else:
+                refused[change.line] = PARENT_IS_NEW
+    plan.refused.extend(Refused(line, why) for line, why in refused.items())
+    plan.changes = [c for c in plan.changes if c.line not in refused]
+    items = [batches.Item(_submission(change, reason), change.line) for change in plan.changes]
+    if not items:
+        return None
     summary = {
         **plan.counts(),
         **(notes or {}),
         "refused_rows": [{"line": r.line, "reason": r.reason} for r in plan.refused],
+        "pending_rows": [{"line": r.line, "reason": r.reason} for r in plan.pending],
     }
     return batches.submit(
         session, actor, batches.Source(importer, source.name, source.sha256), items, summary
     )
+
+
+def _submission(change: Planned, reason: str) -> workflow.Submission:
+    return workflow.Submission(
+        change.entity, change.action, change.target, change.data, reason, change.valid_from
+    )
+
+
+def _refused_on_submission(
+    session: Session, actor: User, submission: workflow.Submission
+) -> str | None:
+    """Why the workflow would refuse this request on its own, or None (tried, then undone)."""
+    savepoint = session.begin_nested()
+    try:
+        workflow.submit(session, actor, submission)
+    except RegistryError as error:
+        fields = "; ".join(f"{k}: {' '.join(map(str, v))}" for k, v in (error.errors or {}).items())
+        return f"{error.detail} ({fields})" if fields else error.detail
+    finally:
+        savepoint.rollback()
+    return None
+
+
+def _parent_not_taken(line: int) -> str:
+    return (
+        f"bağlı olduğu satır ({line}) alınmadı / the row it depends on (line {line}) was not taken"
+    )
+
+
+def refuse_what_fails(session: Session, plan: Plan, reason: str, on: date) -> None:
+    """Try each change alone exactly as ``--apply`` applies it (in a savepoint, undone) and
+    refuse, with its line and reason, each one the registry would refuse. ``--dry-run`` and
+    ``--apply`` both run this, so a dry run predicts every refusal of the real run.
+
+    New units go through the bulk writer (checked there, and by the unit schema when planned);
+    a change that refers to a row new in the same file is tried when that row exists."""
+    provenance = Provenance(recorded_by="içe aktarma denemesi / import check")
+    refused: dict[int, str] = {}
+    for change in plan.changes:
+        new_unit = change.entity == "organization" and change.action == "create"
+        depends = change.parent_line is not None or any(
+            change.refs.get(key) for key in ("basis", "repeals")
+        )
+        if new_unit or depends or change.line in refused:
+            continue
+        handler = handler_for(change.entity)
+        assert handler is not None, change.entity
+        savepoint = session.begin_nested()
+        try:
+            handler.apply(
+                session,
+                change.action,
+                change.target,
+                change.data,
+                reason,
+                change.valid_from or on,
+                provenance,
+            )
+        except RegistryError as error:
+            fields = "; ".join(
+                f"{k}: {' '.join(map(str, v))}" for k, v in (error.errors or {}).items()
+            )
+            refused[change.line] = f"{error.detail} ({fields})" if fields else error.detail
+        finally:
+            savepoint.rollback()
+    plan.refused.extend(Refused(line, why) for line, why in refused.items())
+    plan.changes = [c for c in plan.changes if c.line not in refused]
 
 
 def apply_directly(
@@ -136,7 +210,3 @@ def _with_references(change: Planned, created: dict[int, str]) -> dict[str, Any]
     if repeals:
         data["repeals"] = [*data.get("repeals", []), *repeals]
     return data
-
-
-def _waiting(change: Planned) -> Refused:
-    return Refused(change.line, PARENT_IS_NEW)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from registry import models  # noqa: F401  # registers every table on Base.metadata
+from registry.audit import ledger
 from registry.kernel.db import Base
 
 config = context.config
@@ -21,7 +22,13 @@ def run_migrations() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            before = context.get_context().get_current_revision()
             context.run_migrations()
+            after = context.get_context().get_current_revision()
+            if after != before and after == context.script.get_current_head():
+                # A migration may change rows (a new column, seeded data): the ledger records
+                # the states it left, naming the revision (docs/security.md, Tamper evidence).
+                ledger.seal(connection, source=f"schema {after}")
         connection.commit()
 
 

@@ -16,11 +16,14 @@ from registry.audit import api as changes_api
 from registry.catalogue import dataflows_api, documents_api, services_api
 from registry.cli import commands
 from registry.ebys import api as ebys_api
-from registry.http import api, health, observability, representations, security_headers
+from registry.ebys import units_api as ebys_units_api
+from registry.http import api, guard, health, observability, representations, security_headers
+from registry.kaysis import blueprint as kaysis
 from registry.kernel import db, errors
 from registry.kernel.config import load_config
 from registry.legislation import api as legislation_api
 from registry.organizations import api as organizations_api
+from registry.reference import api as reference_api
 from registry.search import api as search_api
 from registry.standards import citizen_pages, complaints_api, table_pages, tables_api
 from registry.web import browse, site
@@ -42,6 +45,9 @@ API_BLUEPRINTS = (
     complaints_api.blp,
     complaints_api.surveys_blp,
     tables_api.blp,
+    reference_api.blp,
+    reference_api.tables_blp,
+    ebys_units_api.blp,
 )
 # Modules whose views attach to the public site's blueprint when imported.
 SITE_PAGES = (browse, table_pages, citizen_pages)
@@ -58,6 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     api.install_converters(app)
     observability.init_app(app)
+    guard.init_app(app)  # control characters and deep JSON refused before any view
     db.init_app(app)
     errors.register_error_handlers(app)
     errors.register_database_error_handlers(app)
@@ -66,5 +73,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security_headers.init_app(app)
     health.init_app(app)
     app.register_blueprint(site.blp)
+    app.register_blueprint(kaysis.blp)  # the KAYSİS SOAP service, outside the REST API
     commands.install(app)
     return app

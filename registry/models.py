@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from registry.accounts import models as accounts
 from registry.audit import models as audit
+from registry.catalogue import dataflow_models as dataflows
 from registry.catalogue import models as catalogue
 from registry.ebys import models as ebys
 from registry.kernel.db import Base
 from registry.legislation import models as legislation
 from registry.organizations import models as organizations
+from registry.reference import models as reference
 from registry.search import models as search
 from registry.standards import models as standards
 from registry.workflow import models as workflow
@@ -21,9 +23,11 @@ CONTEXT_MODELS = (
     accounts,
     audit,
     catalogue,
+    dataflows,
     ebys,
     legislation,
     organizations,
+    reference,
     search,
     standards,
     workflow,

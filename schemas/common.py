@@ -109,11 +109,23 @@ class UtcDateTime(fields.DateTime):
         return super()._serialize(value, attr, obj, **kwargs)
 
 
+# The dates a registry speaks of: its oldest laws are of the 19th century, and nothing is planned
+# two centuries ahead. Outside them a date is a typing error, and near the ends of the calendar
+# (year 1, 9999-12-31) a day's arithmetic (due dates, the day after) would overflow.
+MIN_DATE = date(1800, 1, 1)
+MAX_DATE = date(2199, 12, 31)
+
+
 class IsoDate(fields.Date):
-    """A calendar date ``YYYY-MM-DD`` with a clear message when it is not one."""
+    """A calendar date ``YYYY-MM-DD`` between ``MIN_DATE`` and ``MAX_DATE``, with a clear
+    message when it is not one."""
 
     default_error_messages = {
         "invalid": "Geçersiz tarih; YYYY-AA-GG biçiminde olmalı / not a valid date (YYYY-MM-DD).",
+        "range": (
+            f"Tarih {MIN_DATE:%d.%m.%Y} ile {MAX_DATE:%d.%m.%Y} arasında olmalı / the date must "
+            f"be between {MIN_DATE.isoformat()} and {MAX_DATE.isoformat()}."
+        ),
     }
 
     def __init__(self, **kwargs: Any) -> None:
@@ -122,4 +134,7 @@ class IsoDate(fields.Date):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
         if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not MIN_DATE <= day <= MAX_DATE:
+            raise self.make_error("range")
+        return day

@@ -184,6 +184,10 @@ class OrganizationListQuerySchema(AtQuerySchema):
         validate=validate.Range(1, 81), metadata={"description": "Plate code 1–81"}
     )
     status = fields.String(validate=validate.OneOf(STATUSES))
+    kutuk_no = fields.String(
+        validate=validate.Length(1, 30),
+        metadata={"description": "The unit with this old ledger number (kütük no): exact"},
+    )
 
 
 class SubtreeQuerySchema(AtQuerySchema):

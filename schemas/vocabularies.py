@@ -70,6 +70,38 @@ LEGISLATION_TYPES: dict[int, str] = {
     102: "Esas ve Usuller",
     103: "İlke Kararı",
     104: "Genelge",
+    105: "Talimat",
 }
-INTERNAL_LEGISLATION_TYPES: frozenset[int] = frozenset({101, 102, 103, 104})
+INTERNAL_LEGISLATION_TYPES: frozenset[int] = frozenset({101, 102, 103, 104, 105})
+# The names KMS (Kamu Mevzuat Sistemi) and institutions' lists give types the registry names
+# otherwise, each mapped to the registry's code on purpose (docs/importers.md lists them). A name
+# neither here nor in LEGISLATION_TYPES is refused: a type is never guessed.
+LEGISLATION_TYPE_SYNONYMS: dict[str, int] = {
+    "Kurum Yönetmeliği": 7,
+    "Kurum ve Kuruluş Yönetmelikleri": 7,
+    "Üniversite Yönetmelikleri": 8,
+    "Bakanlar Kurulu Yönetmeliği": 21,
+    "Cumhurbaşkanlığı Yönetmeliği": 21,
+    "KHK": 4,
+    "Kanun Hükmünde Kararnameler": 4,
+    "Kanunlar": 1,
+    "Tüzükler": 2,
+    "Yönetmelikler": 3,
+    "Tebliğler": 9,
+    "Cumhurbaşkanlığı Kararnameleri": 19,
+    "Cumhurbaşkanı Kararları": 20,
+    "Cumhurbaşkanlığı Genelgeleri": 22,
+    "Kurum Yönergesi": 101,
+    "Yönergeler": 101,
+    "Usul ve Esaslar": 102,
+    "Usul ve Esasları": 102,
+    "Esaslar": 102,
+    "Uygulama Esasları": 102,
+    "Usul ve Esaslar Yönergesi": 102,
+    "Kurum Genelgesi": 104,
+    "Genelgeler": 104,
+    "Başbakanlık Genelgesi": 104,
+    "Talimatlar": 105,
+    "Kurum Talimatı": 105,
+}
 LEGISLATION_STATUSES: tuple[str, ...] = ("in_force", "repealed")

@@ -15,6 +15,18 @@ ENTITIES = (
     "signatory",
     "distribution_list",
     "service_standard",
+    "document_name",  # a queued document name resolved (target: its id in the queue)
+    "search_synonyms",  # the search synonym groups, replaced whole (target: "all")
+    # Reference data for EBYS (issue 22): dated records, see docs/ebys.md.
+    "file_plan_code",
+    "place",
+    "category",
+    "unit_type",
+    "unit_identifiers",
+    "budget_profile",
+    "manager_post",
+    "officer_contact",
+    "eyp_version",
 )
 ACTIONS = ("create", "update", "close", "move")
 STATUSES = ("submitted", "institution_approved", "approved", "rejected", "withdrawn")
@@ -71,6 +83,12 @@ class ResultSchema(Schema):
     id = fields.String()
 
 
+class InstitutionStepSchema(Schema):
+    institution = fields.String(metadata={"description": "DETSİS number of the institution"})
+    approved_by = fields.String(allow_none=True)
+    approved_at = UtcDateTime(allow_none=True)
+
+
 class ChangeRequestSchema(Schema):
     id = fields.Integer()
     entity = fields.String()
@@ -84,6 +102,13 @@ class ChangeRequestSchema(Schema):
     submitted_by = fields.String()
     submitted_at = UtcDateTime()
     history = fields.List(fields.Nested(TransitionSchema))
+    institutions = fields.List(
+        fields.Nested(InstitutionStepSchema),
+        metadata={
+            "description": "Institutions whose approver agrees before the reviewers decide "
+            "(a service's, and any other whose record the change alters)"
+        },
+    )
     result = fields.Nested(ResultSchema, allow_none=True)
     diff = fields.Dict(
         metadata={

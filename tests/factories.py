@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -11,8 +12,44 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from sqlalchemy.orm import Session
 
+from registry.accounts import persons
+from registry.accounts import service as accounts
+from registry.accounts.models import User
 from registry.organizations import changes
 from schemas.organizations import UnitInputSchema
+
+# The pepper of person keys made here; the app's own (PERSON_KEY_SECRET) keys CLI-made accounts.
+PERSON_PEPPER = "tests-person-pepper"
+
+
+def national_id(seed: int) -> str:
+    """A T.C. kimlik numarası with valid check digits, one per ``seed`` (first digit never 0)."""
+    digits = [1 + seed // 10**8 % 9] + [int(c) for c in f"{seed % 10**8:08d}"]
+    digits.append(((sum(digits[0:9:2]) * 7) - sum(digits[1:8:2])) % 10)
+    digits.append(sum(digits) % 10)
+    return "".join(map(str, digits))
+
+
+def person_id_for(name: str) -> str:
+    """A stable national id per name: accounts of different names are different people."""
+    return national_id(int.from_bytes(hashlib.sha256(name.encode()).digest()[:6], "big"))
+
+
+def make_user(
+    session: Session,
+    *,
+    name: str,
+    role: str,
+    organization: str | None = None,
+    person_id: str | None = None,
+    secret: str = PERSON_PEPPER,
+) -> tuple[User, str]:
+    """An account through the real use case, as one person (by default, one person per name);
+    returns it and its token."""
+    key = persons.person_key(person_id or person_id_for(name), secret)
+    return accounts.create_user(
+        session, name=name, role=role, organization=organization, person_key=key
+    )
 
 
 def make_unit(

@@ -22,12 +22,12 @@ from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
-from registry.accounts import service as accounts
 from registry.app import create_app
 from registry.demo import load_demo
 from registry.kernel import migrate
 from registry.kernel.db import get_db
 from registry.search import index
+from tests.factories import make_user
 
 IZMIR_GOC = "48823685"  # İzmir İl Göç İdaresi Müdürlüğü in the sample data
 EXTENSION = "48823685-001"  # Kısa Dönem İkamet İzni Uzatma Başvurusu
@@ -57,7 +57,7 @@ def site(tmp_path_factory: Any) -> Iterator[dict[str, Any]]:
     migrate.upgrade(get_db(app).engine)
     with app.app_context(), get_db(app).transaction() as session:
         load_demo(session)
-        _, token = accounts.create_user(
+        _, token = make_user(
             session, name="İzmir koordinatör", role="coordinator", organization=IZMIR_GOC
         )
     with app.app_context(), get_db(app).transaction() as session:

@@ -39,7 +39,9 @@ def test_users_create_prints_the_token_last_and_revoke_kills_it(tmp_path: Path) 
     runner = app.test_cli_runner()
     runner.invoke(args=["db", "upgrade"])
     runner.invoke(args=["demo"])
-    refused = runner.invoke(args=["users", "create", "--name", "Ayşe", "--role", "coordinator"])
+    refused = runner.invoke(
+        args=["users", "create", "--name", "Ayşe", "--role", "coordinator"], input="10000000146\n"
+    )
     assert refused.exit_code != 0 and "organization" in refused.output
     created = runner.invoke(
         args=[
@@ -51,7 +53,8 @@ def test_users_create_prints_the_token_last_and_revoke_kills_it(tmp_path: Path) 
             "coordinator",
             "--organization",
             "22620739",
-        ]
+        ],
+        input="10000000146\n",  # the person id, asked without echo
     )
     assert created.exit_code == 0, created.output
     token = created.output.strip().splitlines()[-1]

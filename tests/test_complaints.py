@@ -18,12 +18,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.accounts import service as accounts
 from registry.kernel import clock
 from registry.kernel.workdays import add_working_days
 from registry.organizations import tree
 from registry.standards.models import Complaint, ServiceStandardContacts
-from tests.factories import make_service, make_unit
+from tests.factories import make_service, make_unit, make_user
 from tests.workflow_world import World, build_world
 
 TRACKING_CODE = re.compile(r"^HSY-[2-9A-HJ-NP-Z]{8}$")
@@ -350,15 +349,18 @@ def test_the_institution_answers_and_the_citizen_reads_the_answer(
     assert "goc_approver" not in str(citizen)
 
 
-def test_other_institutions_get_403_and_no_personal_data(client: FlaskClient, setup: Setup) -> None:
+def test_other_institutions_get_404_and_no_personal_data(client: FlaskClient, setup: Setup) -> None:
     world = setup.world
     answer = filed(client, setup)
     code = answer["tracking_code"]
 
+    # Another institution cannot tell its code from one that names no complaint (issue 20).
     foreign = client.get(f"/api/v1/complaints/{code}", headers=world.auth("sgk_coordinator"))
-    assert foreign.status_code == 403
+    unknown = client.get("/api/v1/complaints/HSY-22222222", headers=world.auth("sgk_coordinator"))
+    assert foreign.status_code == unknown.status_code == 404
+    assert foreign.json == unknown.json
     assert CONTACT["email"] not in foreign.text and TEXT not in foreign.text
-    assert act(client, world.auth("sgk_approver"), code, "in_review").status_code == 403
+    assert act(client, world.auth("sgk_approver"), code, "in_review").status_code == 404
     listed = client.get("/api/v1/complaints", headers=world.auth("sgk_coordinator"))
     assert listed.status_code == 200 and listed.json == []
 
@@ -382,7 +384,7 @@ def test_after_escalation_the_second_place_acts_and_the_first_only_reads(
     world = setup.world
     # A provincial-style table naming another institution as the second place of application.
     add_contacts(session, world.bidb, second=world.sgk, response_days=3)
-    _, bidb_token = accounts.create_user(
+    _, bidb_token = make_user(
         session, name="bidb_coordinator", role="coordinator", organization=world.bidb
     )
     session.commit()
@@ -394,7 +396,7 @@ def test_after_escalation_the_second_place_acts_and_the_first_only_reads(
 
     # Before escalation, the second place neither lists nor reads it.
     assert client.get("/api/v1/complaints", headers=sgk).json == []
-    assert client.get(f"/api/v1/complaints/{code}", headers=sgk).status_code == 403
+    assert client.get(f"/api/v1/complaints/{code}", headers=sgk).status_code == 404
     assert [c["tracking_code"] for c in client.get("/api/v1/complaints", headers=bidb).json] == [
         code
     ]

@@ -10,11 +10,10 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from registry.accounts import service as accounts
 from registry.app import create_app
 from registry.kernel import migrate
 from registry.kernel.db import get_db
-from tests.factories import make_unit
+from tests.factories import make_unit, make_user
 from tests.postgres import ThrowawayPostgres
 
 
@@ -30,7 +29,7 @@ def outage() -> Iterator[tuple[ThrowawayPostgres, Flask, dict[str, str]]]:
             interior = make_unit(session, "İçişleri Bakanlığı", category="Bakanlık")
             tokens = {"unit": interior}
             for name in ("reviewer", "reviewer2"):
-                _, tokens[name] = accounts.create_user(session, name=name, role="reviewer")
+                _, tokens[name] = make_user(session, name=name, role="reviewer")
             session.commit()
         yield server, app, tokens
         get_db(app).dispose()

@@ -17,14 +17,13 @@ from flask.testing import FlaskClient
 from lxml import etree
 from sqlalchemy.orm import Session
 
-from registry.accounts import service as accounts
 from registry.app import create_app
 from registry.audit import trail as audit
 from registry.ebys import facts
 from registry.ebys.letterhead import addressee_line
 from registry.kernel.db import get_db
 from registry.organizations import changes
-from tests.factories import make_certificate, make_unit
+from tests.factories import make_certificate, make_unit, make_user
 
 # --------------------------------------------------------------------------------------------
 # The addressee line of real institution and unit names: capitals and the dative
@@ -218,9 +217,7 @@ def state(session: Session) -> State:
         ("goc_coordinator", "coordinator", goc),
         ("reviewer", "reviewer", None),
     ]:
-        _, tokens[who] = accounts.create_user(
-            session, name=who, role=role, organization=organization
-        )
+        _, tokens[who] = make_user(session, name=who, role=role, organization=organization)
     session.commit()
     return State(
         presidency,

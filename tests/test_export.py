@@ -27,15 +27,19 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import Flask
 from sqlalchemy import func, select
 
 from registry.accounts import service as accounts
 from registry.accounts.models import User
 from registry.app import create_app
+from registry.audit import checkpoints as signed
 from registry.audit import trail as audit
-from registry.audit.models import AuditHead
-from registry.catalogue import unmatched_names
+from registry.audit.canonical import ENCODERS
+from registry.audit.models import AuditHead, LedgerHead
+from registry.catalogue import dataflow_projection, unmatched_names
 from registry.catalogue.models import Document, Service
 from registry.demo import load_demo
 from registry.kernel import migrate
@@ -47,6 +51,7 @@ from registry.transfer import manifest as dump_format
 from registry.workflow import batches
 from registry.workflow import service as workflow
 from registry.workflow.models import ReviewTask
+from tests.factories import make_user
 from tests.postgres import ThrowawayPostgres
 
 IZMIR = "48823685"  # İzmir İl Göç İdaresi Müdürlüğü: publishes a standards table
@@ -55,6 +60,7 @@ CONTACT = {"name": "Ayşe Yılmaz", "email": "ayse.yilmaz@example.org", "phone":
 COMPLAINT_TEXT = "Tabloda olmayan ikametgâh belgesi istendi."
 SAMPLE = b"%PDF-1.7\n" + bytes(range(256)) + b"\n%%EOF\n"  # every byte value
 _names = itertools.count(1)
+SOURCE_KEY = Ed25519PrivateKey.generate()  # the source registry's: signs its checkpoint and dumps
 
 
 @dataclass
@@ -100,11 +106,12 @@ def _fill_every_table(app: Flask) -> Source:
         with get_db(app).transaction() as session:
             load_demo(session)
         with get_db(app).transaction() as session:
-            _, coordinator = accounts.create_user(
+            izmir, coordinator = make_user(
                 session, name="İzmir Koordinatörü", role="coordinator", organization=IZMIR
             )
-            _, reviewer = accounts.create_user(session, name="Çalışma Grubu", role="reviewer")
-            second, reviewer2 = accounts.create_user(session, name="İkinci Okur", role="reviewer")
+            izmir_id = izmir.id
+            _, reviewer = make_user(session, name="Çalışma Grubu", role="reviewer")
+            second, reviewer2 = make_user(session, name="İkinci Okur", role="reviewer")
             document = session.scalars(select(Document).order_by(Document.id)).first()
             assert document is not None
             code = document.code
@@ -131,6 +138,31 @@ def _fill_every_table(app: Flask) -> Source:
         headers={"Authorization": f"Bearer {reviewer2}"},
     )
     assert approved.status_code == 200, approved.json
+    contact = client.post(  # an officer's work contact (issue 22)
+        "/api/v1/change-requests",
+        json={
+            "entity": "officer_contact",
+            "action": "create",
+            "data": {"account": izmir_id, "title": "Koordinatör", "phone": "0232 000 00 00"},
+        },
+        headers={"Authorization": f"Bearer {coordinator}"},
+    )
+    assert contact.status_code == 201, contact.json
+    kept = client.post(
+        f"/api/v1/change-requests/{contact.json['id']}/approve",
+        headers={"Authorization": f"Bearer {reviewer}"},
+    )
+    assert kept.status_code == 200, kept.json
+    waiting = client.post(  # a service request waiting for its institution's approver
+        "/api/v1/change-requests",
+        json={
+            "entity": "service",
+            "action": "create",
+            "data": {"name": "Dışa Aktarım Örnek Hizmeti", "organization": IZMIR},
+        },
+        headers={"Authorization": f"Bearer {coordinator}"},
+    )
+    assert waiting.status_code == 201 and waiting.json["institutions"], waiting.json
     filed = client.post(
         "/api/v1/complaints",
         json={
@@ -197,6 +229,10 @@ def _fill_every_table(app: Flask) -> Source:
             ],
             {"rows": 1},
         )
+    with get_db(app).transaction() as session:  # a signed checkpoint, kept in the database only
+        signed.take(session, SOURCE_KEY, None)
+    with get_db(app).transaction() as session:  # the data-flow projections, built as a read would
+        dataflow_projection.rebuild(session)
     return Source(app, "", tracking_code, access_key, coordinator, code)
 
 
@@ -226,8 +262,10 @@ def _export(app: Flask, path: Path, *options: str) -> Any:
     return result
 
 
-def _import(app: Flask, path: Path, *options: str) -> Any:
-    return app.test_cli_runner().invoke(args=["import", str(path), *options])
+def _import(app: Flask, path: Path, *options: str, signed: bool = False) -> Any:
+    """Dumps of the source are unsigned (no key configured) unless a test signs them."""
+    unsigned = () if signed else ("--unsigned",)
+    return app.test_cli_runner().invoke(args=["import", str(path), *unsigned, *options])
 
 
 def _manifest(path: Path) -> dict[str, Any]:
@@ -257,11 +295,15 @@ def _is_pristine(app: Flask) -> bool:
     """Exactly what `registry db upgrade` leaves: the seeded rows and nothing else."""
     counts = _row_counts(app)
     seeded = {name: counts.pop(name) for name in dump_format.SEEDED_TABLES}
+    sealed = seeded.pop("record_ledger")  # the migrations' seal of the seeded rows
     with get_db(app).sessionmaker() as session:
         head = session.get(AuditHead, 1)
+        ledger_head = session.get(LedgerHead, 1)
     return (
         not any(counts.values())
-        and seeded == {"audit_head": 1, "search_synonym_groups": 12}
+        and seeded == {"audit_head": 1, "search_synonym_groups": 12, "ledger_head": 1}
+        and ledger_head is not None
+        and ledger_head.last_seq == sealed
         and head is not None
         and head.last_seq == 0
     )
@@ -320,7 +362,7 @@ def test_a_restore_loses_nothing_on_and_across_backends(
         _assert_same_answers(source, target)
         with target.app_context(), get_db(target).transaction() as session:
             before = session.scalar(select(func.max(User.id))) or 0
-            user, _ = accounts.create_user(session, name="Yeni Okur", role="reviewer")
+            user, _ = make_user(session, name="Yeni Okur", role="reviewer")
             assert user.id == before + 1  # sequences moved past the restored ids
             organization = session.scalar(select(func.max(Organization.id))) or 0
             assert organization > 200
@@ -384,7 +426,7 @@ def test_without_personal_data_blanks_complaints_and_a_restore_must_accept_parti
     source: Source, tmp_path: Path, app: Flask
 ) -> None:
     result = _export(source.app, tmp_path / "dump", "--without-personal-data")
-    assert "WARNING" not in result.output and "partial" in result.output
+    assert "WARNING: this dump contains" not in result.output and "partial" in result.output
     manifest = _manifest(tmp_path / "dump")
     assert manifest["complete"] is False
     assert manifest["personal_data"] == {
@@ -428,7 +470,7 @@ def test_a_restore_refuses_a_database_that_is_not_empty(app: Flask, dump: Path) 
         session.add(SearchSynonymGroup(phrases=["a", "b"]))  # seeded tables may hold anything…
         session.flush()
     with app.app_context(), get_db(app).transaction() as session:
-        accounts.create_user(session, name="Var Olan", role="admin")  # …other tables nothing
+        make_user(session, name="Var Olan", role="admin")  # …other tables nothing
     before = _row_counts(app)
     _refused(app, dump, "not empty", "users", "registry db upgrade")
     assert _row_counts(app) == before
@@ -471,6 +513,90 @@ def test_a_restore_refuses_what_is_not_a_dump(app: Flask, tmp_path: Path) -> Non
     assert _is_pristine(app)
 
 
+# -- signed dumps --
+
+
+@pytest.fixture
+def key_pair(tmp_path: Path) -> tuple[Path, str]:
+    """The source's key as `registry keys create` writes one: the private key's file, the
+    public key as the base64 the command prints."""
+    private = tmp_path / "registry-signing.key"
+    private.write_bytes(
+        SOURCE_KEY.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return private, base64.b64encode(signed.raw_public(SOURCE_KEY.public_key())).decode()
+
+
+def _signed_dump(source: Source, path: Path, key_file: Path) -> Path:
+    source.app.config["SIGNING_KEY_FILE"] = str(key_file)
+    try:
+        result = _export(source.app, path)
+    finally:
+        source.app.config["SIGNING_KEY_FILE"] = None
+    assert "manifest signed by key" in result.output
+    assert (path / dump_format.SIGNATURE).is_file()
+    return path
+
+
+def _promote_a_reviewer(dump: Path) -> None:
+    """What an insider would do: a reviewer made admin in the dump, checksum recomputed."""
+    users = dump / "users.jsonl"
+    rows = [json.loads(line) for line in users.read_text(encoding="utf-8").splitlines()]
+    reviewer = next(row for row in rows if row["role"] == "reviewer")
+    reviewer["role"] = "admin"
+    users.write_text("".join(dump_format.dumps_line(row) for row in rows), encoding="utf-8")
+    manifest = _manifest(dump)
+    for entry in manifest["tables"]:
+        if entry["name"] == "users":
+            entry["sha256"] = hashlib.sha256(users.read_bytes()).hexdigest()
+    (dump / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_a_signed_dump_restores_with_the_configured_key(
+    source: Source, app: Flask, tmp_path: Path, key_pair: tuple[Path, str]
+) -> None:
+    dump = _signed_dump(source, tmp_path / "dump", key_pair[0])
+    app.config["VERIFY_KEY"] = key_pair[1]
+    restored = _import(app, dump, signed=True)
+    assert restored.exit_code == 0, restored.output
+    assert "signature verified" in restored.output and "record ledger verified" in restored.output
+    verified = app.test_cli_runner().invoke(args=["audit", "verify"])
+    assert verified.exit_code == 0, verified.output
+
+
+def test_a_tampered_dump_with_a_recomputed_manifest_is_refused(
+    source: Source, app: Flask, tmp_path: Path, key_pair: tuple[Path, str]
+) -> None:
+    dump = _signed_dump(source, tmp_path / "dump", key_pair[0])
+    _promote_a_reviewer(dump)
+    app.config["VERIFY_KEY"] = key_pair[1]
+    refused = _import(app, dump, signed=True)
+    assert refused.exit_code == 1
+    assert (
+        "signature does not verify" in refused.output and "nothing was restored" in refused.output
+    )
+    assert _is_pristine(app)
+    # re-signed with the insider's own key: still not the configured one
+    (dump / dump_format.SIGNATURE).unlink()
+    dump_format.sign_manifest(dump, Ed25519PrivateKey.generate())
+    refused = _import(app, dump, signed=True)
+    assert refused.exit_code == 1 and "signature does not verify" in refused.output
+    assert _is_pristine(app)
+    # no signature at all: refused unless told --unsigned…
+    (dump / dump_format.SIGNATURE).unlink()
+    refused = _import(app, dump, signed=True)
+    assert refused.exit_code == 1 and "not signed" in refused.output
+    # …and then the record ledger names the edited row
+    refused = _import(app, dump)
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert "record users" in refused.output and "changed outside the application" in refused.output
+    assert _is_pristine(app)
+
+
 # -- the encoding of values --
 
 
@@ -492,7 +618,7 @@ def test_a_restore_refuses_what_is_not_a_dump(app: Flask, tmp_path: Path) -> Non
     ],
 )
 def test_values_round_trip_exactly(kind: str, value: Any, encoded: Any) -> None:
-    encode = dump_format.ENCODERS[kind] or (lambda v: v)
+    encode = ENCODERS[kind] or (lambda v: v)
     assert encode(value) == encoded
     back = dump_format.DECODERS[kind](json.loads(json.dumps(encoded)))
     if kind == "datetime":
@@ -502,7 +628,7 @@ def test_values_round_trip_exactly(kind: str, value: Any, encoded: Any) -> None:
 
 
 def test_a_stored_json_null_is_not_sql_null() -> None:
-    assert dump_format.ENCODERS["json"](None) == {"$json": None}  # type: ignore[misc]
+    assert ENCODERS["json"](None) == {"$json": None}  # type: ignore[misc]
     assert dump_format.DECODERS["json"]({"$json": None}) is sa.JSON.NULL
 
 

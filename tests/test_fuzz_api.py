@@ -16,11 +16,11 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from registry.accounts import service as accounts
 from registry.app import create_app
 from registry.demo import load_demo
 from registry.kernel import migrate
 from registry.kernel.db import get_db
+from tests.factories import make_user
 
 
 def _app(tmp_path_factory: Any) -> tuple[Flask, str]:
@@ -36,7 +36,7 @@ def _app(tmp_path_factory: Any) -> tuple[Flask, str]:
     migrate.upgrade(get_db(app).engine)
     with app.app_context(), get_db(app).transaction() as session:
         load_demo(session)
-        _, token = accounts.create_user(session, name="fuzz", role="reviewer")
+        _, token = make_user(session, name="fuzz", role="reviewer")
     return app, token
 
 

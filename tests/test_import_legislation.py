@@ -9,6 +9,8 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 
+from importers.commands import ROWS_NOT_TAKEN
+
 LIST = """\
 Tür;Sayı;Başlık;Kabul Tarihi;RG Tarihi;RG Sayısı;Dayanak;Kaldırdığı
 Kanun;7999;ÖRNEK İDARİ USUL KANUNU;01/02/2024;10.02.2024;32456;;
@@ -27,14 +29,14 @@ def test_a_legislation_list_with_a_repeal_in_a_title(
     path.write_bytes(LIST.encode("cp1254"))
     runner = app.test_cli_runner()
     dry = runner.invoke(args=["import-legislation", str(path), "--dry-run"])
-    assert dry.exit_code == 0, dry.output
-    assert "3 to create, 0 to update, 0 unchanged, 2 refused" in dry.output
+    assert dry.exit_code == ROWS_NOT_TAKEN, dry.output
+    assert "3 to create, 0 to update, 0 unchanged, 0 pending, 2 refused" in dry.output
     assert "refused line 5: tarih anlaşılamadı" in dry.output
     assert "refused line 6: atıf yapılan mevzuat bulunamadı / unknown act 'Kanun 123456'" in (
         dry.output
     )
     applied = runner.invoke(args=["import-legislation", str(path), "--apply"])
-    assert applied.exit_code == 0, applied.output
+    assert applied.exit_code == ROWS_NOT_TAKEN, applied.output
     found = client.get("/api/v1/legislation", query_string={"q": "ornek idari usul"}).json
     by_title = {act["title"]: act for act in found}
     law = by_title["Örnek İdari Usul Kanunu"]
@@ -47,7 +49,7 @@ def test_a_legislation_list_with_a_repeal_in_a_title(
     derived = client.get(f"/api/v1/legislation/{law['id']}/derived").json
     assert regulation["id"] in {item["id"] for item in derived}
     again = runner.invoke(args=["import-legislation", str(path), "--dry-run"])
-    assert "0 to create, 0 to update, 3 unchanged, 2 refused" in again.output
+    assert "0 to create, 0 to update, 3 unchanged, 0 pending, 2 refused" in again.output
 
 
 def test_a_json_list_and_its_bad_items(app: Flask, client: FlaskClient, tmp_path: Path) -> None:
@@ -64,9 +66,9 @@ def test_a_json_list_and_its_bad_items(app: Flask, client: FlaskClient, tmp_path
         encoding="utf-8",
     )
     result = app.test_cli_runner().invoke(args=["import-legislation", str(path), "--apply"])
-    assert result.exit_code == 0, result.output
-    assert "1 created, 0 updated, 0 unchanged, 2 refused" in result.output
-    assert "refused line 2: not an object" in result.output
+    assert result.exit_code == ROWS_NOT_TAKEN, result.output
+    assert "1 created, 0 updated, 0 unchanged, 0 pending, 2 refused" in result.output
+    assert "refused line 2: bir nesne değil / not an object" in result.output
     assert "refused line 3: mevzuat türü anlaşılamadı" in result.output
     [law] = client.get("/api/v1/legislation", query_string={"q": "deneme kanunu"}).json
     assert law["number"] == "7998" and law["title"] == "Deneme Kanunu"

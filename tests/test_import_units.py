@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from importers.commands import ROWS_NOT_TAKEN
 from registry.kernel.db import get_db
 from registry.organizations.models import Organization
 from tests.workflow_world import World, build_world
@@ -66,16 +67,18 @@ def test_a_windows_1254_csv_is_a_batch_reviewed_approved_and_idempotent(
     path = write(tmp_path, "birimler.csv", goc_rows(), "cp1254")
     before = units(session)
     dry = run(app, str(path), "--dry-run")
-    assert dry.exit_code == 0, dry.output
-    assert "1 to create, 1 to update, 0 unchanged, 1 refused" in dry.output
+    assert dry.exit_code == ROWS_NOT_TAKEN, dry.output  # line 4 is refused
+    assert "1 to create, 1 to update, 0 unchanged, 0 pending, 1 refused" in dry.output
     assert "refused line 4: üst birim yolu bulunamadı" in dry.output
+    assert "1 row(s) not taken: exit status 3" in dry.output
     assert units(session) == before  # a dry run writes nothing
 
     coordinator = str(world.user_ids["goc_coordinator"])
     filed = run(app, str(path), "--as", coordinator)
-    assert filed.exit_code == 0, filed.output
+    assert filed.exit_code == ROWS_NOT_TAKEN, filed.output
     again = run(app, str(path), "--as", coordinator)
-    assert again.exit_code != 0 and "still open" in again.output
+    assert again.exit_code == ROWS_NOT_TAKEN and "nothing to file: no batch" in again.output
+    assert "0 to create, 0 to update, 0 unchanged, 2 pending, 1 refused" in again.output
     reviewer = world.auth("reviewer")
     [batch] = client.get("/api/v1/change-batches", headers=reviewer).json
     assert batch["counts"] == {"submitted": 2} and batch["summary"]["refused"] == 1
@@ -92,14 +95,15 @@ def test_a_windows_1254_csv_is_a_batch_reviewed_approved_and_idempotent(
     assert found[0]["province"]["code"] == 35 and found[0]["level"] == "provincial"
 
     second = run(app, str(path), "--as", coordinator)
-    assert "0 to create, 0 to update, 2 unchanged, 1 refused" in second.output
+    assert "0 to create, 0 to update, 2 unchanged, 0 pending, 1 refused" in second.output
 
 
 def test_a_batch_is_applied_whole_or_not_at_all(
     app: Flask, client: FlaskClient, session: Session, world: World, tmp_path: Path
 ) -> None:
     path = write(tmp_path, "birimler.csv", goc_rows())
-    assert run(app, str(path), "--as", str(world.user_ids["goc_coordinator"])).exit_code == 0
+    filed = run(app, str(path), "--as", str(world.user_ids["goc_coordinator"]))
+    assert filed.exit_code == ROWS_NOT_TAKEN and "batch 1: 2 change requests" in filed.output
     reviewer = world.auth("reviewer")
     [batch] = client.get("/api/v1/change-batches", headers=reviewer).json
     # Someone changes Bilgi İşlem's record meanwhile: its request is now stale.
@@ -153,8 +157,8 @@ def test_apply_keeps_the_files_numbers_and_builds_new_subtrees_in_order(
     path = tmp_path / "birimler.xlsx"
     path.write_bytes(buffer.getvalue())
     applied = run(app, str(path), "--apply")
-    assert applied.exit_code == 0, applied.output
-    assert "2 created, 0 updated, 0 unchanged, 1 refused (applied)" in applied.output
+    assert applied.exit_code == ROWS_NOT_TAKEN, applied.output
+    assert "2 created, 0 updated, 0 unchanged, 0 pending, 1 refused (applied)" in applied.output
     assert "refused line 4: ad (name) sütunu boş" in applied.output
     mugla = client.get("/api/v1/organizations/41234567").json
     assert mugla["name"] == "Muğla İl Göç İdaresi Müdürlüğü" and mugla["province"]["code"] == 48
@@ -163,7 +167,7 @@ def test_apply_keeps_the_files_numbers_and_builds_new_subtrees_in_order(
     history = client.get("/api/v1/organizations/41234567/history", headers=world.auth("reviewer"))
     assert history.json["versions"][0]["recorded_by"].startswith("içe aktarma: birimler.xlsx")
     assert "unchanged" in run(app, str(path), "--apply").output  # idempotent
-    assert "2 unchanged, 1 refused" in run(app, str(path), "--dry-run").output
+    assert "2 unchanged, 0 pending, 1 refused" in run(app, str(path), "--dry-run").output
 
 
 XML_UNITS = """<?xml version="1.0" encoding="UTF-8"?>

@@ -18,11 +18,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from registry.accounts import service as accounts
 from registry.app import create_app
 from registry.kernel.db import get_db
 from registry.search import index, records
-from tests.factories import make_unit
+from tests.factories import make_unit, make_user
 from tests.postgres import ThrowawayPostgres
 from tests.processes import REGISTRY, until
 
@@ -70,7 +69,7 @@ def node(postgres: ThrowawayPostgres, tmp_path: Path) -> Iterator[dict[str, Any]
     with get_db(app).sessionmaker() as session:
         tokens = {"unit": make_unit(session, "İçişleri Bakanlığı", category="Bakanlık")}
         for name in ("reviewer", "reviewer2"):
-            _, tokens[name] = accounts.create_user(session, name=name, role="reviewer")
+            _, tokens[name] = make_user(session, name=name, role="reviewer")
         session.commit()
         index.rebuild(session, index_dir)
     follower = subprocess.Popen(

@@ -104,7 +104,7 @@ def test_acts_and_their_basis_arrive_through_the_workflow(
     history = client.get(f"/api/v1/legislation/{reg_id}/history", headers=world.auth("reviewer"))
     assert [
         (c["action"], c["submitted_by"], c["approved_by"]) for c in history.json["changes"]
-    ] == [("create", "goc_coordinator", "reviewer")]
+    ] == [("create", world.display("goc_coordinator"), world.display("reviewer"))]
     public = client.get(f"/api/v1/legislation/{law_id}/history").json["changes"]
     assert [c["action"] for c in public] == ["create"] and "submitted_by" not in public[0]
     assert public[0]["changes"]["title"] == [None, "Yabancılar ve Uluslararası Koruma Kanunu"]

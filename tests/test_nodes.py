@@ -25,7 +25,8 @@ def nodes(postgres: ThrowawayPostgres, tmp_path: Path) -> Iterator[dict[str, Any
     tokens = {}
     for name in ("reviewer", "reviewer2"):
         created = subprocess.run(
-            [REGISTRY, "users", "create", "--name", name, "--role", "reviewer"],
+            [REGISTRY, "users", "create", "--name", name, "--role", "reviewer"]
+            + ["--person-id", f"24325150/{name}"],
             env={**env, "REGISTRY_INDEX_DIR": str(tmp_path / "cli")},
             capture_output=True,
             text=True,

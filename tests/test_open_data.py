@@ -21,11 +21,10 @@ from rdflib.namespace import DCTERMS, ORG, RDF, SKOS, XSD
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.accounts import service as accounts
 from registry.catalogue.models import Service
 from registry.organizations import tree as organization_tree
 from registry.standards.models import Complaint, SurveyResponse
-from tests.factories import make_service, make_unit
+from tests.factories import make_service, make_unit, make_user
 
 BASE = "https://kaysis.example"
 IZMIR = "48823685"  # İzmir İl Göç İdaresi Müdürlüğü, under Göç İdaresi Başkanlığı (55476713)
@@ -166,7 +165,7 @@ def test_no_personal_data_and_no_formulas(app: Flask, session: Session, tmp_path
     )
     service = session.scalars(select(Service).where(Service.code == code)).one()
     org_id = organization_tree.organization_id(session, unit)
-    user, token = accounts.create_user(
+    user, token = make_user(
         session, name="Zeynep Gizlikullanıcı", role="coordinator", organization=unit
     )
     session.add(

@@ -190,7 +190,9 @@ def test_reviewers_edit_synonyms_and_search_uses_them_at_once(
     assert client.put("/api/v1/search/synonyms", json=new, headers=coordinator).status_code == 403
     new = {"groups": [*groups, ["mesken belgesi", "yerleşim yeri"]]}
     saved = client.put("/api/v1/search/synonyms", json=new, headers=world.auth("reviewer"))
-    assert saved.status_code == 200, saved.json
+    assert saved.status_code == 202, saved.json  # a change request; another reviewer approves
+    approve = f"/api/v1/change-requests/{saved.json['id']}/approve"
+    assert client.post(approve, headers=world.auth("reviewer2")).status_code == 200
     assert document in _ids(_search(client, "mesken belgesi"))
 
 

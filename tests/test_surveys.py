@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
 from registry.catalogue import services as service_records
@@ -189,3 +190,84 @@ def test_rates_round_half_up() -> None:
     assert surveys.Satisfaction.of({5: 1, 1: 5}).rate == 16.7  # 16.666…
     assert surveys.Satisfaction.of({4: 1, 1: 1999}).rate == 0.1  # 0.05 → 0.1
     assert surveys.Satisfaction.of({}).rate is None
+
+
+def moved(client: FlaskClient, world: World, unit: str, parent: str) -> None:
+    """Move ``unit`` under ``parent`` through the workflow (a reviewer proposes, another
+    approves)."""
+    body = {"entity": "organization", "action": "move", "target": unit, "data": {"parent": parent}}
+    submitted = client.post(
+        "/api/v1/change-requests", json={"reason": "Test", **body}, headers=world.auth("reviewer2")
+    )
+    assert submitted.status_code == 201, submitted.json
+    url = f"/api/v1/change-requests/{submitted.json['id']}/approve"
+    assert client.post(url, headers=world.auth("reviewer")).json["status"] == "approved"
+
+
+def responses(client: FlaskClient, **query: str) -> int:
+    return int(client.get(STATS, query_string=query).json["responses"])
+
+
+def test_subtree_rates_follow_the_workflow_and_new_ratings_at_once(
+    client: FlaskClient, rated: Setup
+) -> None:
+    world = rated.world
+    assert responses(client, organization=world.goc) == 4  # read: the rollup is built
+    assert responses(client, organization=world.sgk) == 2
+
+    moved(client, world, world.bidb, world.sgk)  # BİDB's three ratings go with it
+    assert responses(client, organization=world.goc) == 1
+    assert responses(client, organization=world.sgk) == 5
+    assert responses(client, organization=world.labour) == 5
+    groups = client.get(STATS, query_string={"group_by": "institution"}).json["groups"]
+    assert [(g["institution"]["detsis_no"], g["responses"]) for g in groups] == [
+        (world.sgk, 5),
+        (world.goc, 1),
+    ]
+    units = client.get(STATS, query_string={"group_by": "organization", "organization": world.sgk})
+    assert [(g["organization"]["detsis_no"], g["responses"]) for g in units.json["groups"]] == [
+        (world.bidb, 3),
+        (world.sgk, 2),
+    ]
+
+    assert rate(client, rated.yhgm_service, 5).status_code == 201
+    assert responses(client, organization=world.goc) == 2  # the next answer counts it
+    assert responses(client) == 7
+    page = client.get(f"/organizations/{world.interior}").get_data(as_text=True)
+    assert "(2 değerlendirme," in page  # the unit page reads the same rollup
+
+
+def test_a_units_rate_costs_the_same_for_any_subtree(
+    app: Flask, client: FlaskClient, rated: Setup
+) -> None:
+    world = rated.world
+    client.get(STATS)  # builds the rollup
+
+    def cost(unit: str) -> int:
+        seen: list[str] = []
+
+        def count(*_args: Any) -> None:
+            seen.append("statement")
+
+        engine = get_db(app).engine
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert client.get(STATS, query_string={"organization": unit}).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return len(seen)
+
+    assert cost(world.interior) == cost(world.bidb)  # four levels or one: the same statements
+    assert cost(world.interior) <= 4  # the number, the audit head, the new responses
+
+
+def test_responses_removed_outside_the_application_go_at_the_next_recount(
+    client: FlaskClient, session: Session, rated: Setup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert responses(client) == 6
+    session.execute(text("DELETE FROM survey_responses WHERE score = 5"))
+    session.commit()
+    assert responses(client) == 6  # caught up by id: a removed row is not seen …
+    monkeypatch.setattr(surveys, "RECOUNT_SECONDS", 0.0)
+    assert responses(client) == 3  # … until the recount (at least every minute)
+    assert responses(client, organization=rated.world.goc) == 3

@@ -18,11 +18,11 @@ import psycopg
 import pytest
 from sqlalchemy import func, select
 
-from registry.accounts import service as accounts
 from registry.app import create_app
 from registry.audit import trail as audit
 from registry.kernel.db import get_db
 from registry.organizations.models import OrganizationVersion
+from tests.factories import make_user
 from tests.postgres import ThrowawayPostgres, _free_port
 from tests.processes import REGISTRY, call, children, until
 
@@ -37,7 +37,7 @@ def node(postgres: ThrowawayPostgres, tmp_path: Path) -> Iterator[dict[str, Any]
     tokens = {}
     with get_db(app).sessionmaker() as session:
         for name in ("reviewer", "reviewer2"):
-            _, tokens[name] = accounts.create_user(session, name=name, role="reviewer")
+            _, tokens[name] = make_user(session, name=name, role="reviewer")
         session.commit()
     port = _free_port()
     server = subprocess.Popen(

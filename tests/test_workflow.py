@@ -16,6 +16,7 @@ from registry.audit import trail as audit
 from registry.audit.models import AuditEntry
 from registry.kernel.db import get_db
 from registry.workflow.models import ChangeRequest
+from tests.factories import make_user
 from tests.workflow_world import World, build_world
 
 
@@ -352,12 +353,12 @@ def test_scheduled_move_takes_effect_on_its_date(client: FlaskClient, world: Wor
         "action": "move",
         "target": world.bidb,
         "data": {"parent": world.goc},
-        "effective_from": "2999-01-01",
+        "effective_from": "2190-01-01",
     }
     request_id = submit(client, world, "goc_coordinator", **body).json["id"]
     assert act(client, world, "reviewer", request_id, "approve").status_code == 200
     assert client.get(f"/api/v1/organizations/{world.bidb}").json["parent"] == world.yhgm
-    later = client.get(f"/api/v1/organizations/{world.bidb}?at=2999-01-01").json
+    later = client.get(f"/api/v1/organizations/{world.bidb}?at=2190-01-01").json
     assert later["parent"] == world.goc
 
 
@@ -389,7 +390,7 @@ def test_scope_lapses_when_the_unit_moves_to_another_institution(
     # Göç is its own institution, so its coordinator keeps working…
     assert submit(client, world, "goc_coordinator", **create_body(world.yhgm)).status_code == 201
     # …but an account scoped to a unit that leaves its institution loses its rights.
-    user, token = accounts.create_user(
+    user, token = make_user(
         session, name="bt_coordinator", role="coordinator", organization=world.bidb
     )
     session.commit()

@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from registry.accounts import service as accounts
-from tests.factories import make_unit
+from tests.factories import make_unit, make_user
 
 
 @dataclass
@@ -24,6 +23,10 @@ class World:
 
     def auth(self, who: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+    def display(self, who: str) -> str:
+        """How staff views name an account the audit trail refers to."""
+        return f"{who} (#{self.user_ids[who]})"
 
 
 def build_world(session: Session) -> World:
@@ -49,7 +52,7 @@ def build_world(session: Session) -> World:
         ("reviewer2", "reviewer", None),
         ("admin", "admin", None),
     ]:
-        user, token = accounts.create_user(session, name=who, role=role, organization=organization)
+        user, token = make_user(session, name=who, role=role, organization=organization)
         world.tokens[who] = token
         world.user_ids[who] = user.id
     session.commit()

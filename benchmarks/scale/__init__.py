@@ -160,7 +160,8 @@ def _plan(
     if counts.units:
         say(f"units: {counts.units:,}…")
         taken = units_part.taken_numbers(held) if held is not None else set()
-        report.tree = units_part.generate(planned, counts.units, seed, taken)
+        roots = units_part.taken_root_names(held) if held is not None else set()
+        report.tree = units_part.generate(planned, counts.units, seed, taken, roots)
         pool = units_part.pool_of_tree(report.tree)
     elif held is not None and (counts.legislation or counts.services or counts.documents):
         pool = units_part.pool_of_database(held)
@@ -200,8 +201,9 @@ def _plan(
                 errors={"services": ["no units to give them to"]},
             )
         say(f"services: {counts.services:,}…")
+        offered = services_part.taken_names(held) if held is not None else set()
         report.services = services_part.generate(
-            planned, counts.services, stream(seed, "services"), pool, acts, documents
+            planned, counts.services, stream(seed, "services"), pool, acts, documents, offered
         )
     report.seconds["plan"] = time.perf_counter() - started
     say(f"plan: done in {report.seconds['plan']:.1f} s")

@@ -15,13 +15,19 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from benchmarks.scale.common import Plan, PlannedService, Row, pick, weighted, zipf
 from benchmarks.scale.documents import Documents
 from benchmarks.scale.legislation import Acts
 from benchmarks.scale.units import UnitPool
 from benchmarks.scale.words import SERVICE_ACTIONS, subjects_of
 from registry.catalogue.bulk import NewService
-from registry.kernel import durations, turkish
+from registry.catalogue.models import Service
+from registry.kernel import durations, text, turkish
+from registry.kernel.enums import RecordStatus
+from registry.organizations.models import Organization
 from schemas.catalogue.services import CHANNELS
 
 CITATION_COUNTS = ((1, 55), (2, 30), (3, 15))  # acts a service cites
@@ -131,14 +137,17 @@ def generate(
     units: UnitPool,
     acts: Acts,
     documents: Documents,
+    taken: set[tuple[object, str]] = frozenset(),
 ) -> Services:
-    """Plan ``count`` services (their codes, ``{DETSİS}-{sequence}``, come with writing)."""
+    """Plan ``count`` services (their codes, ``{DETSİS}-{sequence}``, come with writing);
+    ``taken``: (DETSİS number, name key) of the active services already registered."""
     found = Services(count=count)
     levels = [(level, weight) for level, weight in CITED_LEVELS if acts.levels[level]]
     top_weights = zipf(len(acts.levels[0]), TOP_SKEW)
     document_weights = zipf(len(documents.ids), DOCUMENT_SKEW)
     channel_codes = [code for code, _ in CHANNEL_WEIGHTS]
     channel_weights = [weight for _, weight in CHANNEL_WEIGHTS]
+    named: set[tuple[object, str]] = set(taken)
     for _ in range(count):
         unit = rng.choice(units.providers)
         institution = units.institution_of.get(unit)
@@ -147,6 +156,11 @@ def generate(
         while set(action.split()) & set(subject.split()):  # not "İşveren Tescili Tescili"
             action = rng.choice(SERVICE_ACTIONS)
         name = f"{subject} {action}"
+        number = 1
+        while (unit, text.name_key(name)) in named:  # one unit, no two services of one name
+            number += 1
+            name = f"{subject} {action} {number}"
+        named.add((unit, text.name_key(name)))
         channels: list[str] = []
         for _ in range(weighted(rng, ((1, 40), (2, 45), (3, 15)))):
             channel = rng.choices(channel_codes, weights=channel_weights)[0]
@@ -191,3 +205,13 @@ def generate(
 def _duration(fields: Row, name: str) -> durations.Duration | None:
     unit = fields[f"{name}_duration_unit"]
     return None if unit is None else durations.from_parts(fields[f"{name}_duration_value"], unit)
+
+
+def taken_names(session: Session) -> set[tuple[object, str]]:
+    """(DETSİS number, name key) of every active service: an appended plan repeats none."""
+    rows = session.execute(
+        select(Organization.detsis_no, Service.name)
+        .join(Organization, Organization.id == Service.organization_id)
+        .where(Service.status == RecordStatus.ACTIVE)
+    )
+    return {(number, text.name_key(name)) for number, name in rows}

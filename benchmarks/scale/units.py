@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from benchmarks.scale.common import Plan, Row, distinct, folded
 from registry.ebys.chain import LOCAL_ADMINISTRATION
+from registry.kernel import text
 from registry.kernel.reference import provinces
 from registry.organizations.bulk import NewUnit, UnitChange
 from registry.organizations.models import DetsisNumber, Organization, OrganizationVersion
@@ -490,15 +491,23 @@ def build_shape(size: int, seed: int) -> tuple[list[Node], float]:
 # --------------------------------------------------------------------------------------------
 
 
-def _names(nodes: list[Node], rng: random.Random) -> list[tuple[str, str | None]]:
-    """Current and former (None unless renamed) name of every unit; siblings never share one."""
+def _names(
+    nodes: list[Node], rng: random.Random, taken_roots: set[str]
+) -> list[tuple[str, str | None]]:
+    """Current and former (None unless renamed) name of every unit; siblings never share one,
+    nor a root the name of a root already registered (``taken_roots``: name keys)."""
     names: list[tuple[str, str | None]] = [("", None)] * len(nodes)
     plates = provinces()
+    roots = set(taken_roots)
     for index, node in enumerate(nodes):
         if node.depth > 0:
             continue
-        institution = INSTITUTIONS[node.institution]
-        names[index] = (institution.name, None)
+        name, number = INSTITUTIONS[node.institution].name, 1
+        while text.name_key(name) in roots:  # appending to a registry: "Adalet Bakanlığı 2"
+            number += 1
+            name = f"{INSTITUTIONS[node.institution].name} {number}"
+        roots.add(text.name_key(name))
+        names[index] = (name, None)
     for parent_node in nodes:
         by_kind: dict[str, list[int]] = {}
         for child in parent_node.children:
@@ -526,8 +535,11 @@ def _names(nodes: list[Node], rng: random.Random) -> list[tuple[str, str | None]
                 continue
             suffix = SUBUNIT_KINDS[kind][0]
             topics = distinct(rng, TOPICS, len(children))
+            taken = set(topics)  # a former name is no sibling's name, then or now
             for child, topic in zip(children, topics, strict=True):
-                former = rng.choice([other for other in TOPICS if other != topic])
+                free = [other for other in TOPICS if other not in taken]
+                former = rng.choice(free) if free else f"Eski {topic}"
+                taken.add(former)
                 names[child] = (f"{topic} {suffix}", f"{former} {suffix}")
     return names
 
@@ -595,15 +607,18 @@ def _numbers(rng: random.Random, count: int, taken: set[str]) -> list[str]:
     return numbers
 
 
-def generate(plan: Plan, size: int, seed: int, taken: set[str]) -> Tree:
+def generate(
+    plan: Plan, size: int, seed: int, taken: set[str], taken_roots: set[str] = frozenset()
+) -> Tree:
     """Plan ``size`` units created in 2015, then the renames and merges of 2024; ``taken``:
-    numbers already assigned in the registry, never reused."""
+    numbers already assigned in the registry, never reused; ``taken_roots``: name keys of the
+    registered top-level units, never repeated."""
     merged = round(size * MERGED_SHARE)
     nodes, scale = build_shape(size - merged, seed)
     rng = random.Random(seed + 1)
     _add_merged(nodes, merged, rng)
     numbers = _numbers(rng, len(nodes), taken)
-    names = _names(nodes, rng)
+    names = _names(nodes, rng, set(taken_roots))
     first = len(plan.units)
     renamed: list[bool] = []
     changes: list[UnitChange] = []
@@ -801,3 +816,11 @@ def pool_of_database(session: Session) -> UnitPool:
 
 def taken_numbers(session: Session) -> set[str]:
     return set(session.scalars(select(DetsisNumber.number)))
+
+
+def taken_root_names(session: Session) -> set[str]:
+    """Name keys of every top-level unit at any date: an appended tree repeats none."""
+    rows = session.scalars(
+        select(OrganizationVersion.name).where(OrganizationVersion.parent_id.is_(None))
+    )
+    return {text.name_key(name) for name in rows}

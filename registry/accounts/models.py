@@ -1,7 +1,9 @@
 """Accounts and their API tokens.
 
 Tokens are shown once, at creation, and stored only as a SHA-256 hash: they are long random
-strings, so a fast hash is enough to make a leaked table useless.
+strings, so a fast hash is enough to make a leaked table useless. An account is a person: it
+carries that person's key (``accounts/persons.py``), never the identifier itself, so the registry
+knows when two accounts are one person.
 """
 
 from __future__ import annotations
@@ -21,11 +23,25 @@ class Role(enum.StrEnum):
     INSTITUTION_APPROVER = "institution_approver"
     REVIEWER = "reviewer"
     ADMIN = "admin"
+    # An institution's EBYS: a machine client that reads the registry for that institution
+    # (the KAYSİS SOAP service, registry/kaysis/) and never writes.
+    EBYS = "ebys"
 
     @property
     def is_scoped(self) -> bool:
-        """Scoped roles act for one organization's subtree."""
+        """Scoped roles act (write, decide, read work queues) for one organization's subtree."""
         return self in (Role.COORDINATOR, Role.INSTITUTION_APPROVER)
+
+    @property
+    def has_organization(self) -> bool:
+        """Roles given one organization when created: the scoped ones, and EBYS clients, which
+        answer "the caller's institution" from it without ever acting on it."""
+        return self.is_scoped or self is Role.EBYS
+
+    @property
+    def reads_only(self) -> bool:
+        """Machine clients: no write, no decision, no work queue, whatever their organization."""
+        return self is Role.EBYS
 
 
 class User(Base):
@@ -34,21 +50,28 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     role: Mapped[Role] = mapped_column(EnumText(Role, 24))
+    # HMAC of the person's national id or personnel number. NULL only on accounts made before
+    # migration 0010, which may not approve or reject until an admin sets it (docs/security.md).
+    person_key: Mapped[str | None] = mapped_column(String(64), index=True)
     # The unit the account acts for, and the institution that unit belonged to when the scope was
-    # given: if the unit later closes or moves to another institution, the scope lapses.
+    # given: if the unit later closes or moves to another institution, the scope lapses. A
+    # deactivated account keeps them as the record of the scope it last had.
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     scope_institution_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    deactivated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
     __table_args__ = (
         CheckConstraint(
-            "role IN ('coordinator', 'institution_approver', 'reviewer', 'admin')", name="role"
+            "role IN ('coordinator', 'institution_approver', 'reviewer', 'admin', 'ebys')",
+            name="role",
         ),
         CheckConstraint(
-            "(role IN ('coordinator', 'institution_approver')) = (organization_id IS NOT NULL)",
+            "(role IN ('coordinator', 'institution_approver', 'ebys')) = "
+            "(organization_id IS NOT NULL)",
             name="scope",
         ),
     )

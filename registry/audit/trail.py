@@ -12,6 +12,7 @@ from typing import Any, cast
 from sqlalchemy import Table, event, insert, select
 from sqlalchemy.orm import Session
 
+from registry.audit import ledger
 from registry.audit.models import AuditEntry, AuditHead
 
 GENESIS_HASH = "0" * 64
@@ -102,15 +103,30 @@ HASHED_FIELDS = (
 )
 
 
+LEDGER_FIELDS = ("ledger_seq", "ledger_hash")
+
+
 def _content(entry: AuditEntry) -> dict[str, Any]:
-    return _hashed({name: getattr(entry, name) for name in HASHED_FIELDS})
+    return _hashed({name: getattr(entry, name) for name in (*HASHED_FIELDS, *LEDGER_FIELDS)})
 
 
 def _hashed(values: dict[str, Any]) -> dict[str, Any]:
     """What the hash covers: the entry's fields, its moment as UTC ISO text (SQLite hands it
-    back without a zone)."""
+    back without a zone), and the ledger head it ties to (entries older than the ledger have
+    none, and their hashes were computed without it)."""
     at = values["at"] if values["at"].tzinfo else values["at"].replace(tzinfo=UTC)
-    return {**{name: values[name] for name in HASHED_FIELDS}, "at": at.astimezone(UTC).isoformat()}
+    content = {name: values[name] for name in HASHED_FIELDS}
+    content["at"] = at.astimezone(UTC).isoformat()
+    if values.get("ledger_seq") is not None:
+        content.update({name: values[name] for name in LEDGER_FIELDS})
+    return content
+
+
+def _ledger_head(session: Session) -> tuple[int, str]:
+    """The record ledger's head once the session's writes are flushed, locked before the audit
+    head (always in this order: no two appenders wait on each other)."""
+    session.flush()
+    return ledger.head(session.connection(), lock=True)
 
 
 def append(
@@ -126,6 +142,7 @@ def append(
     approved_by: str | None = None,
 ) -> AuditEntry:
     """Add the next entry; holds the head lock until the caller's transaction ends."""
+    ledger_seq, ledger_hash = _ledger_head(session)
     head = session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
     entry = AuditEntry(
         seq=head.last_seq + 1,
@@ -139,6 +156,8 @@ def append(
         before=_jsonable(before),
         after=_jsonable(after),
         prev_hash=head.last_hash,
+        ledger_seq=ledger_seq,
+        ledger_hash=ledger_hash,
     )
     entry.hash = entry_hash(head.last_hash, _content(entry))
     session.info[PENDING_KEY] = True
@@ -270,6 +289,7 @@ def append_many(
     ``before``/``after`` from JSON types only, so they need no round trip through JSON."""
     if not entries:
         return
+    ledger_seq, ledger_hash = _ledger_head(session)
     head = session.scalars(select(AuditHead).where(AuditHead.id == 1).with_for_update()).one()
     at = datetime.now(UTC).replace(microsecond=0)
     seq, last_hash = head.last_seq, head.last_hash
@@ -293,6 +313,8 @@ def append_many(
             "approved_by": provenance.approved_by,
             "before": before,
             "after": after,
+            "ledger_seq": ledger_seq,
+            "ledger_hash": ledger_hash,
         }
         row["prev_hash"] = last_hash
         row["hash"] = last_hash = entry_hash(last_hash, _hashed(row))

@@ -5,9 +5,12 @@ by one.
 each record back for its audit entry: right for an approval, most of an hour for 50,000
 services. Here the rows, their codes and their audit entries (``create``, the record as the API
 shows it) are written in a few statements per thousand records, in the caller's transaction,
-after the checks the one-by-one paths make: a folded name names one document; issuers and
-providing units are open today; cited acts are in force; named documents exist. Codes follow the
-same rule (``BLG-{sequence}``, ``{DETSİS}-{sequence}``: the next number after those in use).
+after the checks the one-by-one paths make: a folded name names one document
+(``documents.check_document_names``); one unit offers no two active services of one name
+(``services.check_service_name``, ``text.name_key``); issuers and providing units are open
+today; cited acts are in force; named documents exist. A name already taken is a 409, as there.
+Codes follow the same rule (``BLG-{sequence}``, ``{DETSİS}-{sequence}``: the next number after
+those in use).
 
 Documents are named here by code only: a name to be resolved goes to the reviewers' queue, one
 service at a time (``services.create_service``).
@@ -23,6 +26,7 @@ from typing import Any, cast
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
+from registry.audit import ledger
 from registry.audit import trail as audit
 from registry.audit.trail import Provenance
 from registry.catalogue.documents import DocumentView
@@ -36,9 +40,10 @@ from registry.catalogue.models import (
     ServiceLegalBasis,
 )
 from registry.catalogue.services import DurationView, ServiceView
+from registry.kernel import text
 from registry.kernel.clock import today
 from registry.kernel.durations import Duration
-from registry.kernel.errors import InvalidInput, NotFound
+from registry.kernel.errors import Conflict, InvalidInput, NotFound
 from registry.kernel.folding import Folding
 from registry.legislation.models import Legislation, LegislationStatus
 from registry.organizations import tree
@@ -130,6 +135,7 @@ def create_documents(
             "version": 1,
         }
         entries.append(audit.NewEntry("document", code, "create", None, dict(record)))
+    ledger.record_rows(session, (Document.id, ids), (DocumentAlias.document_id, ids))
     audit.append_many(session, entries, provenance, json_native=True)
     return codes
 
@@ -141,6 +147,7 @@ def create_services(
     if not services:
         return []
     units = _open_units(session, {s.organization for s in services}, "organization")
+    _refuse_same_service_names(session, services, units)
     institutions = {
         org_id: entry.detsis_no
         for org_id, entry in tree.institutions_of(session, set(units.values()), today()).items()
@@ -230,6 +237,12 @@ def create_services(
     for table, rows_of in ((ServiceLegalBasis, citations), (ServiceDocument, uses)):
         for start in range(0, len(rows_of), CHUNK):
             session.execute(insert(_table(table)), rows_of[start : start + CHUNK])
+    ledger.record_rows(
+        session,
+        (Service.id, ids),
+        (ServiceLegalBasis.service_id, ids),
+        (ServiceDocument.service_id, ids),
+    )
     audit.append_many(session, entries, provenance, json_native=True)
     return codes
 
@@ -249,7 +262,7 @@ def _refuse_taken_names(session: Session, names: list[list[tuple[str, str]]]) ->
     for index, own in enumerate(names):
         for folded, alias in own:
             if owner.setdefault(folded, index) != index:
-                raise InvalidInput(
+                raise Conflict(
                     f"'{alias}' adı iki belgeye verilmiş / the name is given to two documents.",
                     errors={f"{index}.aliases": [alias]},
                 )
@@ -261,11 +274,45 @@ def _refuse_taken_names(session: Session, names: list[list[tuple[str, str]]]) ->
             .where(DocumentAlias.folded.in_(ordered[start : start + CHUNK]))
         ).first()
         if clash is not None:
-            raise InvalidInput(
+            raise Conflict(
                 f"'{clash.alias}' adı zaten {clash.code} kodlu belgeye ait / the name belongs "
                 f"to document {clash.code}.",
                 errors={"aliases": [clash.code]},
+                extra={"existing": {"code": clash.code}},
             )
+
+
+def _refuse_same_service_names(
+    session: Session, services: Sequence[NewService], units: dict[str, int]
+) -> None:
+    """One unit offers no two active services of one name (``services.check_service_name``):
+    in the call, and against the active services the units already offer."""
+    named: dict[tuple[int, str], int] = {}
+    for index, service in enumerate(services):
+        key = (units[service.organization], text.name_key(service.name))
+        if key in named:
+            raise Conflict(
+                f"'{service.name}' adı aynı birimin iki hizmetine verilmiş / the name is given to "
+                "two services of one unit.",
+                errors={f"{index}.name": [f"same name as position {named[key]}"]},
+            )
+        named[key] = index
+    ordered = sorted(set(units.values()))
+    for start in range(0, len(ordered), CHUNK):
+        rows = session.execute(
+            select(Service.organization_id, Service.code, Service.name).where(
+                Service.organization_id.in_(ordered[start : start + CHUNK]),
+                Service.status == RecordStatus.ACTIVE,
+            )
+        )
+        for org_id, code, name in rows:
+            if (org_id, text.name_key(name)) in named:
+                raise Conflict(
+                    f"Birimin aynı adlı bir hizmeti var ({code}) / the unit already offers an "
+                    f"active service of that name ({code}).",
+                    errors={"name": [f"same name as service {code}"]},
+                    extra={"existing": {"code": code, "name": name}},
+                )
 
 
 def _open_units(session: Session, numbers: Collection[str], name: str) -> dict[str, int]:

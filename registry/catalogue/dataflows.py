@@ -4,40 +4,29 @@ Both follow from two facts the registry keeps: which institution issues a docume
 document's issuer, or the institution of a service that issues it) and which services ask
 citizens to bring it. An edge runs from the issuing institution to the institution whose service
 asks for the document: that is data one institution holds and another makes citizens carry.
+
+Reads answer a page from the projection's tables (``dataflow_projection``), brought up to date
+first; unit names are read for the page only. ``computed_*`` compute the same answers directly
+from the records (everything at once: for tests and checks, never for a request).
 """
 
 from __future__ import annotations
 
-import weakref
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 from typing import Any, TypedDict
 
 import networkx as nx
-from sqlalchemy import select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from registry.audit import trail as audit
-from registry.catalogue.models import Document, DocumentRole, RecordStatus, Service, ServiceDocument
+from registry.catalogue import dataflow_models as tables
+from registry.catalogue import dataflow_projection as projection
+from registry.catalogue.dataflow_projection import Need
 from registry.kernel import turkish
 from registry.kernel.clock import today
 from registry.organizations import tree
-from registry.organizations.tree import PathEntry
 
-
-@dataclass
-class Need:
-    """A service asking citizens for a document that a public institution issues."""
-
-    service_id: int
-    service_code: str
-    service_name: str
-    unit_id: int
-    annual_volume: int | None
-    document_code: str
-    document_name: str
-    issuers: list[tuple[PathEntry, PathEntry]]  # (institution, unit) issuing the document
-    asker: PathEntry  # the service's institution
+__all__ = ["Need", "needs"]
 
 
 class FlowNode(TypedDict):
@@ -79,171 +68,202 @@ class OnceOnlyRow:
     same_institution: bool  # the institution asks citizens for its own document
 
 
-@dataclass
-class Flow:
-    documents: set[str] = field(default_factory=set)
-    services: set[str] = field(default_factory=set)
-
-
 def needs(session: Session) -> list[Need]:
     """Every active service × required document with at least one issuing institution."""
-    issuer_units: dict[int, list[int]] = {}  # document → issuing units, the declared one first
-    for document_id, issuer_id in session.execute(
-        select(Document.id, Document.issuer_id).where(
-            Document.issuer_id.is_not(None), Document.status == RecordStatus.ACTIVE
-        )
-    ):
-        if issuer_id is not None:
-            issuer_units.setdefault(document_id, []).append(issuer_id)
-    for document_id, unit_id in session.execute(
-        select(ServiceDocument.document_id, Service.organization_id)
-        .join(Service, Service.id == ServiceDocument.service_id)
-        .where(
-            ServiceDocument.role == DocumentRole.ISSUED,
-            Service.status == RecordStatus.ACTIVE,
-        )
-    ):
-        issuer_units.setdefault(document_id, []).append(unit_id)
-    rows = session.execute(
-        select(
-            Service.id,
-            Service.code,
-            Service.name,
-            Service.organization_id,
-            Service.annual_volume,
-            Document.id,
-            Document.code,
-            Document.name,
-        )
-        .join(ServiceDocument, ServiceDocument.service_id == Service.id)
-        .join(Document, Document.id == ServiceDocument.document_id)
-        .where(
-            ServiceDocument.role == DocumentRole.REQUIRED,
-            Service.status == RecordStatus.ACTIVE,
-            Document.id.in_(list(issuer_units)),
-        )
-    ).all()
-    units = {row[3] for row in rows} | {u for units_ in issuer_units.values() for u in units_}
-    institutions = tree.institutions_of(session, units, today())
-    unit_entries = {
-        org_id: PathEntry(org_id, number, version.name, version.category)
-        for org_id, (number, version) in tree.versions_at(session, units, today()).items()
+    wanted = projection.needs_in(session, None, None)
+    issued, _facts = projection.issuer_units(session, {need.document_id for need in wanted})
+    return [need for need in wanted if need.document_id in issued]
+
+
+# -- pages from the projection --
+
+
+def unit_names(session: Session, units: set[int]) -> dict[int, str]:
+    """Today's names of the units (and institutions) on one page; "" for a unit not open."""
+    return {
+        org_id: version.name
+        for org_id, (_no, version) in tree.versions_at(session, units, today()).items()
     }
-    found: list[Need] = []
-    for service_id, code, name, unit_id, volume, document_id, doc_code, doc_name in rows:
-        issuers = _issuers(issuer_units[document_id], institutions, unit_entries)
-        found.append(
-            Need(
-                service_id,
-                code,
-                name,
-                unit_id,
-                volume,
-                doc_code,
-                doc_name,
-                issuers,
-                institutions[unit_id],
+
+
+def once_only_page(
+    session: Session, within: int | None, offset: int, limit: int
+) -> tuple[list[OnceOnlyRow], int]:
+    """One page of the report, by yearly volume, and how many rows there are in all; only the
+    services of unit ``within`` and of the units under it if given."""
+    projection.sync(session)
+    stmt = select(tables.OnceOnlyRow)
+    if within is not None:
+        path = tree.path_at(session, within, today())
+        prefix = "/" + "".join(f"{e.organization_id}/" for e in path) if path else f"/{within}/"
+        stmt = stmt.where(
+            or_(
+                tables.OnceOnlyRow.unit_path.startswith(prefix, autoescape=True),
+                tables.OnceOnlyRow.unit_id == within,
             )
         )
-    return found
-
-
-def _issuers(
-    units: list[int], institutions: dict[int, PathEntry], unit_entries: dict[int, PathEntry]
-) -> list[tuple[PathEntry, PathEntry]]:
-    """One (institution, unit) per issuing institution: the first unit named (the declared
-    issuer before the units of issuing services), by institution name."""
-    by_institution: dict[int, tuple[PathEntry, PathEntry]] = {}
-    for unit in units:
-        institution = institutions[unit]
-        by_institution.setdefault(
-            institution.organization_id, (institution, unit_entries.get(unit, institution))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    found = list(
+        session.scalars(
+            stmt.order_by(
+                tables.OnceOnlyRow.rank,
+                tables.OnceOnlyRow.service_code,
+                tables.OnceOnlyRow.document_code,
+                tables.OnceOnlyRow.issuer_no,
+            )
+            .offset(offset)
+            .limit(limit)
         )
-    return sorted(by_institution.values(), key=lambda pair: turkish.sort_key(pair[0].name))
+    )
+    names = unit_names(session, {r.issuer_id for r in found} | {r.issuer_unit_id for r in found})
+    return [
+        OnceOnlyRow(
+            service=row.service_code,
+            service_name=row.service_name,
+            organization=row.organization_no,
+            document=row.document_code,
+            document_name=row.document_name,
+            issuer=row.issuer_no,
+            issuer_name=names.get(row.issuer_id, ""),
+            issuer_unit=row.issuer_unit_no,
+            issuer_unit_name=names.get(row.issuer_unit_id, ""),
+            annual_volume=row.annual_volume,
+            same_institution=row.same_institution,
+        )
+        for row in found
+    ], total
 
 
-def flow_graph(session: Session, institution_id: int | None = None) -> nx.DiGraph[str]:
-    """Institutions (by DETSİS number) and the flows between them; one institution's if given."""
+def _edges(institution_id: int | None) -> Select[Any]:
+    stmt = select(tables.DataflowEdge)
+    if institution_id is not None:
+        stmt = stmt.where(
+            or_(
+                tables.DataflowEdge.source_id == institution_id,
+                tables.DataflowEdge.target_id == institution_id,
+            )
+        )
+    return stmt
+
+
+def flows_page(
+    session: Session, institution_id: int | None, offset: int, limit: int
+) -> tuple[nx.DiGraph[str], int]:
+    """One page of the flows (by the numbers of the two institutions), the institutions on it,
+    and how many flows there are in all; one institution's flows, in and out, if given."""
+    projection.sync(session)
+    stmt = _edges(institution_id)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    edges = list(
+        session.scalars(
+            stmt.order_by(tables.DataflowEdge.source_no, tables.DataflowEdge.target_no)
+            .offset(offset)
+            .limit(limit)
+        )
+    )
+    return _graph(session, edges), total
+
+
+def busiest_flows(
+    session: Session, institution_id: int | None, limit: int
+) -> tuple[nx.DiGraph[str], int]:
+    """The ``limit`` flows with the most documents (a picture, a unit's page), and how many
+    flows there are in all."""
+    projection.sync(session)
+    stmt = _edges(institution_id)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    edges = list(
+        session.scalars(
+            stmt.order_by(
+                tables.DataflowEdge.document_count.desc(),
+                tables.DataflowEdge.source_no,
+                tables.DataflowEdge.target_no,
+            ).limit(limit)
+        )
+    )
+    return _graph(session, edges), total
+
+
+def _graph(session: Session, edges: list[tables.DataflowEdge]) -> nx.DiGraph[str]:
+    """Edges as a graph: nodes by Turkish name, edges in the order given."""
+    names = unit_names(session, {e.source_id for e in edges} | {e.target_id for e in edges})
+    numbers = {e.source_id: e.source_no for e in edges} | {e.target_id: e.target_no for e in edges}
     graph: nx.DiGraph[str] = nx.DiGraph()
-    flows: dict[tuple[str, str], Flow] = {}
-    names: dict[str, str] = {}
-    for need in needs(session):
-        for issuer in {institution for institution, _unit in need.issuers}:
-            if issuer.organization_id == need.asker.organization_id:
-                continue  # within one institution: not a flow between institutions
-            if institution_id is not None and institution_id not in (
-                issuer.organization_id,
-                need.asker.organization_id,
-            ):
-                continue
-            flow = flows.setdefault((issuer.detsis_no, need.asker.detsis_no), Flow())
-            flow.documents.add(need.document_code)
-            flow.services.add(need.service_code)
-            names[issuer.detsis_no] = issuer.name
-            names[need.asker.detsis_no] = need.asker.name
-    for number in sorted(names, key=lambda n: turkish.sort_key(names[n])):
-        graph.add_node(number, name=names[number])
-    for (source, target), flow in sorted(flows.items()):
+    for org_id in sorted(numbers, key=lambda i: (turkish.sort_key(names.get(i, "")), numbers[i])):
+        graph.add_node(numbers[org_id], name=names.get(org_id, ""))
+    graph.graph["order"] = [(edge.source_no, edge.target_no) for edge in edges]
+    for edge in edges:
         graph.add_edge(
-            source, target, documents=sorted(flow.documents), services=sorted(flow.services)
+            edge.source_no,
+            edge.target_no,
+            documents=edge.documents.split(";") if edge.documents else [],
+            services=edge.services.split(";") if edge.services else [],
         )
     return graph
 
 
-# engine → (day, audit sequence, every flow); weak, so a disposed database takes its copy along
-_CACHED: weakref.WeakKeyDictionary[Any, tuple[date, int, nx.DiGraph[str]]] = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def cached_flow_graph(session: Session, institution_id: int) -> nx.DiGraph[str]:
-    """One institution's flows, cut from a per-process copy of every flow kept while the audit
-    trail stands still: public unit pages show them, and building the whole graph reads every
-    service's documents."""
-    engine, day, seq = session.get_bind(), today(), audit.head_seq(session)
-    cached = _CACHED.get(engine)
-    if cached is not None and cached[:2] == (day, seq) and not audit.has_pending_entries(session):
-        graph = cached[2]
-    else:
-        graph = flow_graph(session)
-        if not audit.has_pending_entries(session):
-            _CACHED[engine] = (day, seq, graph)
-    number = tree.number_of(session, institution_id)
-    edges = [(u, v) for u, v in graph.edges if number in (u, v)]
-    return graph.edge_subgraph(edges).copy()
-
-
 def as_json(graph: nx.DiGraph[str]) -> FlowGraphView:
+    """Nodes by name; edges in the order of the page (networkx would group them by node)."""
+    order = graph.graph.get("order") or list(graph.edges)
     return {
         "nodes": [{"detsis_no": n, "name": graph.nodes[n]["name"]} for n in graph.nodes],
         "edges": [
-            {"from": u, "to": v, "documents": d["documents"], "services": d["services"]}
-            for u, v, d in graph.edges(data=True)
+            {
+                "from": u,
+                "to": v,
+                "documents": graph.edges[u, v]["documents"],
+                "services": graph.edges[u, v]["services"],
+            }
+            for u, v in order
         ],
     }
 
 
-def once_only(session: Session, unit_ids: set[int] | None = None) -> list[OnceOnlyRow]:
-    """Papers citizens bring that an institution issues, by the yearly volume they would save."""
-    rows: list[OnceOnlyRow] = []
-    for need in needs(session):
-        if unit_ids is not None and need.unit_id not in unit_ids:
-            continue
-        for issuer, unit in need.issuers:
-            rows.append(
-                OnceOnlyRow(
-                    service=need.service_code,
-                    service_name=need.service_name,
-                    organization=need.asker.detsis_no,
-                    document=need.document_code,
-                    document_name=need.document_name,
-                    issuer=issuer.detsis_no,
-                    issuer_name=issuer.name,
-                    issuer_unit=unit.detsis_no,
-                    issuer_unit_name=unit.name,
-                    annual_volume=need.annual_volume,
-                    same_institution=need.asker.organization_id == issuer.organization_id,
-                )
-            )
-    rows.sort(key=lambda r: (-(r.annual_volume or 0), r.service, r.document, r.issuer))
-    return rows
+# -- computed directly from the records (tests, checks) --
+
+
+def computed_once_only(session: Session) -> list[OnceOnlyRow]:
+    """The whole report computed from the records, in the order of the pages."""
+    rows, placed = projection.rows_for(session, None, None)
+    found = [
+        OnceOnlyRow(
+            service=row["service_code"],
+            service_name=row["service_name"],
+            organization=row["organization_no"],
+            document=row["document_code"],
+            document_name=row["document_name"],
+            issuer=row["issuer_no"],
+            issuer_name=placed[row["issuer_unit_id"]].institution.name,
+            issuer_unit=row["issuer_unit_no"],
+            issuer_unit_name=placed[row["issuer_unit_id"]].entry.name,
+            annual_volume=row["annual_volume"],
+            same_institution=row["same_institution"],
+        )
+        for row in rows
+    ]
+    found.sort(key=lambda r: (-(r.annual_volume or 0), r.service, r.document, r.issuer))
+    return found
+
+
+def computed_flows(session: Session) -> FlowGraphView:
+    """Every flow computed from the records, edges by the two institutions' numbers."""
+    rows, _placed = projection.rows_for(session, None, None)
+    edges = sorted(projection.edges_of(rows), key=lambda e: (e["source_no"], e["target_no"]))
+    names = unit_names(session, {e["source_id"] for e in edges} | {e["target_id"] for e in edges})
+    numbers = {e["source_id"]: e["source_no"] for e in edges}
+    numbers |= {e["target_id"]: e["target_no"] for e in edges}
+    return {
+        "nodes": [
+            {"detsis_no": numbers[i], "name": names.get(i, "")}
+            for i in sorted(numbers, key=lambda i: (turkish.sort_key(names.get(i, "")), numbers[i]))
+        ],
+        "edges": [
+            {
+                "from": e["source_no"],
+                "to": e["target_no"],
+                "documents": e["documents"].split(";"),
+                "services": e["services"].split(";"),
+            }
+            for e in edges
+        ],
+    }

@@ -13,6 +13,7 @@ from typing import TypedDict
 from registry.catalogue.models import Service
 from registry.catalogue.services import DurationView, duration_view
 from registry.kernel import durations, workdays
+from registry.kernel.errors import InvalidInput
 
 
 class Holiday(TypedDict):
@@ -36,8 +37,14 @@ def due_dates(service: Service, start: date) -> DueDates:
     """When the legal maximum and the norm run out for an application made on ``start``."""
     legal = _duration_of(service.max_duration_value, service.max_duration_unit)
     norm = _duration_of(service.norm_duration_value, service.norm_duration_unit)
-    due = workdays.due_date(start, legal) if legal else None
-    norm_due = workdays.due_date(start, norm) if norm else None
+    try:
+        due = workdays.due_date(start, legal) if legal else None
+        norm_due = workdays.due_date(start, norm) if norm else None
+    except OverflowError as error:  # the period runs past the end of the calendar
+        raise InvalidInput(
+            "Bu başvuru tarihinden süre hesaplanamaz / no due date can be counted from this date.",
+            errors={"from": ["the period runs past 9999-12-31"]},
+        ) from error
     last = max(start, due or start, norm_due or start)
     return {
         "service": service.code,

@@ -16,6 +16,7 @@ them from the database on every call would be most of the time.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -65,6 +66,64 @@ COPY_WORDS = frozenset(
         "geçerli",
     )
 )
+# Words that say what kind of paper, not which one: a name may add or lack them and still mean
+# the document ("ikametgah" is "İkametgâh belgesi"). Every other word tells which document it
+# is, and must be found on both sides (a typo allowed) for a name to be taken without review:
+# "Sığınak Raporu" is not "Sağlık Raporu", "Evlenme Beyannamesi" is not "Evlenme Ehliyet
+# Belgesi", "… talep formu" is not the document asked for.
+GENERIC_WORDS = frozenset(
+    turkish.fold(word)
+    for word in (
+        "belge",
+        "belgesi",
+        "belgeleri",
+        "belgenin",
+        "evrak",
+        "evrakı",
+        "yazı",
+        "yazısı",
+        "resmi",
+        "son",
+        "ilgili",
+        "kişinin",
+        "kişiye",
+        "ait",
+        "adına",
+        "alınmış",
+        "alınacak",
+        "tarihli",
+        "başvuru",
+        "sahibinin",
+        "gösterir",
+        "gösteren",
+        "olduğunu",
+        "dair",
+        "yoktur",
+        "olmadığına",
+        "olmadığını",
+        "1",
+        "bir",
+        "iki",
+    )
+)
+# A line of a published table that is not a document: a sub-heading ("Yabancılar için:") or a
+# condition ("öğrenci ise …, çalışıyor ise …"). Never resolved, whatever it resembles.
+CONDITION_WORDS = frozenset(
+    {"ise", "iseler", "halinde", "durumunda", "varsa", "gerekirse", "takdirde", "olanlar"}
+)
+TELLING_WORD_SCORE = 85.0
+# Words naming a kind of paper: one the name adds, that the document's name lacks, makes it
+# another paper ("Sağlık raporu talep formu" asks for a form, not the report).
+KINDS_OF_PAPER = frozenset(
+    turkish.fold(word)
+    for word in (
+        "form", "formu", "talep", "talebi", "dilekçe", "dilekçesi", "beyan", "beyanname",
+        "beyannamesi", "rapor", "raporu", "makbuz", "makbuzu", "sözleşme", "sözleşmesi",
+        "dekont", "dekontu", "ruhsat", "ruhsatı", "sertifika", "sertifikası", "senet",
+        "senedi", "tutanak", "tutanağı", "fatura", "faturası", "poliçe", "poliçesi",
+        "ilam", "ilamı", "taahhütname", "muvafakatname", "vekaletname",
+    )
+)  # fmt: skip  # fuzz.ratio of two spellings of one telling word ("dokumu"/"dökümü")
 _BATCH = 500
 SCRATCH_KEY = "document_names_scratch"
 
@@ -261,7 +320,7 @@ def offers(session: Session, name: str, limit: int) -> Offers:
     At least two are scored whatever ``limit``: whether the best is accepted depends on the next.
     """
     matches = resolve(session, name, max(limit, 2))
-    chosen = accepted_of(matches)
+    chosen = accepted_of(matches, name)
     return {
         "matches": [
             {
@@ -278,17 +337,54 @@ def offers(session: Session, name: str, limit: int) -> Offers:
 
 def accepted(session: Session, name: str) -> Match | None:
     """The document ``name`` means, when one scores high enough and clearly above the next."""
-    return accepted_of(resolve(session, name, limit=2))
+    return accepted_of(resolve(session, name, limit=2), name)
 
 
-def accepted_of(matches: list[Match]) -> Match | None:
-    """The first of ``matches`` (best first) if it is sure, or likely and well ahead."""
-    if not matches:
+def accepted_of(matches: list[Match], name: str | None = None) -> Match | None:
+    """The first of ``matches`` (best first) if it is sure, or likely and well ahead, and (given
+    the ``name`` asked for) it tells the same document word for word: "not sure" beats "wrong"."""
+    if not matches or (name is not None and not_a_document(name)):
         return None
     best = matches[0]
     runner_up = matches[1].score if len(matches) > 1 else 0.0
-    if best.score >= SURE_SCORE or (
-        best.score >= ACCEPT_SCORE and best.score - runner_up >= MARGIN
+    if not (
+        best.score >= SURE_SCORE
+        or (best.score >= ACCEPT_SCORE and best.score - runner_up >= MARGIN)
     ):
-        return best
-    return None  # too weak, or two documents about as likely: a reviewer decides
+        return None  # too weak, or two documents about as likely: a reviewer decides
+    if (
+        name is not None
+        and best.score < 100.0
+        and not same_telling_words(name, best.matched, (best.name,))
+    ):
+        return None  # a word that says which document differs: a reviewer decides
+    return best
+
+
+def not_a_document(name: str) -> bool:
+    """A sub-heading ("… için:") or a condition ("öğrenci ise …"): for a reviewer to read."""
+    return name.rstrip().endswith(":") or not CONDITION_WORDS.isdisjoint(turkish.fold(name).split())
+
+
+def telling_words(name: str) -> list[str]:
+    """The words of ``name`` that say which document it is (normalized, generic words out)."""
+    return [word for word in normalize(name).split() if word not in GENERIC_WORDS]
+
+
+def same_telling_words(name: str, candidate: str, also: tuple[str, ...] = ()) -> bool:
+    """Whether ``name`` can mean ``candidate``: every telling word of the candidate is in the
+    name (a typo or a suffix allowed: "kartının" is "kartı"), and the name adds no word that
+    names another kind of paper ("… talep formu" is not the permit itself) that neither the
+    candidate nor the document's other names (``also``) have."""
+    mine, theirs = telling_words(name), telling_words(candidate)
+    if not all(any(_same_word(w, m) for m in mine) for w in theirs):
+        return False
+    return all(any(_same_word(w, t) for t in theirs) for w in mine if w in KINDS_OF_PAPER)
+
+
+def _same_word(one: str, other: str) -> bool:
+    """One word, maybe with a typo or another suffix ("kartı"/"kartının", "dökümü"/"dokumu")."""
+    if fuzz.ratio(one, other) >= TELLING_WORD_SCORE:
+        return True
+    shared = len(os.path.commonprefix([one, other]))
+    return shared >= max(4, min(len(one), len(other)) - 1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request as http_request
 from flask.views import MethodView
 
 from registry.accounts import policy
@@ -12,6 +13,8 @@ from registry.catalogue import document_names, name_resolution, unmatched_names
 from registry.http.api import Blueprint
 from registry.http.pages import page_of
 from registry.kernel.db import get_session, write_session
+from registry.workflow import service as workflow
+from registry.workflow.requests_api import representation
 from schemas.catalogue.documents import (
     ResolveQuerySchema,
     ResolveSchema,
@@ -19,6 +22,7 @@ from schemas.catalogue.documents import (
     UnmatchedNameSchema,
     UnmatchedQuerySchema,
 )
+from schemas.workflow import ChangeRequestSchema
 
 blp = Blueprint(
     "document_names",
@@ -62,19 +66,29 @@ class Unmatched(MethodView):
 class UnmatchedResolve(MethodView):
     @blp.doc(security=AUTH)
     @blp.arguments(UnmatchedDecisionSchema)
-    @blp.response(200, UnmatchedNameSchema)
+    @blp.response(202, ChangeRequestSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.alt_response(403, response="FORBIDDEN")
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
     def post(self, body: dict[str, Any], item_id: int) -> Any:
-        """A reviewer makes the name an alias of a document, or a new standard document
+        """Propose that the name be an alias of a document, or a new standard document
 
-        The service the name came from then gets that document.
+        The answer is a change request (entity `document_name`, target the queued name's id):
+        once another person approves it, the name is resolved and the service it came from
+        gets that document.
         """
         session = write_session()
-        actor = require_user()
-        item = name_resolution.resolve(session, actor, item_id, body)
-        answer = unmatched_names.views(session, [item])[0]
+        request = workflow.submit(
+            session,
+            require_user(),
+            workflow.Submission(
+                entity=name_resolution.ENTITY,
+                action="update",
+                target=str(item_id),
+                data=http_request.get_json(),  # as written; the workflow loads it on approval
+            ),
+        )
+        answer = representation(request, with_diff=True)
         session.commit()
         return answer

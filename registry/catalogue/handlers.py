@@ -8,7 +8,9 @@ from marshmallow import Schema
 from sqlalchemy.orm import Session
 
 from registry.catalogue import documents as document_records
+from registry.catalogue import name_resolution, unmatched_names
 from registry.catalogue import services as records
+from registry.catalogue.models import DocumentRole
 from registry.workflow import review_tasks
 from registry.workflow.handling import (
     Change,
@@ -19,6 +21,7 @@ from registry.workflow.handling import (
     named_unit,
     reason_to_close,
 )
+from schemas.catalogue.documents import UnmatchedDecisionSchema
 from schemas.catalogue.services import (
     DocumentInputSchema,
     DocumentUpdateSchema,
@@ -53,8 +56,17 @@ def _service_scopes(
 
 
 def _service_live(session: Session, target: str) -> tuple[int, dict[str, Any]]:
+    """The service's record, its documents listing the names still queued as written: what
+    it asks for, so that dropping such a name is a change and repeating it is none."""
     service = records.get_service(session, target)
-    return service.version, records.service_record(session, service)
+    record = records.service_record(session, service)
+    for name, role in (
+        ("required_documents", DocumentRole.REQUIRED),
+        ("issued_documents", DocumentRole.ISSUED),
+    ):
+        queued = unmatched_names.awaiting(session, [service.id], role.value).get(service.id, [])
+        record[name] = [*record.get(name, []), *queued]
+    return service.version, record
 
 
 def _create_service(session: Session, change: Change) -> str:
@@ -64,6 +76,13 @@ def _create_service(session: Session, change: Change) -> str:
 def _update_service(session: Session, change: Change) -> str:
     """An approved update (or close) is the review the service's open tasks asked for."""
     assert change.target is not None
+    asked = records.get_service(session, change.target)
+    for name, role in (
+        ("required_documents", DocumentRole.REQUIRED),
+        ("issued_documents", DocumentRole.ISSUED),
+    ):
+        if name in change.data:
+            unmatched_names.drop_superseded(session, asked.id, role.value, change.data[name])
     service = records.update_service(
         session, change.target, change.data, provenance=change.provenance
     )
@@ -151,4 +170,50 @@ DOCUMENT = RecordHandler(
     scopes=_document_scopes,
     live=_document_live,
     appliers={"create": _create_document, "update": _update_document, "close": _close_document},
+)
+
+
+# -- queued document names: a resolution is proposed by one person and approved by another --
+
+
+def _resolvable(session: Session, proposal: Proposal) -> None:
+    assert proposal.target is not None
+    name_resolution.check(session, proposal.target, proposal.data)
+
+
+def _resolution_scopes(
+    session: Session, action: str, target: str | None, data: dict[str, Any]
+) -> list[int | None]:
+    """The unit of the service that asked under the name."""
+    assert target is not None
+    return name_resolution.units(session, target)
+
+
+def _resolution_touches(
+    session: Session, action: str, target: str | None, data: dict[str, Any]
+) -> list[int | None]:
+    """The issuer of the document that gets the alias (or of the new one) agrees too."""
+    assert target is not None
+    return name_resolution.touched(session, target, data)
+
+
+def _resolution_live(session: Session, target: str) -> tuple[int, dict[str, Any]]:
+    item = name_resolution.get_item(session, target)
+    return name_resolution.version(item), name_resolution.record(session, item)
+
+
+def _resolve(session: Session, change: Change) -> str:
+    assert change.target is not None
+    name_resolution.apply(session, change.target, change.data, change.provenance)
+    return change.target
+
+
+DOCUMENT_NAME = RecordHandler(
+    entity=name_resolution.ENTITY,
+    schemas={"update": UnmatchedDecisionSchema},
+    checks=(_resolvable,),
+    scopes=_resolution_scopes,
+    touches=_resolution_touches,
+    live=_resolution_live,
+    appliers={"update": _resolve},
 )

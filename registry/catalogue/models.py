@@ -54,6 +54,9 @@ class Service(Base):
     kind: Mapped[ServiceKind] = mapped_column(EnumText(ServiceKind, 10))
     max_duration_value: Mapped[int | None] = mapped_column(Integer)
     max_duration_unit: Mapped[str | None] = mapped_column(String(16))
+    # The legal maximum as the institution published it ("8-15 dk", "30+15 Gün"): the value and
+    # unit above are its upper bound, computed; a reader of the table sees both.
+    max_duration_written: Mapped[str | None] = mapped_column(String(100))
     # The institution's own service norm, at most the legal maximum above.
     norm_duration_value: Mapped[int | None] = mapped_column(Integer)
     norm_duration_unit: Mapped[str | None] = mapped_column(String(16))

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from flask import current_app, request
 from flask.views import MethodView
 
+from registry.audit import cached_reads, projections
 from registry.catalogue import deadlines, document_samples, service_stats
 from registry.catalogue import documents as document_records
 from registry.catalogue import services as records
@@ -27,6 +28,12 @@ from schemas.catalogue.services import (
     ServiceStatsSchema,
 )
 from schemas.workflow import RecordHistorySchema
+
+# One scan of every active service: computed once per change of a service or of the tree (the
+# institutions it counts by) and per day, not per request (docs/benchmarks.md, issue 20).
+_STATS: projections.PerDatabase[cached_reads.CachedRead[service_stats.ServiceStats]] = (
+    cached_reads.per_database("organization", "service")
+)
 
 blp = Blueprint(
     "services",
@@ -63,7 +70,8 @@ class ServiceStats(MethodView):
     @blp.response(200, ServiceStatsSchema)
     def get(self) -> Any:
         """Counts per institution and kind, yearly volumes, the most used and slowest services"""
-        return service_stats.stats(get_session())
+        session = get_session()
+        return _STATS.of(session).answer(session, service_stats.stats)
 
 
 @blp.route("/services/<string:code>")

@@ -2,9 +2,10 @@
 
 A service written with a free-text document name that ``document_names`` cannot place is created
 without that document, and the name waits here with the service and the role it was asked in.
-A reviewer (the central working group keeps DBYS) resolves it: either the name becomes an alias
-of an existing standard document, or a new standard document is created under it. Either way the
-service then gets the document, and both writes go to the audit trail like any approved change.
+Resolving it is a change request (``name_resolution``): either the name becomes an alias of an
+existing standard document, or a new standard document is created under it; either way the
+service then gets the document once another person approves. Until then the service's standards
+table shows the name as written, marked as awaiting a standard name (``awaiting``).
 """
 
 from __future__ import annotations
@@ -40,6 +41,40 @@ def enqueue(session: Session, name: str, service_id: int | None, role: str | Non
             )
         )
         session.flush()
+
+
+def drop_superseded(session: Session, service_id: int, role: str, entries: list[str]) -> None:
+    """A service's new document list replaces the one it had: names it no longer asks for leave
+    the queue (and its standards table); names it still asks for stay queued once."""
+    kept = {turkish.fold(entry) for entry in entries}
+    for item in session.scalars(
+        select(UnmatchedDocumentName).where(
+            UnmatchedDocumentName.service_id == service_id,
+            UnmatchedDocumentName.role == role,
+            UnmatchedDocumentName.status == UnmatchedStatus.OPEN,
+        )
+    ):
+        if item.folded not in kept:
+            session.delete(item)
+    session.flush()
+
+
+def awaiting(session: Session, service_ids: list[int], role: str) -> dict[int, list[str]]:
+    """The names each service asks for as written, still waiting for a standard name."""
+    found: dict[int, list[str]] = {}
+    for chunk in (service_ids[i : i + 500] for i in range(0, len(service_ids), 500)):
+        for service_id, name in session.execute(
+            select(UnmatchedDocumentName.service_id, UnmatchedDocumentName.name)
+            .where(
+                UnmatchedDocumentName.service_id.in_(chunk),
+                UnmatchedDocumentName.role == role,
+                UnmatchedDocumentName.status == UnmatchedStatus.OPEN,
+            )
+            .order_by(UnmatchedDocumentName.id)
+        ):
+            if service_id is not None:
+                found.setdefault(service_id, []).append(name)
+    return found
 
 
 def listing(status: str | None) -> Select[UnmatchedDocumentName]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Flask
 
 from importers.commands import (
+    import_file_plan_command,
     import_legislation_command,
     import_service_standards_command,
     import_units_command,
 )
-from registry.cli import audit, complaints, database, serving, transfer, users
+from registry.cli import audit, complaints, database, keys, projections, serving, transfer, users
 
 
 def install(app: Flask) -> None:
@@ -17,6 +18,7 @@ def install(app: Flask) -> None:
         import_units_command,
         import_legislation_command,
         import_service_standards_command,
+        import_file_plan_command,
         database.db_group,
         database.demo_command,
         serving.serve_command,
@@ -24,6 +26,8 @@ def install(app: Flask) -> None:
         serving.index_follow_command,
         users.users_group,
         audit.audit_group,
+        projections.projections_group,
+        keys.keys_group,
         complaints.complaints_group,
         transfer.export_command,
         transfer.import_command,

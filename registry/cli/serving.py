@@ -15,7 +15,7 @@ from registry.search import follower, index
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int)
-@click.option("--threads", default=4, show_default=True, type=int)
+@click.option("--threads", default=16, show_default=True, type=int)
 @click.option(
     "--index-follower/--no-index-follower",
     default=True,

@@ -7,8 +7,10 @@ from datetime import datetime
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
+from registry.audit import checkpoints as signed
 from registry.cli.reporting import reported_errors, safe_url
 from registry.kernel import clock
 from registry.kernel.db import get_db
@@ -28,7 +30,18 @@ def export_command(path: Path, without_personal_data: bool) -> None:
     """Dump every record, its history and the audit trail to the new directory PATH."""
     started = time.perf_counter()
     with reported_errors():
-        manifest = dump.export(get_db().engine, path, personal_data=not without_personal_data)
+        key = signed.signing_key(current_app.config)
+        manifest = dump.export(
+            get_db().engine, path, personal_data=not without_personal_data, signing_key=key
+        )
+    if key is None:
+        click.echo(
+            "WARNING: the dump is not signed (no REGISTRY_SIGNING_KEY_FILE): a registry that "
+            "imports it must be told --unsigned and relies on the hash chains alone",
+            err=True,
+        )
+    else:
+        click.echo(f"manifest signed by key {signed.key_id(key.public_key())}")
     if manifest.personal_data_included:
         click.echo(
             "WARNING: this dump contains personal data (citizens' complaints with their contact "
@@ -51,18 +64,39 @@ def export_command(path: Path, without_personal_data: bool) -> None:
     is_flag=True,
     help="restore a dump made --without-personal-data (its complaints stay blank)",
 )
+@click.option(
+    "--unsigned",
+    is_flag=True,
+    help="restore a dump that carries no signature (its hash chains and checkpoints are still "
+    "verified); a signed dump is always checked against the configured verify key",
+)
 @with_appcontext
-def import_command(path: Path, accept_partial: bool) -> None:
-    """Restore a dump made by `registry export` into this empty, migrated database."""
+def import_command(path: Path, accept_partial: bool, unsigned: bool) -> None:
+    """Restore a dump made by `registry export` into this empty, migrated database: its signature
+    is checked with REGISTRY_VERIFY_KEY(_FILE), then every record hash and the checkpoints."""
     started = time.perf_counter()
+    config = current_app.config
     with reported_errors():
-        report = restore.restore(get_db().engine, path, accept_partial=accept_partial)
+        key = signed.verify_key(config)
+        kept, problems = signed.read_directory(Path(config["CHECKPOINT_DIR"]))
+        if problems:
+            raise click.ClickException(problems[0])
+        report = restore.restore(
+            get_db().engine,
+            path,
+            accept_partial=accept_partial,
+            verify_key=key,
+            require_signature=not unsigned,
+            checkpoints=kept,
+        )
     if not report.manifest.personal_data_included:
         click.echo(f"PARTIAL restore: {', '.join(report.manifest.blanked)} are blank")
     click.echo(
         f"restored {report.total_rows} rows of {len(report.rows)} tables into {safe_url()} in "
         f"{time.perf_counter() - started:.1f} s; audit trail verified ({report.audit_entries} "
-        "entries)"
+        f"entries), record ledger verified ({report.ledger_entries} entries, {report.records} "
+        f"records), {report.checkpoints} checkpoints verified; "
+        + ("signature verified" if report.signed else "UNSIGNED dump (--unsigned)")
     )
     click.echo("next: `registry reindex` rebuilds the search index from the restored records")
 

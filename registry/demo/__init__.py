@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from registry.audit.trail import Provenance
 from registry.demo import records
+from registry.demo.reference import load_reference
 from registry.kernel import turkish
 from registry.kernel.reference import provinces
 from registry.organizations import changes
@@ -64,6 +65,7 @@ def load_demo(session: Session) -> DemoReport:
     acts = records.load_legislation(session, by_path, DEMO_PROVENANCE, counts)
     records.load_services(session, by_path, acts, DEMO_PROVENANCE, counts)
     records.load_correspondence(session, by_path, DEMO_PROVENANCE, counts)
+    load_reference(session, by_path, DEMO_PROVENANCE, counts, DEFAULT_VALID_FROM)
     publication.publish_changed(session)  # the places' units publish their tables
     report.created += counts["created"]
     report.unchanged += counts["unchanged"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -47,8 +47,11 @@ def addressee(session: Session, number: str) -> Lines:
     return Lines(detsis_no=number, lines=_one(session, number).addressee)
 
 
-def signatories(session: Session, number: str) -> Signatories:
-    return Signatories(detsis_no=number, signatories=_one(session, number).signatories)
+def signatories(session: Session, number: str, at: date | None = None) -> Signatories:
+    """Who signs for the unit on ``at`` (default today): a signatory naming a manager post signs
+    as its holder on that date."""
+    found = facts_of(session, [number], at or today())[number]
+    return Signatories(detsis_no=number, signatories=found.signatories)
 
 
 def contact(session: Session, number: str) -> ContactBlock:
@@ -75,10 +78,13 @@ def courtesy(session: Session, sender: str, recipients: Sequence[str]) -> Courte
     return Courtesy(phrase=_phrase(found, sender, recipients))
 
 
-def correspondence(session: Session, sender: str, recipients: Sequence[str]) -> Correspondence:
-    """Everything for one letter from ``sender`` to ``recipients``, in one answer."""
+def correspondence(
+    session: Session, sender: str, recipients: Sequence[str], at: date | None = None
+) -> Correspondence:
+    """Everything for one letter from ``sender`` to ``recipients`` dated ``at`` (default
+    today), in one answer."""
     _check_recipients(sender, recipients)
-    found = facts_of(session, [sender, *recipients], today())
+    found = facts_of(session, [sender, *recipients], at or today())
     writer = found[sender]
     return Correspondence(
         sender=sender,

@@ -10,8 +10,9 @@ it), its provincial administration's chain and the Presidency, so each entry kee
 numbers it was read from (``sources``), and a changed unit drops only the entries that read it:
 a renamed ministry drops every unit under it, a unit's new phone number only that unit and those
 under it. Whatever could change *which* units are read (a governorship, a district governorship
-or the Presidency changed, opened or closed) or a signatory changed empties everything: those
-are rare, and finer rules would be risky. Under a steady stream of approvals
+or the Presidency changed, opened or closed), a signatory, a manager post (who signs as the
+holder of a post) or a unit type (an addressee exception) changed empties everything: those are
+rare, and finer rules would be risky. Under a steady stream of approvals
 (benchmarks/load.py) this is what keeps the caches warm.
 
 What is built from the facts and cached further up (the rendered HTTP answers,
@@ -38,10 +39,9 @@ from sqlalchemy.orm import Session
 
 from registry.audit import projections
 from registry.audit import trail as audit
-from registry.ebys import certificates, courtesy
+from registry.ebys import certificates, courtesy, signatures
 from registry.ebys.chain import LOCAL_ADMINISTRATION, PRESIDENCY, Chain, Link
-from registry.ebys.letterhead import addressee, letterhead
-from registry.ebys.models import Signatory
+from registry.ebys.letterhead import AddresseeExceptions, addressee, letterhead
 from registry.ebys.views import (
     ContactBlock,
     InheritedCertificate,
@@ -50,10 +50,10 @@ from registry.ebys.views import (
     UnitFacts,
 )
 from registry.kernel import turkish
-from registry.kernel.enums import RecordStatus
 from registry.kernel.errors import Gone, NotFound, RegistryError
 from registry.organizations import tree
 from registry.organizations.models import Organization, OrganizationVersion, Status
+from registry.reference import code_tables
 
 logger = logging.getLogger(__name__)
 MAX_CACHED_UNITS = 50_000
@@ -116,11 +116,12 @@ class _Lru(Generic[K, V]):
 class _Surroundings:
     """What every unit's chain may need beyond its own ancestors, read once per day and change:
     the provincial administrations (by province, and by district for kaymakamlıks) with their
-    chains, and the Presidency's number."""
+    chains, the Presidency's number, and the addressee exceptions registered for unit types."""
 
     governorships: dict[int, tuple[Link, ...]]
     district_offices: dict[tuple[int, str], tuple[Link, ...]]
     presidency: str | None
+    addressee_exceptions: AddresseeExceptions
 
     def administration(self, province: int, district: str | None) -> tuple[Link, ...] | None:
         office = self.district_offices.get((province, turkish.fold(district or "")))
@@ -134,7 +135,9 @@ class _Surroundings:
 
 
 class FactsCache(projections.Projection):
-    ENTITIES = ("organization", "signatory")
+    ENTITIES = ("organization", "signatory", "manager_post", "unit_type")
+    # Changes that empty everything (see the module's docstring).
+    EVERYTHING = ("signatory", "manager_post", "unit_type")
     SCRATCH_KEY = "ebys_facts"
 
     def __init__(self) -> None:
@@ -173,7 +176,7 @@ class FactsCache(projections.Projection):
 
     def reload(self, session: Session, changed: dict[str, set[str]]) -> None:
         numbers = changed.get("organization", set())
-        if "signatory" in changed or self._reshapes(session, numbers):
+        if any(entity in changed for entity in self.EVERYTHING) or self._reshapes(session, numbers):
             self.clear()
             return
         if numbers:
@@ -291,8 +294,11 @@ def _compute(
     closed = set(shut.values())
     open_versions = {org_id: versions[org_id] for org_id in ids.values() if org_id not in closed}
     chains = _chains(session, open_versions, at, surroundings)
-    signatories = _signatories(session, open_versions.keys())
-    facts = [_facts(chains[org_id], signatories.get(org_id, [])) for org_id in open_versions]
+    signatories = signatures.signatories_of(session, open_versions.keys(), at)
+    exceptions = surroundings.addressee_exceptions
+    facts = [
+        _facts(chains[org_id], signatories.get(org_id, []), exceptions) for org_id in open_versions
+    ]
     return facts, refused
 
 
@@ -380,37 +386,21 @@ def _surroundings(session: Session, at: date) -> _Surroundings:
         )
         .limit(1)
     )
-    return _Surroundings(governorships, district_offices, presidency)
+    return _Surroundings(governorships, district_offices, presidency, _exceptions(session, at))
 
 
-def _signatories(session: Session, org_ids: Collection[int]) -> dict[int, list[SignatoryBlock]]:
-    """Active signatories, in the order they stand on the page: left to right, the highest
-    (rank 1) on the right, as the regulation places two signatures."""
-    found: dict[int, list[SignatoryBlock]] = {}
-    rows = session.scalars(
-        select(Signatory)
-        .where(Signatory.organization_id.in_(set(org_ids)), Signatory.status == RecordStatus.ACTIVE)
-        .order_by(Signatory.organization_id, Signatory.rank.desc(), Signatory.id)
-    )
-    for signatory in rows:
-        lines = [f"{signatory.name} {turkish.upper(signatory.surname)}"]
-        if signatory.delegation:
-            lines.append(signatory.delegation)
-        lines.append(signatory.title)
-        found.setdefault(signatory.organization_id, []).append(
-            SignatoryBlock(
-                name=signatory.name,
-                surname=signatory.surname,
-                title=signatory.title,
-                delegation=signatory.delegation,
-                rank=signatory.rank,
-                lines=lines,
-            )
-        )
-    return found
+def _exceptions(session: Session, at: date) -> AddresseeExceptions:
+    """The addressee exceptions in the unit-type table on ``at``, by unit type."""
+    return {
+        row.name: (row.addressee_cut or "", row.addressee_add or "")
+        for row in code_tables.table_rows(session, code_tables.UNIT_TYPE, at)
+        if row.addressee_cut is not None or row.addressee_add is not None
+    }
 
 
-def _facts(chain: Chain, signatories: list[SignatoryBlock]) -> UnitFacts:
+def _facts(
+    chain: Chain, signatories: list[SignatoryBlock], exceptions: AddresseeExceptions
+) -> UnitFacts:
     unit = chain.unit
     kep = _inherited_kep(chain)
     contact = ContactBlock(
@@ -430,7 +420,7 @@ def _facts(chain: Chain, signatories: list[SignatoryBlock]) -> UnitFacts:
         detsis_no=unit.detsis_no,
         name=unit.name,
         letterhead=letterhead(chain),
-        addressee=addressee(chain),
+        addressee=addressee(chain, exceptions),
         place=courtesy.Place.of(chain),
         kep_addresses=kep,
         certificate=_inherited_certificate(chain),

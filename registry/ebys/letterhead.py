@@ -14,9 +14,17 @@ Addressee: the recipient institution's registered name in capitals and in the da
 (``GÖÇ İDARESİ BAŞKANLIĞINA``), the unit in parentheses on the next line when the recipient is
 a unit of it; a provincial unit is addressed through its provincial administration
 (``İZMİR VALİLİĞİNE`` / ``(İl Göç İdaresi Müdürlüğü)``).
+
+The dative is the rule of ``registry.kernel.turkish``, unless an exception is registered for the
+unit's type in the unit-type table (the national contract's two fields: the ending cut from the
+name and the text added): a name that ends with the registered ending is written with it, any
+other by the rule (``addressee_line``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
 
 from registry.ebys.chain import ATTACHED, Chain, Link
 from registry.kernel import turkish
@@ -48,16 +56,25 @@ def letterhead(chain: Chain) -> list[str]:
     return lines
 
 
-def addressee(chain: Chain) -> list[str]:
+# Registered addressee exceptions: a unit type's name → (the ending cut, the text added).
+AddresseeExceptions = Mapping[str, tuple[str, str]]
+NO_EXCEPTIONS: AddresseeExceptions = MappingProxyType({})
+
+
+def addressee(chain: Chain, exceptions: AddresseeExceptions = NO_EXCEPTIONS) -> list[str]:
     unit = chain.unit
     if chain.belongs_to_local_administration():
         assert chain.local_administration is not None
         administration = chain.local_administration[-1]
-        return [addressee_line(administration.name), f"({_without_province(unit)})"]
+        return [_addressee_of(administration, exceptions), f"({_without_province(unit)})"]
     institution = chain.institution
     if institution is unit:
-        return [addressee_line(unit.name)]
-    return [addressee_line(institution.name), f"({unit.name})"]
+        return [_addressee_of(unit, exceptions)]
+    return [_addressee_of(institution, exceptions), f"({unit.name})"]
+
+
+def _addressee_of(link: Link, exceptions: AddresseeExceptions) -> str:
+    return addressee_line(link.name, link.unit_type, exceptions)
 
 
 def _main_unit(chain: Chain) -> list[str]:
@@ -65,8 +82,17 @@ def _main_unit(chain: Chain) -> list[str]:
     return [below[0].name] if below else []
 
 
-def addressee_line(name: str) -> str:
-    """A registered name as an addressee line: in the dative, in Turkish capitals."""
+def addressee_line(
+    name: str, unit_type: str | None = None, exceptions: AddresseeExceptions = NO_EXCEPTIONS
+) -> str:
+    """A registered name as an addressee line: in the dative, in Turkish capitals. An exception
+    registered for ``unit_type`` comes first (its ending cut, its text added) when the name ends
+    with that ending; otherwise, and for every other name, the rule."""
+    registered = exceptions.get(unit_type) if unit_type else None
+    if registered is not None:
+        cut, add = registered
+        if name.endswith(cut):
+            return turkish.upper(name[: len(name) - len(cut)] + add)
     return turkish.upper(turkish.dative(name))
 
 

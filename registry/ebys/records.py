@@ -17,8 +17,10 @@ from registry.audit import trail as audit
 from registry.audit.trail import NO_PROVENANCE, Provenance
 from registry.ebys.models import DistributionList, DistributionRecipient, Signatory
 from registry.kernel.enums import RecordStatus
-from registry.kernel.errors import Conflict, NotFound
+from registry.kernel.errors import Conflict, InvalidInput, NotFound
 from registry.organizations import tree
+from registry.workflow.handling import Proposal
+from schemas.ebys.records import signer_problems
 
 SIGNATORY_FIELDS = ("name", "surname", "title", "delegation", "rank")
 
@@ -60,7 +62,27 @@ def signatory_record(session: Session, signatory: Signatory) -> dict[str, Any]:
         "rank": signatory.rank,
         "status": signatory.status,
         "version": signatory.version,
+        "manager_of": (
+            _number(session, signatory.manager_of_id) if signatory.manager_of_id else None
+        ),
     }
+
+
+def signer_named(session: Session, proposal: Proposal) -> None:
+    """A signatory, once changed, still names who signs (a written name, a manager post, or
+    both); and the post it names is a unit's that exists and is open."""
+    if proposal.action == "close":
+        return
+    if proposal.data.get("manager_of"):
+        tree.unit_id_for(session, proposal.data["manager_of"], "data.manager_of")
+    if proposal.action != "update" or proposal.target is None:
+        return  # a new one is checked whole by its schema
+    merged = {**signatory_record(session, get_signatory(session, proposal.target))}
+    merged.update(proposal.data)
+    problems = signer_problems(merged)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise InvalidInput(message, errors={f"data.{field}": [message.split(" / ")[-1]]})
 
 
 def save_signatory(
@@ -78,6 +100,12 @@ def save_signatory(
     if "organization" in data:
         signatory.organization_id = tree.unit_id_for(
             session, data["organization"], "data.organization"
+        )
+    if "manager_of" in data:
+        signatory.manager_of_id = (
+            tree.unit_id_for(session, data["manager_of"], "data.manager_of")
+            if data["manager_of"]
+            else None
         )
     for name in SIGNATORY_FIELDS:
         if name in data:

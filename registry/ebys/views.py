@@ -48,14 +48,17 @@ class ContactBlock(Contact):
 
 
 class SignatoryBlock(TypedDict):
-    """One signatory, with the block printed for them."""
+    """One signatory, with the block printed for them; for a signatory naming a manager post,
+    its holder on the letter's date (``registry.ebys.facts.signature_block``)."""
 
-    name: str
-    surname: str
-    title: str
+    name: str | None  # None: a vacant post and no written name
+    surname: str | None
+    title: str | None
     delegation: str | None
     rank: int
-    lines: list[str]
+    lines: list[str]  # empty when there is nobody to print
+    manager_of: str | None  # the unit whose head post signs; None: a written name
+    vacant: bool  # the post had no holder on the letter's date
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,9 @@
 - Logs are JSON lines (``REGISTRY_LOG_FORMAT=text`` for people at a terminal). The access line
   carries method, route, status and duration; never query strings or bodies, which may hold a
   citizen's words.
+- An error's log line carries the request id, method, path and the exception's type and stack
+  (file, line, function), never its message: a database error's message quotes the statement's
+  parameters, which may be a complaint's text or a citizen's contact (``Redacted``).
 - ``/metrics`` gives request counts and latency histograms per route and status class in
   Prometheus' text format. They are per process: each gunicorn worker counts its own requests
   and the answer names its ``pid``, so sum over the label (docs/deployment.md).
@@ -19,6 +22,7 @@ import os
 import re
 import threading
 import time
+import traceback
 import uuid
 from collections import defaultdict
 from datetime import UTC, datetime
@@ -29,6 +33,57 @@ from flask import Flask, Response, current_app, g, has_request_context, request
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 access_log = logging.getLogger("registry.access")
+
+
+class Redacted(logging.Filter):
+    """Replaces a record's exception by its type and where it was raised: exception messages
+    carry values (SQL parameters, a failed text), and logs must never hold a citizen's words.
+
+    Attached to the app's logger (Flask logs unhandled errors there, with the traceback) and to
+    the process's log handler, so every record with an exception is redacted before any handler
+    formats it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.exc_info or record.exc_info[1] is None:
+            return True
+        error = record.exc_info[1]
+        fields: dict[str, Any] = dict(getattr(record, "fields", {}))
+        fields["exception"] = _type_name(error)
+        fields["stack"] = _stack(error)
+        causes: list[str] = []
+        cause = error.__cause__ or error.__context__
+        while cause is not None and len(causes) < 5:
+            causes.append(_type_name(cause))
+            cause = cause.__cause__ or cause.__context__
+        if causes:
+            fields["caused_by"] = causes
+        if has_request_context():
+            fields.setdefault("method", request.method)
+            fields.setdefault("path", request.path)
+            if "request_id" in g:
+                fields["request_id"] = g.request_id
+        record.fields = fields
+        record.exc_info = None
+        record.exc_text = None
+        record.stack_info = None
+        record.msg = f"{record.getMessage()} ({fields['exception']})"
+        record.args = ()
+        return True
+
+
+def _type_name(error: BaseException) -> str:
+    kind = type(error)
+    return (
+        kind.__qualname__
+        if kind.__module__ == "builtins"
+        else f"{kind.__module__}.{kind.__qualname__}"
+    )
+
+
+def _stack(error: BaseException) -> list[str]:
+    """Where the error was raised, innermost last: file, line and function, no values."""
+    frames = traceback.extract_tb(error.__traceback__)[-12:]
+    return [f"{frame.filename}:{frame.lineno} in {frame.name}" for frame in frames]
 
 
 class JsonFormatter(logging.Formatter):
@@ -42,13 +97,14 @@ class JsonFormatter(logging.Formatter):
         if has_request_context() and "request_id" in g:
             entry["request_id"] = g.request_id
         entry.update(getattr(record, "fields", {}))
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
+        if record.exc_info and record.exc_info[1] is not None:  # a handler without ``Redacted``
+            entry.setdefault("exception", _type_name(record.exc_info[1]))
         return json.dumps(entry, ensure_ascii=False)
 
 
 def configure_logging(log_format: str) -> None:
     handler = logging.StreamHandler()
+    handler.addFilter(Redacted())
     if log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:
@@ -142,6 +198,7 @@ def _metrics_of() -> Metrics:
 
 
 def init_app(app: Flask) -> None:
+    app.logger.addFilter(Redacted())  # unhandled errors are logged here, with their traceback
     app.extensions["registry.metrics"] = Metrics()
     app.before_request(_start)
     app.after_request(_finish)

@@ -15,16 +15,31 @@ Configuration (Flask config, see docs/complaints.md):
 - ``RATELIMITS``: ``{kind: {"burst": N, "per_hour": R}}`` overriding ``DEFAULT_LIMITS``,
 - ``PUBLIC_WRITE_MAX_BYTES`` (default 16 KiB), always enforced,
 - ``RATELIMIT_MAX_CLIENTS`` (default 10 000 buckets per process).
+
+Expensive public reads (the once-only report, data flows, a law's impact) are capped by
+concurrency instead of rate (``expensive_read``): a client may run at most
+``EXPENSIVE_READS_PER_CLIENT`` (default 2) of them at once on a node, and the node at most
+``EXPENSIVE_READS_PER_NODE`` (default 2; keep it below a node's workers × threads), so that no
+client, nor a crowd of them, holds every worker while others wait for ``/healthz`` or a
+letterhead. The slots are ``flock``ed files in ``EXPENSIVE_READS_DIR`` (by default a directory
+in the system's temporary directory named after the node's search index): shared by the workers
+of a node, held by the open file, so a worker killed mid-request frees its slot with it. Nodes
+count on their own (a client may run the per-client number on each node).
 """
 
 from __future__ import annotations
 
+import fcntl
 import functools
+import hashlib
 import math
+import os
+import tempfile
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
@@ -53,6 +68,9 @@ DEFAULT_LIMITS: dict[str, Limit] = {
 }
 DEFAULT_MAX_BYTES = 16 * 1024
 DEFAULT_MAX_CLIENTS = 10_000
+DEFAULT_READS_PER_CLIENT = 2
+DEFAULT_READS_PER_NODE = 2  # below a node's workers × threads: others are answered meanwhile
+EXPENSIVE_RETRY_AFTER = 5  # seconds: about as long as an expensive read takes
 EXTENSION = "registry.http.ratelimit"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -199,3 +217,65 @@ def _refused(status: int, detail: str, slug: str, headers: dict[str, str]) -> Re
         response.headers.update(headers)
         return response
     return problem(status, detail, slug=slug, headers=headers)
+
+
+def _slots_dir(config: Mapping[str, Any]) -> str:
+    configured = config.get("EXPENSIVE_READS_DIR")
+    if configured:
+        return str(configured)
+    node = hashlib.sha256(str(config.get("INDEX_DIR", "")).encode()).hexdigest()[:16]
+    return os.path.join(tempfile.gettempdir(), f"registry-expensive-reads-{node}")
+
+
+def _take_slot(directory: str, prefix: str, slots: int, stack: ExitStack) -> bool:
+    """Lock one of ``slots`` files named ``prefix-N``; kept until ``stack`` closes."""
+    for slot in range(slots):
+        fd = os.open(os.path.join(directory, f"{prefix}-{slot}"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue
+        stack.callback(os.close, fd)  # closing the file releases the lock
+        stack.callback(fcntl.flock, fd, fcntl.LOCK_UN)
+        return True
+    return False
+
+
+@contextmanager
+def read_slot(client: str, config: Mapping[str, Any]) -> Iterator[bool]:
+    """Whether this client may run one more expensive read on this node now; the slot is
+    held until the block ends."""
+    directory = _slots_dir(config)
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    per_client = int(config.get("EXPENSIVE_READS_PER_CLIENT", DEFAULT_READS_PER_CLIENT))
+    per_node = int(config.get("EXPENSIVE_READS_PER_NODE", DEFAULT_READS_PER_NODE))
+    who = hashlib.sha256(client.encode()).hexdigest()[:24]  # no address in a file name
+    with ExitStack() as stack:
+        yield _take_slot(directory, f"client-{who}", per_client, stack) and _take_slot(
+            directory, "node", per_node, stack
+        )
+
+
+def expensive_read(view: Callable[P, R]) -> Callable[P, R | Response]:
+    """Cap how many expensive reads one client (and the node) runs at once: past the cap, 429
+    with ``Retry-After`` before anything is read. Put it above the flask-smorest decorators."""
+
+    @functools.wraps(view)  # keeps flask-smorest's _apidoc on the wrapper
+    def capped(*args: P.args, **kwargs: P.kwargs) -> R | Response:
+        config = current_app.config
+        if not config.get("RATELIMIT_ENABLED", True):
+            return view(*args, **kwargs)
+        with read_slot(request.remote_addr or "unknown", config) as allowed:
+            if not allowed:
+                wait = EXPENSIVE_RETRY_AFTER
+                return _refused(
+                    429,
+                    f"Bu sorgudan aynı anda çok fazla çalışıyor; {wait} saniye sonra yeniden "
+                    f"deneyin / too many of these reads at once, retry in {wait} seconds.",
+                    "too-many-requests",
+                    {"Retry-After": str(wait)},
+                )
+            return view(*args, **kwargs)
+
+    return capped

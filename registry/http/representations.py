@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 import marshmallow as ma
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 
 from registry.kernel.xml import to_xml
 
@@ -38,8 +38,15 @@ def negotiated_response(data: Any, schema: ma.Schema, xml_root: str) -> Response
     return cast(Response, current_app.json.response(schema.dump(data)))
 
 
+COMPLAINTS_PREFIX = "/api/v1/complaints"
+
+
 def add_caching(response: Response) -> Response:
-    """Strong ETag on every successful public GET, 304 on a matching If-None-Match."""
+    """Strong ETag on every successful public GET, 304 on a matching If-None-Match; ``Vary`` on
+    every answer that depends on who asks, so that no cache hands one caller's answer to
+    another."""
+    if request.path.startswith("/api/"):
+        _vary_by_caller(response)
     if (
         request.method in ("GET", "HEAD")
         and response.status_code == 200
@@ -61,6 +68,18 @@ def add_caching(response: Response) -> Response:
         response.add_etag()
         response.make_conditional(request)
     return response
+
+
+def _vary_by_caller(response: Response) -> None:
+    """A view that asked who is calling (``accounts.auth.current_user`` keeps the answer in
+    ``g.current_user``, even when it is "nobody") answers differently with a token: staff fields,
+    scoped lists. Its anonymous answer varies too: a shared cache may serve a stored public
+    answer to a request that carries a token. A complaint is read with its access key."""
+    if "current_user" in g or "Authorization" in request.headers:
+        response.vary.add("Authorization")
+    if request.path.startswith(COMPLAINTS_PREFIX):
+        response.vary.add("Authorization")
+        response.vary.add("X-Access-Key")
 
 
 def init_app(app: Flask) -> None:

@@ -32,6 +32,21 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # never in the database; a developer machine keeps one in the instance folder.
         "PERSON_KEY_SECRET": os.environ.get(f"{ENV_PREFIX}PERSON_KEY_SECRET")
         or _instance_secret(instance / "person-key.secret"),
+        # Tamper evidence (docs/security.md): the Ed25519 key that signs checkpoints and dumps is
+        # a file outside the database and the repository; the public key may be given inline
+        # (the base64 that ``registry keys create`` prints) or as a file, else it is the signing
+        # key's. Checkpoints are also written to a directory outside the database, every
+        # CHECKPOINT_EVERY minutes by the search follower when the chains moved.
+        "SIGNING_KEY_FILE": os.environ.get(f"{ENV_PREFIX}SIGNING_KEY_FILE") or None,
+        "VERIFY_KEY_FILE": os.environ.get(f"{ENV_PREFIX}VERIFY_KEY_FILE") or None,
+        "VERIFY_KEY": os.environ.get(f"{ENV_PREFIX}VERIFY_KEY") or None,
+        "CHECKPOINT_DIR": os.environ.get(
+            f"{ENV_PREFIX}CHECKPOINT_DIR", str(instance / "checkpoints")
+        ),
+        "CHECKPOINT_EVERY": float(os.environ.get(f"{ENV_PREFIX}CHECKPOINT_EVERY", "15")),
+        # Production sets 1: every account must name its person (national id or personnel
+        # number), and four eyes wait for accounts that do not.
+        "REQUIRE_PERSON_ID": os.environ.get(f"{ENV_PREFIX}REQUIRE_PERSON_ID", "0") == "1",
         "TIMEZONE": os.environ.get(f"{ENV_PREFIX}TIMEZONE", "Europe/Istanbul"),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         # Public writes (complaints, surveys, forms): per-client token buckets, see ratelimit.py.

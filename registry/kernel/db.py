@@ -16,6 +16,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from registry.kernel import stored
+
 # Named constraints let Alembic alter SQLite tables (batch mode) and keep migrations deterministic.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -37,6 +39,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url, **engine_options)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        stored.install(self.sessionmaker)  # texts fit their columns, no NUL: on both backends
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

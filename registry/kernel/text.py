@@ -90,3 +90,21 @@ def clean(text: str, *, multiline: bool = False) -> str:
 def name_key(text: str) -> str:
     """Two names are the same name when their keys are equal: normal form, Turkish lower case."""
     return turkish.lower(normalize(text))
+
+
+# Characters no stored text, key, header or parameter may hold anywhere: the C0 controls but
+# tab and line breaks, DEL and the C1 controls. NUL is among them: PostgreSQL refuses it in any
+# text, and XML 1.0 has no way to write it.
+_FORBIDDEN_ANYWHERE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_problem(value: str) -> str | None:
+    """Why ``value`` may travel nowhere (a control character other than tab or line break), or
+    None. Cheap enough to run over every parameter and every string of a request body."""
+    found = _FORBIDDEN_ANYWHERE.search(value)
+    if found is None:
+        return None
+    char = found.group()
+    return (
+        f"{found.start() + 1}. karakter denetim karakteri / control character (U+{ord(char):04X})"
+    )

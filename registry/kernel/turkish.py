@@ -28,6 +28,7 @@ __all__ = [
     "lower",
     "sort_key",
     "title",
+    "title_of_capitals",
     "upper",
 ]
 
@@ -147,6 +148,57 @@ def title(text: str, keep: Collection[str] = ()) -> str:
         else:
             new_core = _capitalize_word(core)
         out[index] = lead + new_core + lower(trail)
+    return "".join(out)
+
+
+def title_of_capitals(text: str, keep: Collection[str] = ()) -> str:
+    """Title case for a name typed all in capitals, as KMS and institutions' lists write them.
+
+    Unlike :func:`title`, it must guess what the capitals hid: acronyms are kept as written
+    (a word with no vowel ``TCDD``, a known abbreviation, ``P&I``, a hyphenated word with such a
+    part ``SHY-FUA``), and when the text has no ``İ`` at all it was typed on a keyboard without
+    Turkish capitals, so each ``I`` is ``i`` or ``ı`` by the vowel before it (``GEZI`` → ``Gezi``,
+    ``YABANCILAR`` → ``Yabancılar``; ``i`` when no vowel comes before it).
+    """
+    text = unicodedata.normalize("NFC", text)
+    typed_without_dots = "İ" not in text
+    pieces = re.split(r"(\s+)", text)
+    acronyms: list[str] = list(keep)
+    for index, piece in enumerate(pieces):
+        core = piece.strip(".,;:()[]\"'’")
+        if not core or piece.isspace():
+            continue
+        if _is_acronym(core):
+            acronyms.append(core)
+        elif typed_without_dots and "I" in piece:
+            pieces[index] = _dots_by_harmony(piece)
+    return title("".join(pieces), keep=acronyms)
+
+
+def _is_acronym(core: str) -> bool:
+    """A capitals-only word that is an abbreviation, not a word written in capitals."""
+    if "&" in core or core in KNOWN_ABBREVIATIONS:
+        return True
+    for part in core.split("-"):
+        letters = lower("".join(ch for ch in part if ch.isalpha()))
+        if len(letters) >= 2 and not any(ch in _VOWELS for ch in letters):
+            return True
+    return False
+
+
+def _dots_by_harmony(word: str) -> str:
+    """Each ``I`` of a word typed without Turkish capitals as ``İ`` after a front vowel (or
+    none), as ``I`` after a back vowel: the vowel harmony of Turkish suffixes."""
+    out: list[str] = []
+    previous: str | None = None
+    for ch in word:
+        lowered = lower(ch)
+        if ch == "I":
+            ch = "I" if previous in _BACK_VOWELS else "İ"
+            lowered = lower(ch)
+        if lowered in _VOWELS:
+            previous = lowered
+        out.append(ch)
     return "".join(out)
 
 

@@ -60,6 +60,8 @@ def add_working_days(start: date, count: int) -> date:
 def _add_months(start: date, months: int) -> date:
     month_index = start.month - 1 + months
     year, month = start.year + month_index // 12, month_index % 12 + 1
+    if year > date.max.year:
+        raise OverflowError("date value out of range")  # as timedelta arithmetic says it
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 

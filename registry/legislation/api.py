@@ -9,8 +9,10 @@ from flask import current_app
 from flask.views import MethodView
 from sqlalchemy import select
 
+from registry.audit import cached_reads, projections
 from registry.http.api import Blueprint
 from registry.http.pages import offset_of, page_of
+from registry.http.ratelimit import expensive_read
 from registry.kernel.db import get_session
 from registry.legislation import graph as legal_graph
 from registry.legislation import impact as legislation_impact
@@ -30,6 +32,12 @@ from schemas.legislation import (
     RelatedActSchema,
 )
 from schemas.workflow import RecordHistorySchema
+
+# One scan of every act: computed once per change of an act or of the tree (the institutions it
+# counts by) and per day, not per request (docs/benchmarks.md, issue 20).
+_STATS: projections.PerDatabase[cached_reads.CachedRead[legislation_impact.LegislationStats]] = (
+    cached_reads.per_database("organization", "legislation")
+)
 
 blp = Blueprint(
     "legislation",
@@ -65,7 +73,8 @@ class LegislationStats(MethodView):
     @blp.response(200, LegislationStatsSchema)
     def get(self) -> Any:
         """Counts by type and status; by issuing institution, internal kinds counted apart"""
-        return legislation_impact.stats(get_session())
+        session = get_session()
+        return _STATS.of(session).answer(session, legislation_impact.stats)
 
 
 @blp.route("/<int:act_id>")
@@ -137,9 +146,11 @@ class LegislationHistory(MethodView):
 
 @blp.route("/<int:act_id>/impact")
 class LegislationImpact(MethodView):
+    @expensive_read  # a framework law's impact lists tens of thousands of records
     @blp.arguments(ImpactQuerySchema, location="query")
     @blp.response(200, ImpactSchema)
     @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS")
     def get(self, args: dict[str, Any], act_id: int) -> Any:
         """Everything depending on the act, transitively, grouped by owning institution
 

@@ -23,6 +23,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from registry.audit import ledger
 from registry.audit import trail as audit
 from registry.audit.trail import Provenance
 from registry.kernel.errors import InvalidInput, NotFound
@@ -139,6 +140,7 @@ def create_acts(session: Session, acts: Sequence[NewAct], provenance: Provenance
     for start in range(0, len(links), CHUNK):
         session.execute(insert(_table(LegislationLink)), links[start : start + CHUNK])
     _store_changes(session, [s for s in states if s.version > 1])
+    ledger.record_rows(session, (Legislation.id, ids), (LegislationLink.source_id, ids))
     audit.append_many(session, entries, provenance, json_native=True)
     return ids
 

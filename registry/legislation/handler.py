@@ -75,6 +75,17 @@ def _scopes(
     return scopes
 
 
+def _touched(
+    session: Session, action: str, target: str | None, data: dict[str, Any]
+) -> list[int | None]:
+    """The issuers of the acts it amends or repeals: changing another issuer's act needs that
+    institution's agreement (acts of no issuer in the registry are the working group's)."""
+    if action == "close":
+        return []
+    ids = [item["id"] for name in ("amends", "repeals") for item in data.get(name) or []]
+    return [reading.get_act(session, str(act_id)).issuer_id for act_id in ids]
+
+
 def _live(session: Session, target: str) -> tuple[int, dict[str, Any]]:
     act = reading.get_act(session, target)
     return act.version, reading.record(session, act)
@@ -122,6 +133,7 @@ HANDLER = RecordHandler(
         _fits_the_registry,
     ),
     scopes=_scopes,
+    touches=_touched,
     live=_live,
     appliers={"create": _create, "update": _update, "close": _close},
 )

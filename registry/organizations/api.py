@@ -12,9 +12,11 @@ from typing import Any, TypedDict
 from flask.views import MethodView
 
 from registry.accounts import policy
+from registry.accounts import service as accounts
 from registry.accounts.auth import current_user
 from registry.audit import trail as audit
 from registry.audit.models import AuditEntry
+from registry.ebys import identifiers
 from registry.http.api import Blueprint
 from registry.http.pages import offset_of
 from registry.http.representations import negotiated
@@ -177,7 +179,9 @@ def _subtree_representation(node: tree.SubtreeNode) -> SubtreeRepresentation:
 
 
 def _version_representation(
-    entry: tree.HistoryEntry, provenance: dict[int, AuditEntry] | None
+    entry: tree.HistoryEntry,
+    provenance: dict[int, AuditEntry] | None,
+    names: dict[str, str] | None = None,
 ) -> VersionRepresentation:
     """A version as the caller may see it: with who changed it only when ``provenance`` (the
     audit entries by version number) is given, since that is personal data."""
@@ -196,7 +200,24 @@ def _version_representation(
     )
     if provenance is None:
         return public
-    return VersionWithPeople(**public, **_people(version, provenance.get(version.version)))
+    people = _people(version, provenance.get(version.version))
+    return VersionWithPeople(**public, **_named(people, names or {}))
+
+
+def _named(people: People, names: dict[str, str]) -> People:
+    """Account references (``hesap:12 kişi:…``) as "Name (#12)": staff read names, the rows
+    keep ids (issue 19)."""
+
+    def named(ref: str | None) -> str | None:
+        return names.get(ref, ref) if ref else ref
+
+    return People(
+        recorded_by=named(people["recorded_by"]),
+        submitted_by=named(people["submitted_by"]),
+        approved_by=named(people["approved_by"]),
+        request_id=people["request_id"],
+        audit_seq=people["audit_seq"],
+    )
 
 
 def _people(version: OrganizationVersion, entry: AuditEntry | None) -> People:
@@ -241,6 +262,10 @@ class Organizations(MethodView):
                     f"Bilinmeyen {name} / unknown {name}.",
                     errors={name: [f"one of: {', '.join(vocabulary)}"]},
                 )
+        if args.get("kutuk_no"):  # the reverse lookup of an old ledger number (issue 22)
+            numbers = identifiers.numbers_with_kutuk_no(get_session(), args["kutuk_no"], _at(args))
+            found = [tree.get_unit(get_session(), n, _at(args)) for n in numbers]
+            return _unit_page(found, len(found), pagination_parameters)
         filters = tree.UnitFilter(**{k: v for k, v in args.items() if k != "at"})
         views, total = tree.list_units(
             get_session(), filters, _at(args), *_window(pagination_parameters)
@@ -304,15 +329,21 @@ class OrganizationHistory(MethodView):
         session = get_session()
         history = tree.history(session, detsis_no)
         provenance: dict[int, AuditEntry] | None = None
+        names: dict[str, str] = {}
         if policy.may_see_audit(session, current_user(), tree.organization_id(session, detsis_no)):
             provenance = {
                 entry.after["version"]: entry
                 for entry in audit.entries_for(session, "organization", detsis_no)
                 if entry.after and "version" in entry.after
             }
+            names = accounts.describe_refs(
+                session,
+                [e.version.recorded_by for e in history.entries]
+                + [ref for e in provenance.values() for ref in (e.submitted_by, e.approved_by)],
+            )
         data = HistoryRepresentation(
             detsis_no=detsis_no,
-            versions=[_version_representation(e, provenance) for e in history.entries],
+            versions=[_version_representation(e, provenance, names) for e in history.entries],
             predecessors=history.predecessors,
             successors=history.successors,
         )

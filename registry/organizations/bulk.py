@@ -9,21 +9,31 @@ validated beforehand exactly as a change request is (``UnitInputSchema``). ``cha
 the same for dated renames and closures (merges) of many units, as ``changes.update_unit`` and
 ``changes.close_unit`` do them one by one: the version in force ends, a new one starts, and the
 audit entry carries both.
+
+Both refuse what the one-by-one path refuses, for the whole call at once: a parent not open on
+its child's first day, two open units of one name under one parent on any day (``text.name_key``,
+against the call and every version in the registry, scheduled ones included).
+
+Why this module is long: each check of the one-by-one path (numbers, parents, names, successors,
+closures) is redone here as a few set-based queries for a thousand rows, next to the writes it
+guards; split apart, a reader could not see that a bulk write is checked like a single one.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from registry.audit import ledger
 from registry.audit import trail as audit
 from registry.audit.trail import Provenance
+from registry.kernel import text
 from registry.kernel.errors import Conflict, InvalidInput
 from registry.kernel.folding import Folding
 from registry.organizations import tree
@@ -55,10 +65,19 @@ def create_units(
     session: Session, units: Sequence[NewUnit], provenance: Provenance, reason: str | None = None
 ) -> list[str]:
     """Create the units in order; returns their DETSİS numbers. Nothing is committed here."""
+    registered = _registered_parents(session, units)
+    _refuse_same_names(session, units, registered)
     numbers = _claim_numbers(session, units)
     ids = _insert_identities(session, numbers)
     folding = Folding()
-    parents = _parent_ids(session, units, ids, numbers)
+    parents = [
+        ids[unit.parent_index]
+        if unit.parent_index is not None
+        else registered[unit.data["parent"]]
+        if unit.data.get("parent")
+        else None
+        for unit in units
+    ]
     versions = []
     records = []
     for index, unit in enumerate(units):
@@ -107,6 +126,12 @@ def create_units(
         )
     for start in range(0, len(versions), CHUNK):
         session.execute(insert(_table(OrganizationVersion)), versions[start : start + CHUNK])
+    ledger.record_rows(
+        session,
+        (DetsisNumber.number, numbers),
+        (Organization.id, ids),
+        (OrganizationVersion.organization_id, ids),
+    )
     audit.append_many(session, records, provenance, json_native=True)
     return numbers
 
@@ -196,6 +221,11 @@ def change_units(session: Session, changes: Sequence[UnitChange], provenance: Pr
         session.execute(insert(table), versions[start : start + CHUNK])
     for start in range(0, len(links), CHUNK):
         session.execute(insert(_table(OrganizationLink)), links[start : start + CHUNK])
+    ledger.record_rows(
+        session,
+        (OrganizationVersion.organization_id, [ids[number] for number in numbers]),
+        (OrganizationLink.predecessor_id, [ids[number] for number in numbers]),
+    )
     audit.append_many(session, records, provenance, json_native=True)
 
 
@@ -255,6 +285,7 @@ def _check_changes(
                 errors={"successors": ["closed by the same call, or the unit itself"]},
             )
     _check_successors_open(session, changes, ids)
+    _refuse_same_names_on_rename(session, changes, ids, latest)
     table = _table(OrganizationVersion)
     ordered = sorted(closing)
     for start in range(0, len(ordered), CHUNK):
@@ -300,6 +331,38 @@ def _check_successors_open(
                     "open then.",
                     errors={"successors": [f"{successor} is not an open unit on {day}"]},
                 )
+
+
+def _refuse_same_names_on_rename(
+    session: Session,
+    changes: Sequence[UnitChange],
+    ids: dict[str, int],
+    latest: dict[int, dict[str, Any]],
+) -> None:
+    """A rename may not give a unit the name of a sibling open on or after the rename's day
+    (``changes.update_unit``), nor two units of the call one name under one parent."""
+    renamed: dict[tuple[int | None, str], tuple[str, date]] = {}
+    for change in changes:
+        old = latest[ids[change.detsis_no]]
+        new_name = change.fields.get("name")
+        if change.close or not new_name or text.name_key(new_name) == text.name_key(old["name"]):
+            continue
+        key = (old["parent_id"], text.name_key(new_name))
+        if key in renamed:
+            raise Conflict(
+                f"'{new_name}' adı aynı üst birimde iki birime veriliyor / the name is given to "
+                "two units under one parent.",
+                errors={"name": [f"{renamed[key][0]} and {change.detsis_no}"]},
+            )
+        renamed[key] = (change.detsis_no, change.valid_from)
+    if not renamed:
+        return
+    for number, version in _open_versions_under(session, {parent for parent, _ in renamed}):
+        found = renamed.get((version["parent_id"], text.name_key(version["name"])))
+        if found is None or number == found[0]:  # the unit's own earlier name
+            continue
+        if version["valid_to"] is None or version["valid_to"] > found[1]:
+            _same_name(number, version)
 
 
 def _changed(change: UnitChange, old: dict[str, Any]) -> tuple[Event, dict[str, Any]]:
@@ -400,32 +463,136 @@ def _insert_identities(session: Session, numbers: list[str]) -> list[int]:
     return [ids[number] for number in numbers]
 
 
-def _parent_ids(
-    session: Session, units: Sequence[NewUnit], ids: list[int], numbers: list[str]
-) -> list[int | None]:
+def _registered_parents(session: Session, units: Sequence[NewUnit]) -> dict[str, int]:
+    """DETSİS number → id of the registered parents. A parent exists on its child's first day
+    (``changes.create_unit``): a registered one is open then, one given in the call comes
+    before its child and starts no later."""
+    for index, unit in enumerate(units):
+        if unit.parent_index is None:
+            continue
+        if not 0 <= unit.parent_index < index:
+            raise InvalidInput(
+                "Üst birim alt biriminden önce verilir / a parent comes before its child.",
+                errors={f"{index}.parent": [f"position {unit.parent_index}"]},
+            )
+        starts = units[unit.parent_index].valid_from
+        if starts > unit.valid_from:
+            raise InvalidInput(
+                f"Üst birim {starts} tarihinde kuruluyor, alt biriminden sonra / the parent "
+                "starts after its child.",
+                errors={f"{index}.parent": [f"starts on {starts}, after {unit.valid_from}"]},
+            )
     existing = tree.organization_ids(
         session,
         {u.data["parent"] for u in units if u.parent_index is None and u.data.get("parent")},
     )
-    parents: list[int | None] = []
     wanted: dict[date, set[int]] = {}  # existing parents must be open when the child starts
     for unit in units:
-        if unit.parent_index is not None:
-            parents.append(ids[unit.parent_index])
-        elif unit.data.get("parent"):
-            parents.append(existing[unit.data["parent"]])
+        if unit.parent_index is None and unit.data.get("parent"):
             wanted.setdefault(unit.valid_from, set()).add(existing[unit.data["parent"]])
-        else:
-            parents.append(None)
     for day, parent_ids in wanted.items():
-        closed = parent_ids - tree.versions_at(session, parent_ids, day).keys()
+        open_then = {
+            org_id
+            for org_id, (_, version) in tree.versions_at(session, parent_ids, day).items()
+            if version.status == Status.ACTIVE
+        }
+        closed = parent_ids - open_then
         if closed:
             number = tree.numbers_of(session, closed).popitem()[1]
             raise InvalidInput(
                 f"Üst birim {number} {day} tarihinde açık değil / the parent is not open then.",
                 errors={"parent": [f"{number} not open on {day}"]},
             )
-    return parents
+    return existing
+
+
+Sibling = int | None | tuple[str, int]  # a registered parent's id, the top, or a new unit
+
+
+def _refuse_same_names(
+    session: Session, units: Sequence[NewUnit], registered: dict[str, int]
+) -> None:
+    """No two open units of one name (``text.name_key``) under one parent on any day, as
+    ``changes.refuse_same_name`` checks one unit: among the call's units, and against every
+    open version under a registered parent (or at the top) valid on or after a unit's first
+    day, scheduled ones included (409, naming the unit already there)."""
+    first_day: dict[tuple[Sibling, str], date] = {}
+    for index, unit in enumerate(units):
+        parent: Sibling = (
+            ("new", unit.parent_index)
+            if unit.parent_index is not None
+            else registered[unit.data["parent"]]
+            if unit.data.get("parent")
+            else None
+        )
+        key = (parent, text.name_key(unit.data["name"]))
+        if key in first_day:
+            raise Conflict(
+                f"'{unit.data['name']}' adı aynı üst birimde iki kez verilmiş / the name is given "
+                "twice under one parent.",
+                errors={f"{index}.name": ["same name as an earlier unit of the call"]},
+            )
+        first_day[key] = unit.valid_from
+    parents = {parent for parent, _ in first_day if not isinstance(parent, tuple)}
+    for number, version in _open_versions_under(session, parents):
+        since = first_day.get((version["parent_id"], text.name_key(version["name"])))
+        if since is not None and (version["valid_to"] is None or version["valid_to"] > since):
+            _same_name(number, version)
+
+
+def _open_versions_under(
+    session: Session, parents: Collection[int | None]
+) -> list[tuple[str, dict[str, Any]]]:
+    """``(detsis_no, version)`` of every open version (past, present, scheduled) under the
+    given parents (None: the top of the tree), as plain rows."""
+    table = _table(OrganizationVersion)
+    columns = (
+        table.c.organization_id,
+        table.c.parent_id,
+        table.c.name,
+        table.c.valid_from,
+        table.c.valid_to,
+        Organization.detsis_no,
+    )
+    conditions = []
+    if None in parents:
+        conditions.append([table.c.parent_id.is_(None)])
+    ordered = sorted(p for p in parents if p is not None)
+    conditions.extend(
+        [table.c.parent_id.in_(ordered[start : start + CHUNK])]
+        for start in range(0, len(ordered), CHUNK)
+    )
+    found: list[tuple[str, dict[str, Any]]] = []
+    for condition in conditions:
+        rows = session.execute(
+            select(*columns)
+            .join(Organization, Organization.id == table.c.organization_id)
+            .where(
+                *condition,
+                table.c.status == Status.ACTIVE,
+                # not a version replaced on its own first day
+                or_(table.c.valid_to.is_(None), table.c.valid_to > table.c.valid_from),
+            )
+        )
+        found.extend((row.detsis_no, dict(row._mapping)) for row in rows)
+    return found
+
+
+def _same_name(number: str, version: dict[str, Any]) -> None:
+    """The 409 ``changes.refuse_same_name`` gives, for a version read as a plain row."""
+    raise Conflict(
+        f"Aynı üst birimde '{version['name']}' adlı bir birim var ({number}) / a unit of that "
+        f"name already stands under the same parent ({number}).",
+        errors={"name": [f"same name as unit {number}"]},
+        extra={
+            "existing": {
+                "detsis_no": number,
+                "name": version["name"],
+                "valid_from": version["valid_from"].isoformat(),
+                "valid_to": version["valid_to"].isoformat() if version["valid_to"] else None,
+            }
+        },
+    )
 
 
 def _table(model: Any) -> Table:

@@ -279,6 +279,28 @@ def _sibling_versions(
     return [(number, version) for version, number in rows]
 
 
+def changes_latest(session: Session, detsis_no: str, changes: dict[str, Any]) -> bool:
+    """Whether ``changes`` (loaded by the unit schemas) alter the unit's latest version, the one
+    an approved change follows (scheduled versions included): a request that alters nothing is
+    refused on submission, not first on approval."""
+    org_id = organization_id(session, detsis_no)
+    latest = session.scalars(
+        select(OrganizationVersion)
+        .where(OrganizationVersion.organization_id == org_id)
+        .order_by(OrganizationVersion.version.desc())
+        .limit(1)
+    ).one()
+    if "parent" in changes:
+        parent = changes["parent"]
+        if (organization_id(session, parent) if parent else None) != latest.parent_id:
+            return True
+    return any(
+        getattr(latest, name) != (list(value or []) if name == "kep_addresses" else value)
+        for name, value in changes.items()
+        if name in VERSIONED_FIELDS
+    )
+
+
 def _latest_for_change(
     session: Session, detsis_no: str, valid_from: date, expected_version: int | None
 ) -> tuple[int, OrganizationVersion]:

@@ -11,6 +11,7 @@ from registry.kernel import text
 from registry.kernel.clock import today
 from registry.kernel.errors import InvalidInput, NotFound
 from registry.organizations import changes, tree
+from registry.organizations.models import Status
 from registry.workflow.handling import (
     Change,
     Proposal,
@@ -78,6 +79,42 @@ def _unique_name(session: Session, proposal: Proposal) -> None:
         changes.refuse_same_name(
             session, name, parent_id, today(), exclude=exclude, open_ended_only=True
         )
+
+
+def _changes_something(session: Session, proposal: Proposal) -> None:
+    """An update or move that leaves the unit's latest version as it is changes nothing."""
+    if proposal.action in ("update", "move") and proposal.target is not None:
+        if not changes.changes_latest(session, proposal.target, proposal.data):
+            raise InvalidInput(
+                "Değişiklik yok: önerilen her değer birimde zaten aynı / the request changes "
+                "nothing: every proposed value is already the unit's.",
+                errors={"data": ["no field differs from the unit's latest version"]},
+            )
+
+
+def _in_force_on_the_day(session: Session, proposal: Proposal) -> None:
+    """A unit's successors must be open on the day it closes, like the unit itself."""
+    if proposal.action != "close" or proposal.requested_from is None:
+        return
+    day = proposal.requested_from
+    for number in proposal.data.get("successors", []):
+        org_id = tree.organization_id(session, number)
+        found = tree.versions_at(session, [org_id], day).get(org_id)
+        if found is None or found[1].status != Status.ACTIVE:
+            raise InvalidInput(
+                f"{number} numaralı birim {day.strftime('%d.%m.%Y')} tarihinde açık değil / "
+                "the successor is not open on that day.",
+                errors={"data.successors": [f"{number} not open on {day.isoformat()}"]},
+            )
+
+
+def _touched(
+    session: Session, action: str, target: str | None, data: dict[str, Any]
+) -> list[int | None]:
+    """A closed unit's successors take over its work: their institutions agree too."""
+    if action != "close":
+        return []
+    return [tree.organization_id(session, number) for number in data.get("successors") or []]
 
 
 def _must_exist(session: Session, number: str, field: str) -> None:
@@ -160,9 +197,13 @@ HANDLER = RecordHandler(
         reason_to_close("a unit"),
         _target_exists,
         _named_units_exist,
+        _changes_something,
+        _in_force_on_the_day,
         _unique_name,
     ),
     scopes=_scopes,
+    touches=_touched,
+    unchanged_by_live=False,  # changes follow the latest version: _changes_something compares
     live=_live,
     appliers={"create": _create, "update": _update, "move": _update, "close": _close},
 )

@@ -9,8 +9,12 @@ from flask.views import MethodView
 from registry.accounts.auth import require_user
 from registry.http.api import Blueprint
 from registry.kernel.db import get_session, write_session
+from registry.search import handler
 from registry.search import service as search
+from registry.workflow import service as workflow
+from registry.workflow.requests_api import representation
 from schemas.search import SearchQuerySchema, SearchResultSchema, SynonymsSchema
+from schemas.workflow import ChangeRequestSchema
 
 blp = Blueprint(
     "search",
@@ -52,12 +56,26 @@ class Synonyms(MethodView):
 
     @blp.doc(security=AUTH)
     @blp.arguments(SynonymsSchema)
-    @blp.response(200, SynonymsSchema)
+    @blp.response(202, ChangeRequestSchema)
     @blp.alt_response(401, response="UNAUTHORIZED")
     @blp.alt_response(403, response="FORBIDDEN")
     def put(self, body: dict[str, Any]) -> Any:
-        """Replace the synonym groups (reviewers); effective on the next search, no reindex"""
+        """Propose new synonym groups (reviewers): a change request another reviewer approves
+
+        The answer is the change request (entity `search_synonyms`, target `all`); the groups
+        change, for the next search and without a reindex, when it is approved.
+        """
         session = write_session()
-        groups = search.save_synonyms(session, require_user(), body["groups"])
+        request = workflow.submit(
+            session,
+            require_user(),
+            workflow.Submission(
+                entity=search.SYNONYMS,
+                action="update",
+                target=handler.TARGET,
+                data={"groups": body["groups"]},
+            ),
+        )
+        answer = representation(request, with_diff=True)
         session.commit()
-        return {"groups": groups}
+        return answer

@@ -16,13 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from whoosh.index import EmptyIndexError
 from whoosh.searching import Searcher
 
-from registry.accounts import policy
-from registry.accounts.models import User
 from registry.audit import trail as audit
 from registry.audit.models import AuditEntry
 from registry.audit.trail import Provenance
@@ -55,9 +53,23 @@ def synonym_groups(session: Session) -> list[list[str]]:
     ]
 
 
-def save_synonyms(session: Session, actor: User, groups: list[list[str]]) -> list[list[str]]:
-    """Replace the synonym groups (reviewers only); the change is in the audit trail."""
-    policy.require_synonym_editor(actor)
+SYNONYMS = "search_synonyms"  # the change requests' and the audit trail's name for the groups
+
+
+def synonyms_version(session: Session) -> int:
+    """How many times the groups were replaced, plus one: a request written against an older
+    set of groups is stale when approved."""
+    changed = session.scalar(
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.entity == SYNONYMS)
+    )
+    return (changed or 0) + 1
+
+
+def save_synonyms(
+    session: Session, groups: list[list[str]], provenance: Provenance
+) -> list[list[str]]:
+    """Replace the synonym groups: the applier of an approved ``search_synonyms`` request (one
+    person proposes, another approves); the change is in the audit trail."""
     before = synonym_groups(session)
     for row in session.scalars(select(SearchSynonymGroup)):
         session.delete(row)
@@ -66,13 +78,7 @@ def save_synonyms(session: Session, actor: User, groups: list[list[str]]) -> lis
         session.add(SearchSynonymGroup(phrases=group))
     session.flush()
     audit.record_change(
-        session,
-        "search_synonyms",
-        "all",
-        "update",
-        {"groups": before},
-        {"groups": groups},
-        Provenance(recorded_by=actor.name, approved_by=actor.name),
+        session, SYNONYMS, "all", "update", {"groups": before}, {"groups": groups}, provenance
     )
     return groups
 

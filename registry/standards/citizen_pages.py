@@ -14,7 +14,7 @@ from flask import abort, make_response, redirect, render_template, request, url_
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from registry.catalogue import services as service_records
+from registry.catalogue.nearest_services import services_under
 from registry.http.ratelimit import public_write
 from registry.kernel.clock import today
 from registry.kernel.db import get_session, write_session
@@ -173,14 +173,8 @@ def _complaint_form(session: Session, form: dict[str, str], errors: dict[str, li
             unit = None
     if unit is not None:
         org_id = unit.path[-1].organization_id
-        subtree = tree.subtree_ids(session, org_id, today())
-        services = list(
-            session.scalars(
-                service_records.list_services(
-                    service_records.ServiceFilter(organization_ids=subtree)
-                ).limit(SERVICES_LISTED)
-            )
-        )
+        # Nearest first, and the walk stops at the limit: not the whole subtree per request.
+        services = services_under(session, org_id, today(), SERVICES_LISTED)
         response_days = complaints.route_for(session, org_id, today()).response_days
     return render_template(
         "complaint_new.html",

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from registry.accounts import policy
 from registry.accounts.models import User
 from registry.accounts.policy import ComplaintStanding
-from registry.kernel.errors import InvalidInput, InvalidTransition, NotFound
+from registry.kernel.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from registry.standards import complaints
 from registry.standards.complaint_views import Audience
 from registry.standards.models import Complaint, ComplaintLevel, ComplaintStatus
@@ -68,11 +68,23 @@ class StaffAccess:
 def open_for_staff(
     session: Session, actor: User, tracking_code: str, today: date
 ) -> tuple[Complaint, StaffAccess]:
-    """The complaint for an account of a place of application it reached, or a reviewer."""
+    """The complaint for an account of a place of application it reached, or a reviewer.
+
+    A complaint of another institution is the same 404 as a code that names none: a tracking
+    code must not be confirmed to whoever guesses it."""
     policy.require_complaint_reader(session, actor)
     complaint = _by_code(session, tracking_code)
     complaints.escalate_if_due(session, complaint, today)
-    return complaint, access_to(session, actor, complaint, today)
+    return complaint, _access_or_not_found(session, actor, complaint, today)
+
+
+def _access_or_not_found(
+    session: Session, actor: User, complaint: Complaint, today: date
+) -> StaffAccess:
+    try:
+        return access_to(session, actor, complaint, today)
+    except Forbidden:
+        raise _not_found() from None
 
 
 def visible(session: Session, actor: User, today: date) -> Select[Complaint]:
@@ -165,6 +177,7 @@ def record_event(
     policy.require_complaint_answerer(session, actor)
     complaint = _by_code(session, tracking_code, lock=True)
     complaints.escalate_if_due(session, complaint, today)
+    _access_or_not_found(session, actor, complaint, today)  # outside its reach: no such code
     policy.require_answers_at(session, actor, complaints.current_place_id(complaint), today)
     allowed = TRANSITIONS.get(complaint.status, ())
     if status not in allowed:

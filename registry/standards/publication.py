@@ -2,7 +2,7 @@
 
 A unit publishes a table once it has its places of application (approved ``service_standard``
 contacts); the table covers its services and those of every unit under it. Whatever changes such
-a table (an approved service, a renamed document, new contacts, a moved unit; a reviewer's name
+a table (an approved service, a renamed document, new contacts, a moved unit, a name
 resolution, an import applied directly, the sample data) calls ``publish_changed`` before its
 caller commits: the affected tables are rebuilt *in that same transaction*, and a new version is
 stored if and only if its content changed. So a table never lags behind its records, and never
@@ -30,7 +30,8 @@ from registry.standards import table
 from registry.standards.models import ServiceStandardContacts, ServiceStandardTable
 
 ENTITY = "service_standard_table"  # the audit-trail and change-feed name of a publication
-_WATCHED = frozenset({"service", "service_standard", "organization", "document"})
+# document_name: a queued name resolved, which the table showed as awaiting a standard name.
+_WATCHED = frozenset({"service", "service_standard", "organization", "document", "document_name"})
 
 
 # -- publishing --
@@ -141,6 +142,8 @@ def _units_touched(session: Session, entries: list[AppendedEntry], at: date) -> 
     for entry in entries:
         records = [r for r in (entry.before, entry.after) if r]
         if entry.entity == "service":
+            numbers.update(r["organization"] for r in records if r.get("organization"))
+        elif entry.entity == "document_name":
             numbers.update(r["organization"] for r in records if r.get("organization"))
         elif entry.entity == "service_standard":
             numbers.add(entry.entity_id)

@@ -6,10 +6,24 @@ in percent with one decimal, None when there is no response. A response is count
 providing the service when it was rated, so an institution's rate covers its whole subtree.
 Responses are anonymous: no contact, no address, nothing but the score and an optional comment,
 which is stored for the institution and never published.
+
+The rates as of today are read from a rollup kept in each process (``_Rollup``, one per
+database): today's tree (each unit's parent, and which units are institutions) and the responses
+counted per unit and service, each unit's subtree summed up front. A unit's rate is then a
+dictionary lookup, not a walk of the subtree and a count of its responses (0.9 s for the largest
+institution at 200,000 units). It follows the tree through the audit trail (a change approved
+through the workflow shows in the next answer) and the day; new responses are caught up by id on
+each read (an indexed range of the new ones), and everything is recounted at least every
+``RECOUNT_SECONDS``: PostgreSQL may commit a response after one with a higher id was counted,
+so such a response may show up to that late. Other days, and a unit not open today, are counted
+from the tables as before.
 """
 
 from __future__ import annotations
 
+import math
+import threading
+import time
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -17,13 +31,15 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from registry.audit import projections
 from registry.catalogue.models import RecordStatus, Service
 from registry.kernel import clock
 from registry.kernel.errors import InvalidInput
 from registry.organizations import tree
+from registry.organizations.models import OrganizationVersion
 from registry.standards.complaints import unit_refs
 from registry.standards.models import SurveyResponse
 
@@ -31,6 +47,7 @@ SCORES = (1, 2, 3, 4, 5)
 SATISFIED_SCORES = (4, 5)
 GROUPINGS = ("institution", "organization", "service")
 _CHUNK = 500
+RECOUNT_SECONDS = 60.0  # a full recount at least this often (see the module's docstring)
 
 
 @dataclass(frozen=True)
@@ -123,6 +140,13 @@ def satisfaction(
     """Rates of the responses for a unit's subtree (as the tree stands on ``at``, default
     today), for a service, for both, or for everything."""
     totals: dict[int, int] = defaultdict(int)
+    if service_id is None and (at is None or at == _today()):
+        rollup = _ROLLUPS.of(session).current(session)
+        with rollup.lock:
+            if organization_id is None:
+                return Satisfaction.of(_by_score(rollup.total))
+            if organization_id in rollup.parent:
+                return Satisfaction.of(_by_score(rollup.subtree.get(organization_id, _NONE)))
     for _org, _service, score, count in _counts(session, organization_id, service_id, at):
         totals[score] += count
     return Satisfaction.of(totals)
@@ -160,7 +184,7 @@ def breakdown(
             errors={"group_by": [f"one of: {', '.join(GROUPINGS)}"]},
         )
     day = at or _today()
-    rows = list(_counts(session, organization_id, service_id, day))
+    rows = _rows(session, organization_id, service_id, day)
     totals: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     names: dict[int, tuple[str, str]] = {}
     if group_by == "service":
@@ -173,8 +197,7 @@ def breakdown(
     else:
         org_ids = {org for org, _service, _score, _count in rows}
         if group_by == "institution":
-            institutions = tree.institutions_of(session, org_ids, day)
-            key_of = {org: institutions[org].organization_id for org in org_ids}
+            key_of = _institutions(session, org_ids, day)
         else:
             key_of = {org: org for org in org_ids}
         for org, _service, score, count in rows:
@@ -187,6 +210,42 @@ def breakdown(
     ]
     groups.sort(key=lambda g: (-g.satisfaction.responses, g.name, g.key))
     return groups
+
+
+def _rows(
+    session: Session, organization_id: int | None, service_id: int | None, day: date
+) -> list[tuple[int, int, int, int]]:
+    """``(organization_id, service_id, score, responses)`` for a breakdown: from the rollup as
+    of today (a service's from its indexed responses), else counted from the tables."""
+    if day != _today():
+        return list(_counts(session, organization_id, service_id, day))
+    rollup = _ROLLUPS.of(session).current(session)
+    if organization_id is not None and organization_id not in rollup.parent:
+        return list(_counts(session, organization_id, service_id, day))
+    if service_id is not None:
+        rows = list(_counts(session, None, service_id, day))
+    else:
+        with rollup.lock:
+            rows = [
+                (org, service, score, count)
+                for (org, service), counts in rollup.cells.items()
+                for score, count in zip(SCORES, counts, strict=True)
+                if count
+            ]
+    if organization_id is None:
+        return rows
+    with rollup.lock:
+        return [row for row in rows if rollup.within(row[0], organization_id)]
+
+
+def _institutions(session: Session, org_ids: Collection[int], day: date) -> dict[int, int]:
+    """Each unit's institution on ``day`` (a unit not open then stands for itself)."""
+    if day == _today():
+        rollup = _ROLLUPS.of(session).current(session)
+        with rollup.lock:
+            return {org: rollup.institution_of(org) for org in org_ids}
+    institutions = tree.institutions_of(session, org_ids, day)
+    return {org: institutions[org].organization_id for org in org_ids}
 
 
 def _counts(
@@ -212,3 +271,159 @@ def _counts(
 
 def _today() -> date:
     return clock.today()
+
+
+_NONE = (0,) * len(SCORES)
+
+
+def _by_score(counts: Iterable[int]) -> dict[int, int]:
+    return dict(zip(SCORES, counts, strict=True))
+
+
+class _Rollup(projections.Projection):
+    """Today's tree and every response counted per unit and service, each unit's subtree summed:
+    see the module's docstring. Read and changed under ``lock``."""
+
+    ENTITIES = ("organization",)
+    SCRATCH_KEY = "survey_rollup"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lock = threading.RLock()
+        self.day: date | None = None  # None: the tree must be read again
+        self.parent: dict[int, int | None] = {}  # units open on ``day``
+        self.institutions: set[int] = set()  # those of them with a category
+        self.cells: dict[tuple[int, int], list[int]] = {}  # (unit, service) → counts by score
+        self.subtree: dict[int, list[int]] = {}  # unit → counts of its subtree, by score
+        self.total = [0] * len(SCORES)
+        self.last_id = 0  # the highest response id counted
+        self.counted_at = -math.inf  # time.monotonic() of the last full recount
+
+    def load_all(self, session: Session) -> None:
+        with self.lock:
+            self.day = None
+
+    def reload(self, session: Session, changed: dict[str, set[str]]) -> None:
+        if changed:
+            with self.lock:
+                self.day = None
+
+    def current(self, session: Session) -> _Rollup:
+        """Synced with the audit trail, today's tree, and the responses committed so far."""
+        synced = self.sync(session)
+        with synced.lock:
+            today = _today()
+            if time.monotonic() - synced.counted_at >= RECOUNT_SECONDS:
+                if synced.day != today:
+                    synced._read_tree(session, today)
+                synced._recount(session)
+            elif synced.day != today:
+                synced._read_tree(session, today)
+                synced._sum_subtrees()
+            else:
+                synced._catch_up(session)
+        return synced
+
+    def within(self, unit: int, ancestor: int) -> bool:
+        """Whether ``unit`` is ``ancestor`` or under it today."""
+        cursor: int | None = unit
+        for _ in range(tree.MAX_DEPTH + 1):
+            if cursor is None or cursor not in self.parent:
+                return False
+            if cursor == ancestor:
+                return True
+            cursor = self.parent[cursor]
+        return False
+
+    def institution_of(self, unit: int) -> int:
+        """The nearest unit at or above ``unit`` with a category, else its root; a unit not
+        open today stands for itself (as ``tree.institutions_of``)."""
+        cursor: int | None = unit
+        last = unit
+        for _ in range(tree.MAX_DEPTH + 1):
+            if cursor is None or cursor not in self.parent:
+                break
+            if cursor in self.institutions:
+                return cursor
+            last, cursor = cursor, self.parent[cursor]
+        return last
+
+    def _read_tree(self, session: Session, day: date) -> None:
+        parent: dict[int, int | None] = {}
+        institutions: set[int] = set()
+        for unit, above, category in session.execute(
+            select(
+                OrganizationVersion.organization_id,
+                OrganizationVersion.parent_id,
+                OrganizationVersion.category,
+            ).where(tree.in_force(day))
+        ):
+            parent[unit] = above
+            if category:
+                institutions.add(unit)
+        self.parent, self.institutions, self.day = parent, institutions, day
+
+    def _recount(self, session: Session) -> None:
+        self.cells, self.last_id = {}, 0
+        self._add(session.execute(_COUNTS))
+        self.counted_at = time.monotonic()
+        self._sum_subtrees()
+
+    def _catch_up(self, session: Session) -> None:
+        # The new rows themselves, summed here: grouped in SQL, SQLite would walk the whole
+        # organization index for its order instead of the id range.
+        new: dict[tuple[int, int, int], list[int]] = {}
+        for response_id, unit, service, score in session.execute(_NEW, {"after": self.last_id}):
+            seen = new.setdefault((unit, service, score), [0, 0])
+            seen[0], seen[1] = seen[0] + 1, max(seen[1], response_id)
+        added = [(*key, count, last) for key, (count, last) in new.items()]
+        for unit, _service, score, count, _last in self._add(added):
+            self.total[score - 1] += count
+            for above in self._path_up(unit):
+                self.subtree.setdefault(above, [0] * len(SCORES))[score - 1] += count
+
+    def _add(self, rows: Iterable[Any]) -> list[Any]:
+        added = list(rows)
+        for unit, service, score, count, last in added:
+            self.cells.setdefault((unit, service), [0] * len(SCORES))[score - 1] += count
+            self.last_id = max(self.last_id, last)
+        return added
+
+    def _sum_subtrees(self) -> None:
+        subtree: dict[int, list[int]] = {}
+        total = [0] * len(SCORES)
+        for (unit, _service), counts in self.cells.items():
+            path = self._path_up(unit)
+            for index, count in enumerate(counts):
+                total[index] += count
+                for above in path:
+                    subtree.setdefault(above, [0] * len(SCORES))[index] += count
+        self.subtree, self.total = subtree, total
+
+    def _path_up(self, unit: int) -> list[int]:
+        path: list[int] = []
+        cursor: int | None = unit
+        while cursor is not None and cursor in self.parent and len(path) <= tree.MAX_DEPTH:
+            path.append(cursor)
+            cursor = self.parent[cursor]
+        return path
+
+
+_COUNTS = select(
+    SurveyResponse.organization_id,
+    SurveyResponse.service_id,
+    SurveyResponse.score,
+    func.count(),
+    func.max(SurveyResponse.id),
+).group_by(SurveyResponse.organization_id, SurveyResponse.service_id, SurveyResponse.score)
+_NEW = (
+    select(
+        SurveyResponse.id,
+        SurveyResponse.organization_id,
+        SurveyResponse.service_id,
+        SurveyResponse.score,
+    )
+    .where(SurveyResponse.id > bindparam("after"))
+    .order_by(SurveyResponse.id)
+)
+_ROLLUPS = projections.PerDatabase(_Rollup)

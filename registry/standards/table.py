@@ -4,6 +4,16 @@ The columns follow the regulation of 31/7/2009 (RG 27305, annex 2): SIRA NO, Hİ
 BAŞVURUDA İSTENEN BELGELER, HİZMETİN TAMAMLANMA SÜRESİ (EN GEÇ SÜRE); below them the standard
 notice and the two places of application. The rows are the active services of the unit and every
 unit under it, in Turkish alphabetical order.
+
+A document a service asks for under a free-text name that matched no standard name is not left
+out while it waits in the reviewers' queue: the row lists it as written, marked
+``AWAITING_MARK``, after the standard names, and names it in ``awaiting_standard_name`` too, so
+that readers of the JSON can tell it from a standard name and every rendering (page, CSV, XLSX)
+shows the mark.
+
+``max_duration`` is the computed upper bound in the registry's words ("15 dakika");
+``max_duration_written`` beside it is the text as the institution published it ("8-15 dk"), so a
+reader can check the one against the other.
 """
 
 from __future__ import annotations
@@ -16,6 +26,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from registry.catalogue import unmatched_names
 from registry.catalogue.models import Document, DocumentRole, RecordStatus, Service, ServiceDocument
 from registry.kernel import durations
 from registry.organizations import tree
@@ -34,6 +45,8 @@ NOTICE = (
     "bazı hizmetlerin bulunmadığının tespiti durumunda ilk müracaat yerine ya da ikinci müracaat "
     "yerine başvurunuz."
 )
+# How a document asked for under a name still waiting for a standard one is printed.
+AWAITING_MARK = "(standart adı bekleniyor)"
 CONTACT_FIELDS = ("name", "title", "address", "phone", "fax", "email")
 CONTACT_LABELS = ("İsim", "Unvan", "Adres", "Telefon", "Faks", "E-Posta")
 
@@ -64,6 +77,9 @@ def build(session: Session, org_id: int, at: date) -> dict[str, Any]:
         )
     )
     documents = _required_documents(session, [s.id for s in services])
+    awaiting = unmatched_names.awaiting(
+        session, [s.id for s in services], DocumentRole.REQUIRED.value
+    )
     numbers = tree.numbers_of(session, {s.organization_id for s in services})
     contacts = active_contacts(session, org_id)
     return {
@@ -74,8 +90,13 @@ def build(session: Session, org_id: int, at: date) -> dict[str, Any]:
                 "no": position,
                 "service": service.code,
                 "name": service.name,
-                "required_documents": documents.get(service.id, []),
+                "required_documents": [
+                    *documents.get(service.id, []),
+                    *(f"{name} {AWAITING_MARK}" for name in awaiting.get(service.id, [])),
+                ],
+                "awaiting_standard_name": awaiting.get(service.id, []),
                 "max_duration": _duration_text(service),
+                "max_duration_written": service.max_duration_written,
                 "unit": numbers[service.organization_id],
             }
             for position, service in enumerate(services, start=1)

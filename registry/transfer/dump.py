@@ -1,7 +1,8 @@
 """``registry export PATH``: every table, streamed in primary-key order, as one consistent snapshot.
 
 The dump is written into a hidden sibling directory and renamed to PATH at the end, manifest
-last, so PATH is either a complete dump or absent. Rows are fetched in batches (a server-side
+last (and its signature, ``manifest.sig``, after it when a signing key is configured), so PATH is
+either a complete dump or absent. Rows are fetched in batches (a server-side
 cursor on PostgreSQL) and written as they come, so memory does not grow with the registry. The
 same database gives the same files byte for byte; only ``created_at`` in the manifest differs.
 """
@@ -19,21 +20,20 @@ from typing import Any
 import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.engine import Connection, Engine
 
+from registry.audit.canonical import ENCODERS, JSON_ESCAPE, column_kind, stored_type
 from registry.kernel import migrate
 from registry.transfer.directory import new_directory
 from registry.transfer.manifest import (
-    ENCODERS,
-    JSON_ESCAPE,
     PERSONAL_DATA,
     Manifest,
     TableEntry,
     TransferError,
-    column_kind,
     columns_of,
     dumps_line,
-    stored_type,
+    sign_manifest,
     tables,
 )
 
@@ -53,8 +53,15 @@ class _Column:
     replacement: Any
 
 
-def export(engine: Engine, path: Path, *, personal_data: bool = True) -> Manifest:
-    """Write the dump of the database into the new directory ``path``."""
+def export(
+    engine: Engine,
+    path: Path,
+    *,
+    personal_data: bool = True,
+    signing_key: Ed25519PrivateKey | None = None,
+) -> Manifest:
+    """Write the dump of the database into the new directory ``path``; with a ``signing_key``,
+    its manifest is signed (``manifest.sig``)."""
     with new_directory(path) as work, _snapshot(engine) as connection:
         revision = MigrationContext.configure(connection).get_current_revision()
         if revision is None:
@@ -76,6 +83,8 @@ def export(engine: Engine, path: Path, *, personal_data: bool = True) -> Manifes
         for table in tables():
             manifest.tables.append(_write_table(connection, table, work, personal_data))
         manifest.write(work)
+        if signing_key is not None:
+            sign_manifest(work, signing_key)
     return manifest
 
 

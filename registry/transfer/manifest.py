@@ -22,22 +22,26 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy.schema import ForeignKeyConstraint, sort_tables_and_constraints
-from sqlalchemy.types import TypeDecorator
 
 from registry import models  # noqa: F401  # registers every table on Base.metadata
+from registry.audit import checkpoints as signed
+from registry.audit.canonical import JSON_ESCAPE, column_kind
 from registry.kernel.db import Base
 from registry.kernel.errors import RegistryError
 
 FORMAT = "kaysis-registry-dump"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
-JSON_ESCAPE = "$json"
 
 # Tables that a freshly migrated database already fills: the audit head's genesis row (0002)
 # and the initial search synonym groups (0006). A restore replaces their rows; any other row
 # means the database is not empty.
-SEEDED_TABLES = frozenset({"audit_head", "search_synonym_groups"})
+# The record ledger's head and the entries sealing those rows (0011) are replaced the same way.
+SEEDED_TABLES = frozenset({"audit_head", "search_synonym_groups", "ledger_head", "record_ledger"})
+SIGNATURE = "manifest.sig"
 
 # What ``--without-personal-data`` blanks: citizens' contact data and what they wrote. Complaints
 # keep their routing, dates and status, so the dump still answers "how many, where, how fast".
@@ -98,51 +102,11 @@ def deferred_foreign_keys(all_tables: Iterable[sa.Table]) -> dict[str, list[sa.C
 # -- values --
 
 
-def stored_type(column: sa.Column[Any]) -> Any:
-    """The column's type as the database stores it: an enum kept as text (a TypeDecorator) is its
-    text type."""
-    return column.type.impl_instance if isinstance(column.type, TypeDecorator) else column.type
-
-
-def column_kind(table: sa.Table, column: sa.Column[Any]) -> str:
-    """The encoding of a column's values in a dump line."""
-    kind = stored_type(column)
-    if isinstance(kind, sa.JSON):
-        return "json"
-    if isinstance(kind, sa.LargeBinary):
-        return "bytes"
-    if isinstance(kind, sa.Boolean):
-        return "boolean"
-    if isinstance(kind, sa.DateTime):
-        return "datetime" if kind.timezone else "naive_datetime"
-    if isinstance(kind, sa.Date):
-        return "date"
-    if isinstance(kind, sa.Integer):
-        return "integer"
-    if isinstance(kind, sa.Numeric) and not isinstance(kind, sa.Float):
-        return "decimal"
-    if isinstance(kind, sa.String):
-        return "string"
-    raise TransferError(f"no dump encoding for {table.name}.{column.name} ({kind!r})")
-
-
-def _encode_datetime(value: datetime) -> str:
-    # SQLite hands back naive datetimes that are UTC; PostgreSQL aware ones in its session zone.
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).isoformat()
-
-
 def _decode_datetime(value: Any) -> datetime:
     parsed = datetime.fromisoformat(_expect(value, str))
     if parsed.tzinfo is None:
         raise ValueError(f"datetime without a UTC offset: {value!r}")
     return parsed.astimezone(UTC)
-
-
-def _encode_json(value: Any) -> Any:
-    if value is None or (isinstance(value, dict) and value.keys() == {JSON_ESCAPE}):
-        return {JSON_ESCAPE: value}
-    return value
 
 
 def _decode_json(value: Any) -> Any:
@@ -177,18 +141,7 @@ def _decode_decimal(value: Any) -> Decimal:
 
 Converter = Callable[[Any], Any]
 
-# Encoders get a non-NULL database value; decoders a non-null JSON value.
-ENCODERS: dict[str, Converter | None] = {
-    "integer": None,
-    "string": None,
-    "boolean": bool,
-    "date": lambda value: value.isoformat(),
-    "datetime": _encode_datetime,
-    "naive_datetime": lambda value: value.isoformat(),
-    "decimal": str,
-    "bytes": lambda value: base64.b64encode(bytes(value)).decode("ascii"),
-    "json": _encode_json,
-}
+# Decoders get a non-null JSON value (the encoders are the canonical ones of the hash chain).
 DECODERS: dict[str, Converter] = {
     "integer": lambda value: _expect(value, int),
     "string": lambda value: _expect(value, str),
@@ -301,6 +254,50 @@ def read_manifest(directory: Path) -> Manifest:
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise TransferError(f"{path} is not a valid manifest: {error!r}") from error
     return manifest
+
+
+# -- the signature --
+
+
+def sign_manifest(directory: Path, key: Ed25519PrivateKey) -> None:
+    """Sign ``manifest.json`` as written (its bytes): it names every file's SHA-256, so the
+    signature covers the whole dump."""
+    data = (directory / MANIFEST).read_bytes()
+    signature = {
+        "format": f"{FORMAT}-signature",
+        "key_id": signed.key_id(key.public_key()),
+        "signature": base64.b64encode(key.sign(data)).decode("ascii"),
+    }
+    (directory / SIGNATURE).write_text(json.dumps(signature, indent=2) + "\n", encoding="utf-8")
+
+
+def check_signature(directory: Path, key: Ed25519PublicKey | None, *, required: bool) -> bool:
+    """Whether the dump's manifest is signed by ``key``; refuses a dump that is not when a
+    signature is ``required`` or present. An unsigned dump passes only when not required."""
+    path = directory / SIGNATURE
+    if not path.is_file():
+        if required:
+            raise TransferError(
+                f"the dump is not signed ({SIGNATURE} is missing): restore only dumps signed "
+                "with the configured key, or pass --unsigned to rely on the hash chains alone"
+            )
+        return False
+    if key is None:
+        raise TransferError(
+            "the dump is signed but no verify key is configured: set REGISTRY_VERIFY_KEY or "
+            "REGISTRY_VERIFY_KEY_FILE to the exporting registry's public key"
+        )
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        signature = base64.b64decode(str(data["signature"]), validate=True)
+        key.verify(signature, (directory / MANIFEST).read_bytes())
+    except (ValueError, KeyError, TypeError, binascii.Error, InvalidSignature) as error:
+        raise TransferError(
+            f"the dump's signature does not verify with the configured key "
+            f"{signed.key_id(key)}: its files or manifest were changed after the export, or "
+            "another key signed it; nothing was restored"
+        ) from error
+    return True
 
 
 def file_digest(path: Path) -> tuple[str, int]:

@@ -4,15 +4,18 @@ Everything that can be checked is checked before the first write: the manifest, 
 revision, that the database is empty, and every file's row count and SHA-256. Then one
 transaction loads the tables parents first with batched ``executemany`` inserts, fills the
 self-referencing foreign keys in a second pass, moves PostgreSQL's sequences past the restored
-ids, and recomputes the audit hash chain; any failure rolls the whole restore back. The files
-are hashed again while they are loaded, so a file changed after the check fails the restore too.
+ids, and verifies everything ``registry audit verify`` does (both hash chains, every record's
+hash against the record ledger, the signed checkpoints); any failure rolls the whole restore
+back. The files are hashed again while they are loaded, so a file changed after the check fails
+the restore too. Before any of it, the manifest's signature is checked with the configured
+public key: files and manifest edited together, checksums recomputed, are refused there.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,11 +23,13 @@ from typing import Any
 import sqlalchemy as sa
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from registry.audit import trail as audit
+from registry.audit import checkpoints as signed
+from registry.audit import integrity
 from registry.kernel import migrate
 from registry.transfer.manifest import (
     DECODERS,
@@ -32,6 +37,7 @@ from registry.transfer.manifest import (
     Manifest,
     TableEntry,
     TransferError,
+    check_signature,
     columns_of,
     deferred_foreign_keys,
     file_digest,
@@ -48,16 +54,34 @@ class RestoreReport:
     rows: dict[str, int] = field(default_factory=dict)
     audit_entries: int = 0
     sequences: int = 0
+    signed: bool = False
+    ledger_entries: int = 0
+    records: int = 0
+    checkpoints: int = 0
 
     @property
     def total_rows(self) -> int:
         return sum(self.rows.values())
 
 
-def restore(engine: Engine, path: Path, *, accept_partial: bool = False) -> RestoreReport:
-    """Load the dump at ``path`` into the (empty) database behind ``engine``."""
+def restore(
+    engine: Engine,
+    path: Path,
+    *,
+    accept_partial: bool = False,
+    verify_key: Ed25519PublicKey | None = None,
+    require_signature: bool = False,
+    checkpoints: Iterable[signed.SignedCheckpoint] = (),
+) -> RestoreReport:
+    """Load the dump at ``path`` into the (empty) database behind ``engine``.
+
+    A signed dump must verify with ``verify_key``; an unsigned one is refused when
+    ``require_signature`` (the command line requires it unless told ``--unsigned``).
+    ``checkpoints`` (kept outside the database) are checked with the restored ones.
+    """
     directory = Path(path)
     manifest = read_manifest(directory)
+    is_signed = check_signature(directory, verify_key, required=require_signature)
     if not manifest.personal_data_included and not accept_partial:
         raise TransferError(
             "this dump was made --without-personal-data ("
@@ -71,7 +95,7 @@ def restore(engine: Engine, path: Path, *, accept_partial: bool = False) -> Rest
     for entry in entries.values():
         _check_file(directory, entry)
 
-    report = RestoreReport(manifest)
+    report = RestoreReport(manifest, signed=is_signed)
     ordered = tables()  # parents first
     deferred = deferred_foreign_keys(ordered)
     with engine.connect() as connection:
@@ -95,7 +119,7 @@ def restore(engine: Engine, path: Path, *, accept_partial: bool = False) -> Rest
                 _fill_deferred(connection, table, deferred.get(table.name, []), pending)
             if connection.dialect.name == "postgresql":
                 report.sequences = _reset_sequences(connection)
-            report.audit_entries = _verify_audit(connection)
+            _verify_integrity(connection, report, verify_key, checkpoints)
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:
             connection.execute(sa.text("ANALYZE"))  # fresh planner statistics for the new rows
@@ -299,15 +323,28 @@ def _reset_sequences(connection: Connection) -> int:
     return count
 
 
-def _verify_audit(connection: Connection) -> int:
+def _verify_integrity(
+    connection: Connection,
+    report: RestoreReport,
+    key: Ed25519PublicKey | None,
+    checkpoints: Iterable[signed.SignedCheckpoint],
+) -> None:
+    """What ``registry audit verify`` checks, on the restored rows before they are committed.
+    A partial dump's blanked tables cannot match their recorded hashes and are not compared."""
+    blanked = {name.split(".")[0] for name in report.manifest.blanked}
     with Session(bind=connection) as session:
-        result = audit.verify(session)
-    if result.first_bad_seq is not None:
+        kept = [*checkpoints, *signed.from_database(session)]
+        result = integrity.verify_all(session, kept, key, skip_tables=blanked)
+    problems = result.problems()
+    if problems:
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
         raise TransferError(
-            f"the restored audit trail does not verify at entry {result.first_bad_seq} "
-            f"({result.problem}); nothing restored"
+            f"the restored registry does not verify: {problems[0]}{more}; nothing restored"
         )
-    return result.checked
+    report.audit_entries = result.audit.checked
+    report.ledger_entries = result.ledger.checked
+    report.records = result.rows
+    report.checkpoints = result.checkpoints
 
 
 def _first_line(error: DBAPIError) -> str:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from registry.catalogue import dataflows
 from registry.catalogue import services as service_records
 from registry.catalogue.models import Document, Service
+from registry.catalogue.nearest_services import services_under
 from registry.kernel import turkish
 from registry.kernel.clock import today
 from registry.kernel.db import get_session
@@ -30,6 +31,8 @@ from schemas.vocabularies import CATEGORIES
 RESULTS_PER_PAGE = 20
 SUB_UNITS_SHOWN = 100
 SERVICES_SHOWN = 100
+FLOWS_SHOWN = 30  # the busiest; the rest are in /api/v1/dataflows?organization=
+DOCUMENTS_PER_FLOW = 20
 TYPE_LABELS = {
     "service": "Hizmet",
     "organization": "Kurum / birim",
@@ -100,22 +103,16 @@ def organization_page(detsis_no: str) -> str:
     unit = _unit_or_404(session, detsis_no)
     org_id = unit.path[-1].organization_id
     children, child_total = tree.children(session, detsis_no, at, 0, SUB_UNITS_SHOWN)
-    subtree = tree.subtree_ids(session, org_id, at)
-    services = list(
-        session.scalars(
-            service_records.list_services(
-                service_records.ServiceFilter(organization_ids=subtree)
-            ).limit(SERVICES_SHOWN + 1)
-        )
-    )
+    services = services_under(session, org_id, at, SERVICES_SHOWN + 1)
     owner = _table_owner(session, unit)
     institution = tree.institution_of(unit.path)
-    graph = dataflows.cached_flow_graph(session, institution.organization_id)
+    graph, flow_total = dataflows.busiest_flows(session, institution.organization_id, FLOWS_SHOWN)
     flows = [
         {
             "from": graph.nodes[u]["name"],
             "to": graph.nodes[v]["name"],
-            "documents": _document_names(session, data["documents"]),
+            "documents": _document_names(session, data["documents"][:DOCUMENTS_PER_FLOW]),
+            "more_documents": max(0, len(data["documents"]) - DOCUMENTS_PER_FLOW),
         }
         for u, v, data in graph.edges(data=True)
     ]
@@ -131,6 +128,7 @@ def organization_page(detsis_no: str) -> str:
         owner=owner,
         institution=institution,
         flows=flows,
+        more_flows=flow_total > len(flows),
         satisfaction=satisfaction(session, organization_id=org_id),
     )
 

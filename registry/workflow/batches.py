@@ -19,7 +19,6 @@ from registry.accounts import policy
 from registry.accounts.models import User
 from registry.kernel.errors import Conflict, NotFound, RegistryError
 from registry.standards import publication
-from registry.workflow import entities as handlers
 from registry.workflow import service as workflow
 from registry.workflow.models import BatchStatus, ChangeBatch, ChangeRequest, RequestStatus
 
@@ -154,10 +153,7 @@ def _open_requests(batch: ChangeBatch) -> list[ChangeRequest]:
 
 
 def _is_first_step(request: ChangeRequest) -> bool:
-    handler = handlers.handler_for(request.entity)
-    return bool(
-        handler is not None and handler.two_step and request.status == RequestStatus.SUBMITTED
-    )
+    return workflow.awaits_institutions(request)
 
 
 def _decided(step: Any, batch: ChangeBatch, request: ChangeRequest) -> None:

@@ -10,6 +10,8 @@ from registry.catalogue import handlers as catalogue
 from registry.ebys import handlers as ebys
 from registry.legislation import handler as legislation
 from registry.organizations import handler as organizations
+from registry.reference import handlers as reference
+from registry.search import handler as search
 from registry.standards import handler as standards
 from registry.workflow.handling import EntityHandler, RecordHandler
 
@@ -18,8 +20,11 @@ _ALL: list[RecordHandler] = [
     legislation.HANDLER,
     catalogue.SERVICE,
     catalogue.DOCUMENT,
+    catalogue.DOCUMENT_NAME,
     *ebys.HANDLERS,
     standards.SERVICE_STANDARD,
+    *reference.HANDLERS,
+    search.SYNONYMS,
 ]
 HANDLERS: dict[str, EntityHandler] = {handler.entity: handler for handler in _ALL}
 

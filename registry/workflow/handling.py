@@ -9,8 +9,8 @@ so every kind reads the same way and a new kind is a short module.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
@@ -37,6 +37,8 @@ class Proposal:
     target: str | None
     data: dict[str, Any]
     reason: str | None
+    # The day the submitter asked for (None: the approval day, not known yet).
+    requested_from: date | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,9 @@ Check = Callable[[Session, Proposal], None]  # raises InvalidInput (or NotFound)
 # The organization ids whose subtrees a request touches (None: outside every subtree). It reads
 # the data as submitted: a schema's defaults must not widen the scope.
 Scopes = Callable[[Session, str, str | None, dict[str, Any]], list[int | None]]
+# Units of *other* records the change alters (an act it repeals, a successor): their institutions
+# approve too. Read from the data as submitted, like Scopes; None: a record of no institution.
+Touches = Callable[[Session, str, str | None, dict[str, Any]], list[int | None]]
 Live = Callable[[Session, str], tuple[int, dict[str, Any]]]  # version, representation
 Apply = Callable[[Session, Change], str]  # writes the change; returns the record's id
 
@@ -68,6 +73,11 @@ class EntityHandler(Protocol):
     def two_step(self) -> bool:
         """Institution approval before the reviewer's (services)."""
 
+    @property
+    def unchanged_by_live(self) -> bool:
+        """Whether a request equal to ``live`` changes nothing (False: a change follows a
+        later, scheduled version, and the handler's own checks compare with that)."""
+
     def validate(
         self,
         session: Session,
@@ -75,6 +85,7 @@ class EntityHandler(Protocol):
         target: str | None,
         data: dict[str, Any],
         reason: str | None,
+        requested_from: date | None = None,
     ) -> None:
         """Refuse (InvalidInput) data that could never be applied; nothing is written."""
 
@@ -82,6 +93,11 @@ class EntityHandler(Protocol):
         self, session: Session, action: str, target: str | None, data: dict[str, Any]
     ) -> list[int | None]:
         """Organization ids whose subtrees the request touches (None: outside every subtree)."""
+
+    def touched(
+        self, session: Session, action: str, target: str | None, data: dict[str, Any]
+    ) -> list[int | None]:
+        """Units of other records the change alters, whose institutions must agree too."""
 
     def live(self, session: Session, target: str) -> tuple[int, dict[str, Any]]:
         """The record's current version number and representation."""
@@ -114,6 +130,8 @@ class RecordHandler:
     live: Live
     appliers: Mapping[str, Apply]
     two_step: bool = False
+    touches: Touches | None = None
+    unchanged_by_live: bool = True
 
     @property
     def actions(self) -> frozenset[str]:
@@ -126,10 +144,17 @@ class RecordHandler:
         target: str | None,
         data: dict[str, Any],
         reason: str | None,
+        requested_from: date | None = None,
     ) -> None:
-        proposal = Proposal(action, target, load_data(self.schemas[action], data), reason)
+        loaded = load_data(self.schemas[action], data)
+        proposal = Proposal(action, target, loaded, reason, requested_from=requested_from)
         for check in self.checks:
             check(session, proposal)
+
+    def touched(
+        self, session: Session, action: str, target: str | None, data: dict[str, Any]
+    ) -> list[int | None]:
+        return self.touches(session, action, target, data) if self.touches else []
 
     def apply(
         self,
@@ -166,11 +191,38 @@ def load_data(schema: type[ma.Schema], data: dict[str, Any]) -> dict[str, Any]:
         messages = error.messages if isinstance(error.messages, dict) else {"_": error.messages}
         raise InvalidInput(
             "Kayıt verisi geçersiz / the record data is invalid.",
-            errors={
-                f"data.{k}": v if isinstance(v, list) else [str(v)] for k, v in messages.items()
-            },
+            errors=_data_errors(messages),
         ) from error
     return loaded
+
+
+def _data_errors(messages: dict[str, Any]) -> dict[str, list[str]]:
+    """Each top-level field as before (``data.contact``), and under a nested one each inner
+    field by its path too (``data.contact.address``)."""
+    errors: dict[str, list[str]] = {}
+    for key, inner in messages.items():
+        paths = dict(_field_messages(f"data.{key}", inner))
+        errors[f"data.{key}"] = paths.get(f"data.{key}") or [
+            f"{path.removeprefix(f'data.{key}.')}: {'; '.join(texts)}"
+            for path, texts in paths.items()
+        ]
+        errors.update(paths)
+    return errors
+
+
+def _field_messages(prefix: str, messages: Any) -> Iterator[tuple[str, list[str]]]:
+    """marshmallow's nested messages as one entry per field path (``data.contact.address``;
+    list items by index, ``data.recipients.0.kind``), so a caller is told which field."""
+    if isinstance(messages, dict):
+        for key, inner in messages.items():
+            yield from _field_messages(f"{prefix}.{key}", inner)
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        yield prefix, list(messages)
+    elif isinstance(messages, list):
+        for index, inner in enumerate(messages):
+            yield from _field_messages(f"{prefix}.{index}", inner)
+    else:
+        yield prefix, [str(messages)]
 
 
 def changes_something(_session: Session, proposal: Proposal) -> None:

@@ -90,12 +90,35 @@ class ChangeRequest(Base):
     events: Mapped[list[ChangeRequestEvent]] = relationship(
         back_populates="request", order_by="ChangeRequestEvent.id"
     )
+    institutions: Mapped[list[InstitutionApproval]] = relationship(
+        back_populates="request", order_by="InstitutionApproval.institution_id"
+    )
 
     __table_args__ = (
         Index("ix_change_requests_status_entity", "status", "entity"),
         Index("ix_change_requests_institution", "institution_id", "status"),
         Index("ix_change_requests_submitted_by", "submitted_by"),
     )
+
+
+class InstitutionApproval(Base):
+    """An institution whose approver must agree before the reviewers decide, and whether it has.
+
+    A service's providing institutions (the old and the new one on a move), and every other
+    institution whose record the change alters (an act it amends or repeals, a successor unit,
+    a document it gives an alias): one row each, filled in when that institution approves.
+    """
+
+    __tablename__ = "change_request_institutions"
+
+    request_id: Mapped[int] = mapped_column(ForeignKey("change_requests.id"), primary_key=True)
+    institution_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), primary_key=True)
+    approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    request: Mapped[ChangeRequest] = relationship(back_populates="institutions")
+
+    __table_args__ = (Index("ix_change_request_institutions_institution", "institution_id"),)
 
 
 class ChangeRequestEvent(Base):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from registry.accounts import policy
+from registry.accounts import service as accounts
 from registry.accounts.auth import current_user
 from registry.audit import trail as audit
 from registry.kernel.db import get_session
@@ -19,7 +20,12 @@ def record_history(entity: str, entity_id: str, org_id: int | None) -> dict[str,
     actor = current_user()
     show_people = policy.may_see_audit(session, actor, org_id)
     changes = []
-    for entry in audit.entries_for(session, entity, entity_id):
+    entries = audit.entries_for(session, entity, entity_id)
+    # Entries name accounts by reference; staff read them as "Name (#id)" (issue 19).
+    names = accounts.describe_refs(
+        session, [ref for e in entries for ref in (e.submitted_by, e.approved_by)]
+    )
+    for entry in entries:
         before, after = entry.before or {}, entry.after or {}
         changed = {
             key: [before.get(key), after.get(key)]
@@ -34,8 +40,8 @@ def record_history(entity: str, entity_id: str, org_id: int | None) -> dict[str,
         }
         if show_people:
             item.update(
-                submitted_by=entry.submitted_by,
-                approved_by=entry.approved_by,
+                submitted_by=names.get(entry.submitted_by or "", entry.submitted_by),
+                approved_by=names.get(entry.approved_by or "", entry.approved_by),
                 request_id=entry.request_id,
             )
         changes.append(item)

@@ -12,6 +12,7 @@ from registry.accounts.models import User
 from registry.http.api import Blueprint
 from registry.http.pages import offset_of
 from registry.kernel.db import get_session, write_session
+from registry.organizations import tree
 from registry.workflow import service as workflow
 from registry.workflow.models import ChangeRequest
 from schemas.workflow import (
@@ -34,7 +35,16 @@ AUTH: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 def representation(request: ChangeRequest, *, with_diff: bool = False) -> dict[str, Any]:
     """The request as the API shows it; call before commit so the diff is against the record."""
     session = get_session()
-    names = user_names(session, {request.submitted_by, *(e.actor_id for e in request.events)})
+    steps = request.institutions
+    names = user_names(
+        session,
+        {
+            request.submitted_by,
+            *(e.actor_id for e in request.events),
+            *(s.approved_by for s in steps if s.approved_by is not None),
+        },
+    )
+    numbers = tree.numbers_of(session, {s.institution_id for s in steps})
     data: dict[str, Any] = {
         "id": request.id,
         "entity": request.entity,
@@ -56,6 +66,14 @@ def representation(request: ChangeRequest, *, with_diff: bool = False) -> dict[s
                 "note": e.note,
             }
             for e in request.events
+        ],
+        "institutions": [
+            {
+                "institution": numbers.get(s.institution_id),
+                "approved_by": names.get(s.approved_by) if s.approved_by is not None else None,
+                "approved_at": s.approved_at,
+            }
+            for s in steps
         ],
         "result": (
             {"entity": request.result_entity, "id": request.result_id}
@@ -157,9 +175,10 @@ def _transition(name: str, summary: str) -> type[MethodView]:
 
 
 TRANSITION_DOCS = {
-    "approve": "Services need the institution approver first, then a reviewer; everything else "
-    "a reviewer. Nobody approves their own request. The final approval applies the change "
-    "atomically and returns `result`.",
+    "approve": "While `institutions` lists an institution that has not agreed (a service's "
+    "providing institutions, old and new on a move; any other institution whose record the "
+    "change alters), its approver approves for it; then a reviewer. Nobody approves their own "
+    "request. The final approval applies the change atomically and returns `result`.",
     "reject": "Body `{reason}` (required).",
     "withdraw": "Only the submitter, while the request is open.",
 }

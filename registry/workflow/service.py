@@ -9,13 +9,14 @@ one's role or scope is 403.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from registry.accounts import policy
+from registry.accounts import service as accounts
 from registry.accounts.models import User
 from registry.audit.trail import Provenance
 from registry.kernel.clock import today
@@ -24,7 +25,12 @@ from registry.organizations import tree
 from registry.standards import publication
 from registry.workflow.entities import handler_for, known_entities
 from registry.workflow.handling import EntityHandler
-from registry.workflow.models import ChangeRequest, ChangeRequestEvent, RequestStatus
+from registry.workflow.models import (
+    ChangeRequest,
+    ChangeRequestEvent,
+    InstitutionApproval,
+    RequestStatus,
+)
 
 ACTIONS = ("create", "update", "close", "move")
 
@@ -60,13 +66,19 @@ def submit(session: Session, actor: User, submission: Submission) -> ChangeReque
             errors={"target": ["required for " + submission.action]},
         )
     handler.validate(
-        session, submission.action, submission.target, submission.data, submission.reason
+        session,
+        submission.action,
+        submission.target,
+        submission.data,
+        submission.reason,
+        submission.effective_from,
     )
     scopes = handler.scopes(session, submission.action, submission.target, submission.data)
-    policy.require_scope(session, actor, scopes)
+    days = [submission.effective_from] if submission.effective_from else []
+    policy.require_scope(session, actor, scopes, on=days)
     base_version = submission.base_version
     if submission.target is not None:
-        live_version, _ = handler.live(session, submission.target)
+        live_version, live = handler.live(session, submission.target)
         if base_version is not None and base_version != live_version:
             raise Conflict(
                 f"Kayıt {base_version}. sürümden bu yana değişti (şimdi {live_version}) "
@@ -74,6 +86,18 @@ def submit(session: Session, actor: User, submission: Submission) -> ChangeReque
                 extra={"current_version": live_version},
             )
         base_version = live_version
+        if (
+            submission.action in ("update", "move")
+            and handler.unchanged_by_live
+            and not _differences(submission.data, live)
+        ):
+            raise InvalidInput(
+                "Değişiklik yok: önerilen her değer kayıtta zaten aynı / the request changes "
+                "nothing: every proposed value is already the record's.",
+                errors={"data": ["same as the live record"]},
+            )
+    touched = handler.touched(session, submission.action, submission.target, submission.data)
+    institutions = _institutions_to_agree(session, handler, scopes, touched, days)
     scope_id = next((s for s in scopes if s is not None), None)
     request = ChangeRequest(
         entity=submission.entity,
@@ -90,6 +114,10 @@ def submit(session: Session, actor: User, submission: Submission) -> ChangeReque
     )
     session.add(request)
     session.flush()
+    session.add_all(
+        InstitutionApproval(request_id=request.id, institution_id=institution_id)
+        for institution_id in institutions
+    )
     _record(session, request, None, RequestStatus.SUBMITTED, actor, submission.reason)
     return request
 
@@ -108,16 +136,24 @@ def approve(
     request = _locked(session, request_id)
     status = _require_open(request, "onaylanamaz", "approved")
     handler = _handler(request.entity)
-    first_step = handler.two_step and status is RequestStatus.SUBMITTED
-    policy.require_approver(
+    pending = pending_institutions(request)
+    institution_id = policy.require_approver(
         session,
         actor,
         submitted_by=request.submitted_by,
+        pending=pending,
         scope_id=request.scope_organization_id,
-        first_step=first_step,
     )
-    if first_step:
-        _record(session, request, status, RequestStatus.INSTITUTION_APPROVED, actor, note)
+    policy.require_new_person(  # issue 19: one person, one approval of a request
+        session, actor, [s.approved_by for s in request.institutions if s.approved_by is not None]
+    )
+    if institution_id is not None:
+        for step in request.institutions:
+            if step.institution_id == institution_id:
+                step.approved_by, step.approved_at = actor.id, datetime.now(UTC)
+        # Each institution's agreement is a recorded step; the last one moves the request on.
+        after = RequestStatus.INSTITUTION_APPROVED if len(pending) == 1 else status
+        _record(session, request, status, after, actor, note)
         return request
     _apply(session, handler, request, actor)
     if republish:
@@ -134,13 +170,12 @@ def reject(session: Session, actor: User, request_id: int, reason: str | None) -
         )
     request = _locked(session, request_id)
     status = _require_open(request, "reddedilemez", "rejected")
-    handler = _handler(request.entity)
     policy.require_rejecter(
         session,
         actor,
         submitted_by=request.submitted_by,
+        pending=pending_institutions(request),
         scope_id=request.scope_organization_id,
-        first_step=handler.two_step and status is RequestStatus.SUBMITTED,
     )
     _record(session, request, status, RequestStatus.REJECTED, actor, reason)
     return request
@@ -165,6 +200,11 @@ def visible(session: Session, actor: User) -> Select[ChangeRequest]:
             or_(
                 ChangeRequest.submitted_by == actor.id,
                 ChangeRequest.scope_organization_id.in_(reach.units),
+                ChangeRequest.id.in_(
+                    select(InstitutionApproval.request_id).where(
+                        InstitutionApproval.institution_id.in_(reach.units)
+                    )
+                ),
             )
         )
     return stmt
@@ -188,19 +228,61 @@ def diff(session: Session, request: ChangeRequest) -> dict[str, Any]:
         version, live = handler.live(session, request.target)
     except (NotFound, InvalidInput):
         return {}
-    flat_live = _flatten(live)
-    result: dict[str, Any] = {}
-    for name, proposed in _flatten(request.data).items():
-        current = flat_live.get(
-            name.replace("contact.", "").replace("province.code", "province_code")
-        )
-        if current != proposed:
-            result[name] = {"current": current, "proposed": proposed}
+    result = _differences(request.data, live)
     if request.action == "close":
         result["status"] = {"current": live.get("status"), "proposed": "closed"}
     if request.base_version is not None and version != request.base_version:
         result["_stale"] = {"current": version, "proposed": request.base_version}
     return result
+
+
+def pending_institutions(request: ChangeRequest) -> list[int]:
+    """The institutions that have still to agree before the reviewers decide."""
+    return [step.institution_id for step in request.institutions if step.approved_by is None]
+
+
+def awaits_institutions(request: ChangeRequest) -> bool:
+    """Whether the request's next approval is an institution's (a batch's approver gives those)."""
+    return RequestStatus(request.status).is_open and bool(pending_institutions(request))
+
+
+def _differences(data: dict[str, Any], live: dict[str, Any]) -> dict[str, Any]:
+    """Proposed fields whose value is not the live record's (field → current, proposed); a field
+    the live representation does not show counts as a difference."""
+    flat_live = _flatten(live)
+    result: dict[str, Any] = {}
+    for name, proposed in _flatten(data).items():
+        key = name.replace("contact.", "").replace("province.code", "province_code")
+        current = flat_live.get(key)
+        if key not in flat_live or current != proposed:
+            result[name] = {"current": current, "proposed": proposed}
+    return result
+
+
+def _institutions_to_agree(
+    session: Session,
+    handler: EntityHandler,
+    scopes: list[int | None],
+    touched: list[int | None],
+    days: list[date],
+) -> list[int]:
+    """Whose institution approvers must agree: a two-step record's institutions (a service's
+    old and new one), and every other institution whose record the change alters. Records of
+    no institution are the working group's, whose reviewers decide anyway."""
+    own = _institutions(session, scopes, days)
+    others = _institutions(session, touched, days) - own
+    return sorted((own if handler.two_step else set()) | others)
+
+
+def _institutions(session: Session, org_ids: list[int | None], days: list[date]) -> set[int]:
+    """The institutions of the units as of today and of each of ``days``."""
+    found: set[int] = set()
+    for org_id in {o for o in org_ids if o is not None}:
+        for day in {today(), *days}:
+            path = tree.path_at(session, org_id, day)
+            if path:
+                found.add(tree.institution_of(path).organization_id)
+    return found
 
 
 def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -223,11 +305,21 @@ def _apply(session: Session, handler: EntityHandler, request: ChangeRequest, act
                 "written.",
                 extra={"current_version": version, "diff": diff(session, request)},
             )
+    effective = request.effective_from or today()
     submitter = session.get(User, request.submitted_by)
+    if submitter is not None and submitter.organization_id is not None:
+        scopes = handler.scopes(session, request.action, request.target, request.data)
+        if not policy.still_in_scope(session, submitter, scopes, effective):
+            raise Conflict(
+                f"Kayıt {effective.strftime('%d.%m.%Y')} tarihinde talebi açanın yetki alanı "
+                "dışında kalıyor / on the day the change takes effect the record is outside "
+                "the submitter's subtree.",
+                errors={"effective_from": [f"outside the submitter's subtree on {effective}"]},
+            )
     provenance = Provenance(
-        recorded_by=submitter.name if submitter else None,
+        recorded_by=accounts.actor_ref(submitter) if submitter else None,
         request_id=request.id,
-        approved_by=actor.name,
+        approved_by=accounts.actor_ref(actor),
     )
     applied = handler.apply(
         session,
@@ -235,7 +327,7 @@ def _apply(session: Session, handler: EntityHandler, request: ChangeRequest, act
         request.target,
         request.data,
         request.reason,
-        request.effective_from or today(),
+        effective,
         provenance,
     )
     request.result_entity, request.result_id = applied.entity, applied.id

@@ -10,7 +10,7 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from registry.kernel import durations, turkish
-from schemas.common import MAX_ID, DetsisNumber, Schema
+from schemas.common import MAX_ID, DetsisNumber, IsoDate, Schema
 
 SERVICE_KINDS = ("core", "support")
 # How a citizen can apply; the API uses the codes, pages print the Turkish labels.
@@ -25,6 +25,7 @@ CHANNELS: dict[str, str] = {
 }
 CODE_PATTERN = r"^[A-Z0-9][A-Z0-9-]{1,23}$"
 DOCUMENT_CODE_PATTERN = r"^BLG-[0-9]{6}$"
+MAX_WRITTEN_DURATION = 100  # the length of services.max_duration_written
 
 
 class DurationField(fields.Field):
@@ -35,6 +36,11 @@ class DurationField(fields.Field):
     ) -> durations.Duration:
         try:
             if isinstance(value, str):
+                if len(value) > MAX_WRITTEN_DURATION:
+                    raise ValueError(
+                        f"Süre metni en çok {MAX_WRITTEN_DURATION} karakter / a duration is at "
+                        f"most {MAX_WRITTEN_DURATION} characters."
+                    )
                 return durations.parse(value)
             if isinstance(value, dict) and isinstance(value.get("unit"), str):
                 number = value.get("value")
@@ -164,6 +170,9 @@ class DurationSchema(Schema):
     value = fields.Integer(allow_none=True)
     unit = fields.String(validate=validate.OneOf(list(durations.UNITS)))
     text = fields.String()
+    written = fields.String(
+        metadata={"description": "As published ('8-15 dk'), when given as text: max_duration only"}
+    )
 
 
 class ServiceSchema(Schema):
@@ -339,7 +348,7 @@ class ServiceStatsSchema(Schema):
 
 
 class DueDateQuerySchema(ma.Schema):
-    start = fields.Date(
+    start = IsoDate(
         data_key="from",
         metadata={"description": "Application date (default: today)"},
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from schemas.common import DetsisNumber, Schema, UtcDateTime
+from schemas.common import DetsisNumber, IsoDate, Schema, UtcDateTime
 from schemas.organizations import InfoPersonSchema
 
 
@@ -39,14 +39,30 @@ class CourtesySchema(Schema):
 
 
 class SignatorySchema(Schema):
-    name = fields.String()
-    surname = fields.String()
-    title = fields.String()
+    name = fields.String(allow_none=True, metadata={"description": "None: a vacant post"})
+    surname = fields.String(allow_none=True)
+    title = fields.String(allow_none=True)
     delegation = fields.String(allow_none=True, metadata={"description": '"Bakan a.", "Vali V."'})
     rank = fields.Integer(metadata={"description": "1 is the highest"})
     lines = fields.List(
-        fields.String(), metadata={"description": "The signature block, as printed"}
+        fields.String(),
+        metadata={"description": "The signature block, as printed (empty: nobody to print)"},
     )
+    manager_of = DetsisNumber(
+        allow_none=True,
+        metadata={"description": "The unit whose head post signs (its holder on the date)"},
+    )
+    vacant = fields.Boolean(metadata={"description": "The post had no holder on the letter's date"})
+
+
+LETTER_DATE = {
+    "description": "The letter's date (YYYY-MM-DD, default today): who holds a signing post "
+    "then, and the units as they stood"
+}
+
+
+class LetterDateSchema(ma.Schema):
+    at = IsoDate(metadata=LETTER_DATE)
 
 
 class SignatoriesSchema(Schema):
@@ -103,6 +119,10 @@ class RecipientSchema(Schema):
     addressee = fields.List(fields.String())
     kep_addresses = fields.List(fields.Nested(KepEntrySchema))
     certificate = fields.Nested(CertificateSchema, allow_none=True)
+
+
+class CorrespondenceQuerySchema(CourtesyQuerySchema):
+    at = IsoDate(metadata=LETTER_DATE)
 
 
 class CorrespondenceSchema(Schema):

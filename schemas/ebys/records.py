@@ -13,14 +13,21 @@ from schemas.common import DetsisNumber, Schema
 RECIPIENT_KINDS = ("gereği", "bilgi")
 
 
+MANAGER_OF = {
+    "description": "DETSİS number of the unit whose head post signs: the block names whoever "
+    "holds it on the letter's date (then name, surname and title may be left out; given, they "
+    "sign while the post is vacant)"
+}
+
+
 class SignatoryInputSchema(Schema):
     class Meta:
         unknown = ma.RAISE
 
     organization = DetsisNumber(required=True)
-    name = fields.String(required=True, validate=validate.Length(1, 100))
-    surname = fields.String(required=True, validate=validate.Length(1, 100))
-    title = fields.String(required=True, validate=validate.Length(2, 200))
+    name = fields.String(allow_none=True, validate=validate.Length(1, 100))
+    surname = fields.String(allow_none=True, validate=validate.Length(1, 100))
+    title = fields.String(allow_none=True, validate=validate.Length(2, 200))
     delegation = fields.String(
         allow_none=True,
         validate=validate.Length(1, 100),
@@ -31,6 +38,31 @@ class SignatoryInputSchema(Schema):
         validate=validate.Range(1, 50),
         metadata={"description": "1 = highest; with two signatures the higher signs on the right"},
     )
+    manager_of = DetsisNumber(allow_none=True, metadata=MANAGER_OF)
+
+    @ma.validates_schema
+    def check_signer(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        """A new signatory is named in writing, by a manager post, or both."""
+        for field, message in signer_problems(data).items():
+            raise ma.ValidationError(message, field)
+
+
+def signer_problems(record: dict[str, Any]) -> dict[str, str]:
+    """What keeps ``record`` (a signatory's fields) from naming who signs, by field: a written
+    name needs its surname and the other way round, and without a manager post all three of
+    name, surname and title are needed."""
+    if bool(record.get("name")) != bool(record.get("surname")):
+        missing = "surname" if record.get("name") else "name"
+        return {missing: "Ad ve soyad birlikte yazılır / name and surname go together."}
+    if record.get("manager_of"):
+        return {}
+    for field in ("name", "surname", "title"):
+        if not record.get(field):
+            return {
+                field: "Yazılı ad, soyad ve unvan ya da yönetici makamı (manager_of) gerekli / "
+                "a written name, surname and title, or a manager post (manager_of), is required."
+            }
+    return {}
 
 
 class SignatoryUpdateSchema(SignatoryInputSchema):
@@ -38,10 +70,11 @@ class SignatoryUpdateSchema(SignatoryInputSchema):
         unknown = ma.RAISE
 
     organization = DetsisNumber()
-    name = fields.String(validate=validate.Length(1, 100))
-    surname = fields.String(validate=validate.Length(1, 100))
-    title = fields.String(validate=validate.Length(2, 200))
     rank = fields.Integer(validate=validate.Range(1, 50))
+
+    def check_signer(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        """Not a validator here: an update is checked with the record's other fields when the
+        request is filed (``registry.ebys.records.signer_named``)."""
 
 
 class RecipientKind(fields.String):

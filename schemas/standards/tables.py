@@ -55,9 +55,25 @@ class StandardsRowSchema(Schema):
     required_documents = fields.List(
         fields.String(), metadata={"description": "BAŞVURUDA İSTENEN BELGELER"}
     )
+    awaiting_standard_name = fields.List(
+        fields.String(),
+        dump_default=list,
+        metadata={
+            "description": "Documents asked for under a name still waiting for a standard one, "
+            "as written (listed in required_documents with the mark '(standart adı bekleniyor)')"
+        },
+    )
     max_duration = fields.String(
         allow_none=True,
         metadata={"description": "HİZMETİN TAMAMLANMA SÜRESİ (EN GEÇ SÜRE): '30 gün', 'anında'…"},
+    )
+    max_duration_written = fields.String(
+        allow_none=True,
+        dump_default=None,
+        metadata={
+            "description": "The duration as the institution published it ('8-15 dk', "
+            "'30+15 Gün'), of which max_duration is the upper bound; null when given as a value"
+        },
     )
     unit = fields.String(metadata={"description": "DETSİS number of the unit providing it"})
 
