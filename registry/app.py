@@ -13,6 +13,7 @@ from flask import Flask
 
 from registry import models  # noqa: F401  # every table on Base.metadata before mappers configure
 from registry.audit import api as changes_api
+from registry.backoffice import pages as backoffice
 from registry.catalogue import dataflows_api, documents_api, services_api
 from registry.cli import commands
 from registry.ebys import api as ebys_api
@@ -74,5 +75,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     health.init_app(app)
     app.register_blueprint(site.blp)
     app.register_blueprint(kaysis.blp)  # the KAYSİS SOAP service, outside the REST API
+    app.register_blueprint(backoffice.blp)  # the back office, /manage (signed-in staff)
     commands.install(app)
     return app

@@ -40,6 +40,7 @@ CALLERS = [
     "sgk_approver",
     "reviewer",
     "admin",
+    "goc_ebys",
 ]
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -305,6 +306,22 @@ def _citizen() -> dict[str, str]:
     return {"REMOTE_ADDR": f"203.0.113.{next(_CITIZENS) % 250 + 1}"}
 
 
+def _soap(client: FlaskClient, world: World, headers: dict[str, str]) -> int:
+    """A KAYSİS call with the caller's token in the BbServiceAuthentication header: 200 when
+    answered, 403 when refused (the service answers both with HTTP 200 and ``SonucHatali``)."""
+    token = headers.get("Authorization", "Bearer ").removeprefix("Bearer ")
+    body = (
+        '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" '
+        'xmlns:k="http://kaysis.gov.tr/"><s:Header><k:BbServiceAuthentication>'
+        f"<k:KurumID>{world.goc}</k:KurumID><k:Password>{token}</k:Password>"
+        "</k:BbServiceAuthentication></s:Header><s:Body><k:TumTip1KodlariGetirWs/></s:Body>"
+        "</s:Envelope>"
+    )
+    answer = client.post("/DETSISServis.asmx", data=body, headers={"Content-Type": "text/xml"})
+    assert answer.status_code == 200, answer.data
+    return 403 if b"<SonucHatali>true</SonucHatali>" in answer.data else 200
+
+
 @dataclass(frozen=True)
 class Row:
     label: str  # as docs/security.md shows it
@@ -320,7 +337,7 @@ APPROVE = f"{REQUESTS}/<int:request_id>/approve"
 PUBLIC = [201] * len(CALLERS)
 
 ROWS: list[Row] = [
-    #                                                      no   bad  gocC sgkC gocA sgkA rev  admin
+    #                                                 no   bad  gocC sgkC gocA sgkA rev  admin ebys
     Row(
         "POST /change-requests (unit in Göç İdaresi)",
         "POST",
@@ -336,7 +353,7 @@ ROWS: list[Row] = [
                 },
             ).status_code
         ),
-        [401, 401, 201, 403, 403, 403, 201, 403],
+        [401, 401, 201, 403, 403, 403, 201, 403, 403],
     ),
     Row(
         "POST /change-requests (unit in SGK)",
@@ -354,7 +371,7 @@ ROWS: list[Row] = [
                 },
             ).status_code
         ),
-        [401, 401, 403, 201, 403, 403, 201, 403],
+        [401, 401, 403, 201, 403, 403, 201, 403, 403],
     ),
     Row(
         "POST /change-requests (new top-level institution)",
@@ -371,7 +388,7 @@ ROWS: list[Row] = [
                 },
             ).status_code
         ),
-        [401, 401, 403, 403, 403, 403, 201, 403],
+        [401, 401, 403, 403, 403, 403, 201, 403, 403],
     ),
     Row(
         "POST /change-requests (regulation issued by Göç)",
@@ -393,7 +410,7 @@ ROWS: list[Row] = [
                 },
             ).status_code
         ),
-        [401, 401, 201, 403, 403, 403, 201, 403],
+        [401, 401, 201, 403, 403, 403, 201, 403, 403],
     ),
     Row(
         "POST /change-requests (service of a Göç unit)",
@@ -410,7 +427,7 @@ ROWS: list[Row] = [
                 },
             ).status_code
         ),
-        [401, 401, 201, 403, 403, 403, 201, 403],
+        [401, 401, 201, 403, 403, 403, 201, 403, 403],
     ),
     Row(
         "POST /change-requests (Göç service moved to SGK)",
@@ -428,7 +445,7 @@ ROWS: list[Row] = [
                 },
             ).status_code
         ),
-        [401, 401, 403, 403, 403, 403, 201, 403],
+        [401, 401, 403, 403, 403, 403, 201, 403, 403],
     ),
     Row(
         "POST /change-requests (document issued by SGK)",
@@ -445,7 +462,7 @@ ROWS: list[Row] = [
                 },
             ).status_code
         ),
-        [401, 401, 403, 201, 403, 403, 201, 403],
+        [401, 401, 403, 201, 403, 403, 201, 403, 403],
     ),
     Row(
         "POST /change-requests (signatory of Göç)",
@@ -467,7 +484,7 @@ ROWS: list[Row] = [
                 },
             ).status_code
         ),
-        [401, 401, 201, 403, 403, 403, 201, 403],
+        [401, 401, 201, 403, 403, 403, 201, 403, 403],
     ),
     Row(
         "POST /change-requests (distribution list of SGK)",
@@ -488,7 +505,7 @@ ROWS: list[Row] = [
                 },
             ).status_code
         ),
-        [401, 401, 403, 201, 403, 403, 201, 403],
+        [401, 401, 403, 201, 403, 403, 201, 403, 403],
     ),
     Row(
         "POST /change-requests (search synonyms)",
@@ -506,7 +523,7 @@ ROWS: list[Row] = [
                 },
             ).status_code
         ),
-        [401, 401, 403, 403, 403, 403, 201, 403],
+        [401, 401, 403, 403, 403, 403, 201, 403, 403],
     ),
     Row(
         "POST /change-requests/{id}/approve (Göç's request)",
@@ -515,7 +532,7 @@ ROWS: list[Row] = [
         lambda c, w, h: (
             c.post(f"/api/v1/change-requests/{_pending(c, w)}/approve", headers=h).status_code
         ),
-        [401, 401, 403, 403, 403, 403, 200, 403],
+        [401, 401, 403, 403, 403, 403, 200, 403, 403],
     ),
     Row(
         "POST /change-requests/{id}/approve (Göç's service, first step)",
@@ -526,7 +543,7 @@ ROWS: list[Row] = [
                 f"/api/v1/change-requests/{_service_request(c, w)}/approve", headers=h
             ).status_code
         ),
-        [401, 401, 403, 403, 200, 403, 403, 403],
+        [401, 401, 403, 403, 200, 403, 403, 403, 403],
     ),
     Row(
         "POST /change-requests/{id}/approve (Göç service moved to SGK, first step)",
@@ -535,7 +552,7 @@ ROWS: list[Row] = [
         lambda c, w, h: (
             c.post(f"/api/v1/change-requests/{_service_move(c, w)}/approve", headers=h).status_code
         ),
-        [401, 401, 403, 403, 200, 200, 403, 403],
+        [401, 401, 403, 403, 200, 200, 403, 403, 403],
     ),
     Row(
         "POST /change-requests/{id}/approve (Göç act repealing an SGK act, first step)",
@@ -544,7 +561,7 @@ ROWS: list[Row] = [
         lambda c, w, h: (
             c.post(f"/api/v1/change-requests/{_cross_repeal(c, w)}/approve", headers=h).status_code
         ),
-        [401, 401, 403, 403, 403, 200, 403, 403],
+        [401, 401, 403, 403, 403, 200, 403, 403, 403],
     ),
     Row(
         "POST /change-requests/{id}/approve (name resolution proposed by a reviewer)",
@@ -555,7 +572,7 @@ ROWS: list[Row] = [
                 f"/api/v1/change-requests/{_proposal(c, w, 'resolution')}/approve", headers=h
             ).status_code
         ),
-        [401, 401, 403, 403, 403, 403, 200, 403],
+        [401, 401, 403, 403, 403, 403, 200, 403, 403],
     ),
     Row(
         "POST /change-requests/{id}/approve (synonyms proposed by a reviewer)",
@@ -566,7 +583,7 @@ ROWS: list[Row] = [
                 f"/api/v1/change-requests/{_proposal(c, w, 'synonyms')}/approve", headers=h
             ).status_code
         ),
-        [401, 401, 403, 403, 403, 403, 200, 403],
+        [401, 401, 403, 403, 403, 403, 200, 403, 403],
     ),
     Row(
         "POST /change-requests/{id}/reject (Göç's request)",
@@ -579,7 +596,7 @@ ROWS: list[Row] = [
                 json={"reason": "Eksik bilgi"},
             ).status_code
         ),
-        [401, 401, 403, 403, 403, 403, 200, 403],
+        [401, 401, 403, 403, 403, 403, 200, 403, 403],
     ),
     Row(
         "POST /change-requests/{id}/reject (Göç act repealing an SGK act, first step)",
@@ -592,7 +609,7 @@ ROWS: list[Row] = [
                 json={"reason": "Yönerge yürürlükte kalmalı"},
             ).status_code
         ),
-        [401, 401, 403, 403, 403, 200, 200, 403],
+        [401, 401, 403, 403, 403, 200, 200, 403, 403],
     ),
     Row(
         "POST /change-requests/{id}/withdraw (Göç's request)",
@@ -601,7 +618,7 @@ ROWS: list[Row] = [
         lambda c, w, h: (
             c.post(f"/api/v1/change-requests/{_pending(c, w)}/withdraw", headers=h).status_code
         ),
-        [401, 401, 200, 403, 403, 403, 403, 403],
+        [401, 401, 200, 403, 403, 403, 403, 403, 403],
     ),
     Row(
         "POST /change-batches/{id}/approve (filed by Göç's coordinator)",
@@ -610,7 +627,7 @@ ROWS: list[Row] = [
         lambda c, w, h: (
             c.post(f"/api/v1/change-batches/{_batch(c, w)}/approve", headers=h).status_code
         ),
-        [401, 401, 403, 404, 200, 404, 200, 403],
+        [401, 401, 403, 404, 200, 404, 200, 403, 403],
     ),
     Row(
         "POST /change-batches/{id}/reject (filed by Göç's coordinator)",
@@ -623,7 +640,7 @@ ROWS: list[Row] = [
                 json={"reason": "Dosya eksik"},
             ).status_code
         ),
-        [401, 401, 403, 404, 403, 404, 200, 403],
+        [401, 401, 403, 404, 403, 404, 200, 403, 403],
     ),
     Row(
         "POST /review-tasks/{id}/confirm (Göç's task)",
@@ -632,14 +649,14 @@ ROWS: list[Row] = [
         lambda c, w, h: (
             c.post(f"/api/v1/review-tasks/{_open_task(c, w)}/confirm", headers=h).status_code
         ),
-        [401, 401, 200, 404, 403, 404, 403, 403],
+        [401, 401, 200, 404, 403, 404, 403, 403, 403],
     ),
     Row(
         "POST /documents/unmatched/{id}/resolve (a Göç service's name: files a request)",
         "POST",
         f"{API}/documents/unmatched/<int:item_id>/resolve",
         _resolve_unmatched,
-        [401, 401, 202, 403, 403, 403, 202, 403],
+        [401, 401, 202, 403, 403, 403, 202, 403, 403],
     ),
     Row(
         "PUT /search/synonyms (files a request)",
@@ -652,7 +669,7 @@ ROWS: list[Row] = [
                 json={"groups": [["matris", f"tablo {next(_SERVICES)}"]]},
             ).status_code
         ),
-        [401, 401, 403, 403, 403, 403, 202, 403],
+        [401, 401, 403, 403, 403, 403, 202, 403, 403],
     ),
     Row(
         "POST /person-keys",
@@ -661,7 +678,7 @@ ROWS: list[Row] = [
         lambda c, w, h: (
             c.post("/api/v1/person-keys", headers=h, json={"person_id": national_id(7)}).status_code
         ),
-        [401, 401, 200, 200, 403, 403, 200, 403],
+        [401, 401, 200, 200, 403, 403, 200, 403, 403],
     ),
     Row(
         "POST /complaints/{code}/events (filed at a Göç unit)",
@@ -674,7 +691,7 @@ ROWS: list[Row] = [
                 json={"status": "in_review"},
             ).status_code
         ),
-        [401, 401, 201, 404, 201, 404, 403, 403],
+        [401, 401, 201, 404, 201, 404, 403, 403, 403],
     ),
     Row(
         "POST /complaints (public)",
@@ -762,6 +779,57 @@ ROWS: list[Row] = [
         ),
         [303] * len(CALLERS),
     ),
+    Row(
+        "POST /DETSISServis.asmx (KAYSİS SOAP: the caller's token as Password, Göç as KurumID)",
+        "POST",
+        "/DETSISServis.asmx",
+        lambda c, w, h: _soap(c, w, h),
+        [403, 403, 403, 403, 403, 403, 403, 403, 200],
+    ),
+    # The back office signs people in with a password and a cookie, never a bearer token: every
+    # caller here is a stranger to it. The sign-in form without its CSRF token is refused (400);
+    # the rest, without a session, go to the sign-in page (303). tests/test_backoffice.py covers
+    # who may do what once signed in.
+    Row(
+        "POST /manage/login, the back office's sign-in (no CSRF token)",
+        "POST",
+        "/manage/login",
+        lambda c, w, h: (
+            c.post(
+                "/manage/login", headers=h, data={"login": "reviewer", "password": "x" * 12}
+            ).status_code
+        ),
+        [400] * len(CALLERS),
+    ),
+    Row(
+        "POST /manage/login/code (no session)",
+        "POST",
+        "/manage/login/code",
+        lambda c, w, h: (
+            c.post("/manage/login/code", headers=h, data={"code": "123456"}).status_code
+        ),
+        [303] * len(CALLERS),
+    ),
+    Row(
+        "POST /manage/logout (no session)",
+        "POST",
+        "/manage/logout",
+        lambda c, w, h: c.post("/manage/logout", headers=h).status_code,
+        [303] * len(CALLERS),
+    ),
+    Row(
+        "POST /manage/requests/{id}/decide (no session)",
+        "POST",
+        "/manage/requests/<int:request_id>/decide",
+        lambda c, w, h: (
+            c.post(
+                f"/manage/requests/{_pending(c, w)}/decide",
+                headers=h,
+                data={"decision": "approve"},
+            ).status_code
+        ),
+        [303] * len(CALLERS),
+    ),
 ]
 
 # Reads whose answer depends on the caller, kept in the table for reference.
@@ -771,35 +839,35 @@ READS: list[Row] = [
         "GET",
         REQUESTS,
         lambda c, w, h: c.get("/api/v1/change-requests", headers=h).status_code,
-        [401, 401, 200, 200, 200, 200, 200, 403],
+        [401, 401, 200, 200, 200, 200, 200, 403, 403],
     ),
     Row(
         "GET /review-tasks",
         "GET",
         f"{API}/review-tasks",
         lambda c, w, h: c.get("/api/v1/review-tasks", headers=h).status_code,
-        [401, 401, 200, 200, 200, 200, 200, 403],
+        [401, 401, 200, 200, 200, 200, 200, 403, 403],
     ),
     Row(
         "GET /documents/unmatched",
         "GET",
         f"{API}/documents/unmatched",
         lambda c, w, h: c.get("/api/v1/documents/unmatched", headers=h).status_code,
-        [401, 401, 200, 200, 200, 200, 200, 403],
+        [401, 401, 200, 200, 200, 200, 200, 403, 403],
     ),
     Row(
         "GET /complaints",
         "GET",
         f"{API}/complaints",
         lambda c, w, h: c.get("/api/v1/complaints", headers=h).status_code,
-        [401, 401, 200, 200, 200, 200, 200, 403],
+        [401, 401, 200, 200, 200, 200, 200, 403, 403],
     ),
     Row(
         "GET /complaints/{code} without the access key (filed at a Göç unit)",
         "GET",
         f"{API}/complaints/<string:tracking_code>",
         lambda c, w, h: c.get(f"/api/v1/complaints/{_complaint(c, w)}", headers=h).status_code,
-        [401, 401, 200, 404, 200, 404, 200, 403],
+        [401, 401, 200, 404, 200, 404, 200, 403, 403],
     ),
 ]
 
@@ -999,6 +1067,17 @@ ALONE: dict[tuple[str, str], Alone] = {
         "POST /complaints/track, the site's form (public, reads with the key)"
     ),
     ("POST", "/services/<string:code>/survey"): _alone_survey(form=True),
+    ("POST", "/manage/login"): _alone_row(
+        "POST /manage/login, the back office's sign-in (no CSRF token)"
+    ),
+    ("POST", "/manage/login/code"): _alone_row("POST /manage/login/code (no session)"),
+    ("POST", "/manage/logout"): _alone_row("POST /manage/logout (no session)"),
+    ("POST", "/manage/requests/<int:request_id>/decide"): _alone_row(
+        "POST /manage/requests/{id}/decide (no session)"
+    ),
+    ("POST", "/DETSISServis.asmx"): _alone_row(
+        "POST /DETSISServis.asmx (KAYSİS SOAP: the caller's token as Password, Göç as KurumID)"
+    ),
 }
 
 # What a reviewer alone gets at each endpoint: proposals are filed, approvals of their own are
@@ -1020,6 +1099,11 @@ ALONE_EXPECTED: dict[tuple[str, str], list[int]] = {
     ("POST", "/complaints"): [201],
     ("POST", "/complaints/track"): [200],
     ("POST", "/services/<string:code>/survey"): [303],
+    ("POST", "/manage/login"): [400],
+    ("POST", "/manage/login/code"): [303],
+    ("POST", "/manage/logout"): [303],
+    ("POST", "/manage/requests/<int:request_id>/decide"): [303],
+    ("POST", "/DETSISServis.asmx"): [403],
 }
 
 

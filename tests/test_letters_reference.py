@@ -1,6 +1,9 @@
 """Letters use the reference data (issue 22): a signatory may name a manager post and signs as
 its holder on the letter's date; an addressee exception registered in the unit-type table comes
-before the dative rule; every new XML answer is valid against the shipped XSD."""
+before the dative rule; every new XML answer is valid against the shipped XSD.
+
+Why this module is long: the XSD test files one record of every reference kind through the
+workflow, so that each XML answer is rendered from real data rather than from an empty list."""
 
 from __future__ import annotations
 

@@ -312,3 +312,23 @@ def test_a_bad_sample_is_refused_with_the_field(
     assert "data.sample" in refused.json["errors"], refused.json
     assert field in str(refused.json["errors"]["data.sample"])
     assert client.get(f"/api/v1/documents/{permit}/sample").status_code == 404
+
+
+def test_services_of_a_unit_include_those_of_the_units_under_it(
+    client: FlaskClient, session: Session, world: World
+) -> None:
+    """The subtree filter is one recursive query (any size), not a list of ids."""
+    deep = make_service(session, "Yabancı Kimlik Numarası Tahsisi", world.bidb)
+    top = make_service(session, "Göç İstatistikleri Talebi", world.goc)
+    elsewhere = make_service(session, "İşveren Tescili", world.sgk)
+    session.commit()
+
+    def codes(unit: str) -> set[str]:
+        answer = client.get(f"/api/v1/services?organization={unit}&page_size=100")
+        assert answer.status_code == 200, answer.json
+        return {service["code"] for service in answer.json}
+
+    assert codes(world.goc) == {deep, top}
+    assert codes(world.yhgm) == {deep}
+    assert codes(world.interior) == {deep, top}  # the ministry: its related institution too
+    assert codes(world.sgk) == {elsewhere}

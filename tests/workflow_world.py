@@ -51,6 +51,7 @@ def build_world(session: Session) -> World:
         ("reviewer", "reviewer", None),
         ("reviewer2", "reviewer", None),
         ("admin", "admin", None),
+        ("goc_ebys", "ebys", goc),
     ]:
         user, token = make_user(session, name=who, role=role, organization=organization)
         world.tokens[who] = token

@@ -133,8 +133,7 @@ def require_ebys_client(session: Session, actor: User) -> int:
     state = accounts.scope_state(session, actor)
     if not state.valid or actor.organization_id is None:
         raise Forbidden(
-            f"Hesabın kurumu geçersiz ({state.reason}) / the account's institution no longer "
-            "holds."
+            f"Hesabın kurumu geçersiz ({state.reason}) / the account's institution no longer holds."
         )
     return actor.organization_id
 

@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.accounts import persons
-from registry.accounts.models import ApiToken, Role, User
+from registry.accounts import passwords, persons
+from registry.accounts.models import ApiToken, Role, SignInSession, User
 from registry.kernel.clock import today
 from registry.kernel.errors import Conflict, InvalidInput, NotFound
 from registry.organizations.models import Status
@@ -30,6 +30,8 @@ _KEY = re.compile(r"[0-9a-f]{64}")
 # "hesap:12 kişi:9e21fba5d769": the account, and the first 12 hex digits of its person key (absent
 # on an account made before person keys). Fits audit_log.submitted_by and the version rows.
 _REF = re.compile(r"hesap:(\d+)(?: kişi:([0-9a-f]{12}))?")
+# Login names are ASCII, so that "İ"/"I" and their lower cases never make two names of one.
+_LOGIN = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
 
 
 def hash_token(token: str) -> str:
@@ -218,15 +220,79 @@ def deactivate(session: Session, user_id: int) -> Deactivation:
     The row stays, with the unit it last acted for: the audit trail, version rows and change
     request events refer to it. Its open change requests stay open for others to decide (the
     work is the institution's, and four eyes still apply); nobody can withdraw them any more.
-    The registry has no sign-in sessions yet: tokens are the only credentials.
+    Its back-office sessions end with it.
     """
     user = _live(session, user_id)
     now = datetime.now(UTC)
     user.active = False
     user.deactivated_at = now
     revoked = _revoke_tokens(session, user.id, now)
+    end_sessions(session, user.id, now)
     session.flush()
     return Deactivation(user, revoked)
+
+
+def end_sessions(session: Session, user_id: int, now: datetime) -> int:
+    """End every open back-office session of the account (deactivation, new password)."""
+    open_sessions = session.scalars(
+        select(SignInSession).where(
+            SignInSession.user_id == user_id, SignInSession.ended_at.is_(None)
+        )
+    ).all()
+    for row in open_sessions:
+        row.ended_at = now
+    session.flush()
+    return len(open_sessions)
+
+
+def set_login(session: Session, user_id: int, login: str, email: str | None) -> User:
+    """Give an account its back-office login name (and e-mail address)."""
+    user = _live(session, user_id)
+    name = login.strip().lower()
+    if not _LOGIN.fullmatch(name):
+        raise InvalidInput(
+            "Kullanıcı adı 3-64 karakter olmalı; küçük harf (ASCII), rakam, nokta, alt çizgi, "
+            "tire / the login is 3-64 of a-z, 0-9, '.', '_', '-'.",
+            errors={"login": ["3-64 of a-z 0-9 . _ -"]},
+        )
+    if session.scalar(select(User.id).where(User.login == name, User.id != user.id)):
+        raise Conflict(
+            f"'{name}' kullanıcı adı kullanılıyor / the login is taken.",
+            errors={"login": ["taken"]},
+        )
+    if email is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email.strip()):
+        raise InvalidInput(
+            "E-posta adresi geçersiz / invalid e-mail address.", errors={"email": ["invalid"]}
+        )
+    user.login = name
+    user.email = email.strip() if email else None
+    session.flush()
+    return user
+
+
+def set_password(session: Session, user_id: int, password: str) -> User:
+    """A new password (argon2id); every open session of the account ends with the old one."""
+    user = _live(session, user_id)
+    if user.login is None:
+        raise Conflict(
+            f"Hesap {user_id} kullanıcı adı olmadan parola alamaz / set a login first.",
+            errors={"login": ["required before a password"]},
+        )
+    user.password_hash = passwords.hash_password(passwords.checked(password, user.login))
+    now = datetime.now(UTC)
+    user.password_changed_at = now
+    user.failed_sign_ins, user.locked_until = 0, None
+    end_sessions(session, user.id, now)
+    return user
+
+
+def reset_second_factor(session: Session, user_id: int) -> User:
+    """Forget the account's TOTP secret: the next sign-in enrols a new one. Open sessions end,
+    since whoever holds the lost device may be in one."""
+    user = _live(session, user_id)
+    user.totp_secret = user.totp_enrolled_at = user.totp_last_step = None
+    end_sessions(session, user.id, datetime.now(UTC))
+    return user
 
 
 def authenticate(session: Session, token: str) -> User | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, NotRequired, TypedDict
+from typing import Any, TypedDict
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -44,7 +44,6 @@ class DurationView(TypedDict):
     value: int | None
     unit: str
     text: str
-    written: NotRequired[str]  # the legal maximum as published ("8-15 dk"), when it was text
 
 
 class FeeView(TypedDict):
@@ -99,7 +98,7 @@ def get_service(session: Session, code: str) -> Service:
 
 @dataclass
 class ServiceFilter:
-    organization_ids: list[int] | None = None
+    organization_ids: list[int] | Select[tuple[int]] | None = None  # ids, or a query of them
     q: str | None = None
     kind: str | None = None
     include_closed: bool = False
@@ -169,11 +168,7 @@ def service_views(session: Session, services: Sequence[Service]) -> list[Service
                 "required_documents": docs.get((service.id, DocumentRole.REQUIRED), []),
                 "issued_documents": docs.get((service.id, DocumentRole.ISSUED), []),
                 "document_channels": restricted.get(service.id, []),
-                "max_duration": _duration(
-                    service.max_duration_value,
-                    service.max_duration_unit,
-                    service.max_duration_written,
-                ),
+                "max_duration": _duration(service.max_duration_value, service.max_duration_unit),
                 "norm_duration": _duration(service.norm_duration_value, service.norm_duration_unit),
                 "average_duration": _duration(
                     service.average_duration_value, service.average_duration_unit
@@ -388,8 +383,8 @@ def _set_service_fields(session: Session, service: Service, data: dict[str, Any]
             value: durations.Duration | None = data[name]
             setattr(service, f"{name}_value", value.value if value else None)
             setattr(service, f"{name}_unit", value.unit if value else None)
-    if "max_duration" in data:  # the text as published, beside its computed upper bound
-        service.max_duration_written = written_duration(data["max_duration"])
+    if "max_duration" in data:  # as published ("8-15 dk"); a {value, unit} has no written form
+        service.max_duration_written = getattr(data["max_duration"], "written", None) or None
     if service.channels is None:
         service.channels = []
     service.search_text = turkish.fold(" ".join(filter(None, (service.name, service.description))))
@@ -497,18 +492,7 @@ def _channels_not_offered(code: str, outside: list[str]) -> InvalidInput:
     )
 
 
-def written_duration(duration: durations.Duration | None) -> str | None:
-    """What a table printed ("8-15 dk", "30+15 Gün"), kept as published; None for a duration
-    given as ``{value, unit}``, which has no written form."""
-    return duration.written or None if duration is not None else None
-
-
-def _duration(
-    value: int | None, unit: str | None, written: str | None = None
-) -> DurationView | None:
+def _duration(value: int | None, unit: str | None) -> DurationView | None:
     if unit is None:
         return None
-    view = duration_view(durations.from_parts(value, unit))
-    if written:
-        view["written"] = written
-    return view
+    return duration_view(durations.from_parts(value, unit))

@@ -54,7 +54,7 @@ class Services(MethodView):
         organization = args.get("organization")
         filters = records.ServiceFilter(
             organization_ids=(
-                tree.subtree_ids(session, tree.organization_id(session, organization), today())
+                tree.subtree_select(tree.organization_id(session, organization), today())
                 if organization
                 else None
             ),

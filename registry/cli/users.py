@@ -67,16 +67,34 @@ def users_group() -> None:
 )
 @click.option("--organization", default=None, help="DETSİS number (coordinators, approvers, ebys)")
 @person_option
+@click.option("--login", default=None, help="Back-office login name (a-z 0-9 . _ -)")
+@click.option("--email", default=None, help="E-mail address (with --login)")
 @with_appcontext
-def users_create(name: str, role: str, organization: str | None, person_id: str | None) -> None:
-    """Create an account; its API token is the LAST line of the output (shown only once)."""
+def users_create(
+    name: str,
+    role: str,
+    organization: str | None,
+    person_id: str | None,
+    login: str | None,
+    email: str | None,
+) -> None:
+    """Create an account; its API token is the LAST line of the output (shown only once).
+
+    With ``--login`` the account may also sign in to the back office once it has a password
+    (``registry users set-password``)."""
+    if email is not None and login is None:
+        raise click.UsageError("--email yalnızca --login ile / --email needs --login.")
     with reported_errors(), get_db().transaction() as session:
         key = _person_key(person_id, required=False)
         same = session.scalars(select(User.id).where(User.person_key == key)).all() if key else []
         user, token = accounts.create_user(
             session, name=name, role=role, organization=organization, person_key=key
         )
+        if login is not None:
+            accounts.set_login(session, user.id, login, email)
         click.echo(f"created user #{user.id} {user.name} ({user.role})")
+        if user.login:
+            click.echo(f"back-office login: {user.login}")
         if same:
             # Allowed (one person may coordinate for two institutions), never unnoticed.
             others = ", ".join(f"#{other}" for other in same)
@@ -105,6 +123,33 @@ def users_deactivate(user_id: int) -> None:
     with reported_errors(), get_db().transaction() as session:
         ended = accounts.deactivate(session, user_id)
     click.echo(f"deactivated user #{user_id}; revoked {ended.tokens_revoked} token(s)")
+
+
+@users_group.command("set-password")
+@click.argument("user_id", type=int)
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    required=True,
+    help="Read the password from standard input (never from the command line)",
+)
+@with_appcontext
+def users_set_password(user_id: int, password_stdin: bool) -> None:
+    """Set an account's back-office password; its open sessions end at once."""
+    password = sys.stdin.readline().rstrip("\r\n")
+    with reported_errors(), get_db().transaction() as session:
+        accounts.set_password(session, user_id, password)
+    click.echo(f"user #{user_id} has a new password; its sessions ended")
+
+
+@users_group.command("reset-totp")
+@click.argument("user_id", type=int)
+@with_appcontext
+def users_reset_totp(user_id: int) -> None:
+    """Forget an account's second factor: the next sign-in enrols a new one."""
+    with reported_errors(), get_db().transaction() as session:
+        accounts.reset_second_factor(session, user_id)
+    click.echo(f"user #{user_id} enrols a new second factor at the next sign-in")
 
 
 @users_group.command("revoke")

@@ -5,9 +5,10 @@ at most every ``facts.FRESH_SECONDS``, one indexed read of the audit head. An an
 a minute, or until a unit it read changes: it keeps the DETSİS numbers whose facts it was built
 from (``facts.reading``), and the facts cache, which follows the audit trail, tells it what each
 change makes stale (a changed unit drops only the answers that read it; a changed signatory,
-provincial administration or Presidency drops them all). The minute bounds how late a certificate
-is flagged expired. Clients then keep an answer for ``max-age``, or a day while the registry
-cannot be reached (``registry.http.representations.EBYS_CACHE_CONTROL``).
+manager post, unit type, provincial administration or Presidency drops them all). The minute
+bounds how late a certificate is flagged expired. Clients then keep an answer for
+``max-age``, or a day while the registry cannot be reached
+(``registry.http.representations.EBYS_CACHE_CONTROL``).
 """
 
 from __future__ import annotations

@@ -48,6 +48,10 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # number), and four eyes wait for accounts that do not.
         "REQUIRE_PERSON_ID": os.environ.get(f"{ENV_PREFIX}REQUIRE_PERSON_ID", "0") == "1",
         "TIMEZONE": os.environ.get(f"{ENV_PREFIX}TIMEZONE", "Europe/Istanbul"),
+        # The back office (registry/backoffice/): minutes a session may lie unused, and whether
+        # its cookies are Secure (0 only for plain-http development on 127.0.0.1).
+        "BACKOFFICE_IDLE_MINUTES": float(os.environ.get(f"{ENV_PREFIX}BACKOFFICE_IDLE", "30")),
+        "BACKOFFICE_SECURE_COOKIES": os.environ.get(f"{ENV_PREFIX}BACKOFFICE_SECURE", "1") != "0",
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         # Public writes (complaints, surveys, forms): per-client token buckets, see ratelimit.py.
         "LOG_FORMAT": os.environ.get(f"{ENV_PREFIX}LOG_FORMAT", "json"),

@@ -5,6 +5,10 @@ Every query selects the versions in force on one date through the indexes on
 query per level (the tree is at most a dozen levels deep), and walks down one query per level of
 the answer. No query scans the table, so the cost follows the size of the answer, not of the
 registry (see docs/organizations.md and benchmarks/tree.py).
+
+Why this module is long: every read of the tree as of a date (versions, paths, subtrees, links,
+lists) shares the same in-force condition and batching helpers; split, each part would import the
+others' private helpers.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from registry.kernel import turkish
@@ -248,6 +252,17 @@ def subtree_ids(session: Session, org_id: int, at: date) -> list[int]:
         ids.extend(found)
         frontier = found
     return ids
+
+
+def subtree_select(org_id: int, at: date) -> Select[tuple[int]]:
+    """The unit and every unit under it on ``at`` as a recursive SQL query, for filters over a
+    subtree of any size: an IN list of a ministry's 50,000 units would exceed SQLite's bound
+    variables and ship every id twice."""
+    version = OrganizationVersion
+    top = select(literal(org_id).label("id")).cte("subtree", recursive=True)
+    below = select(version.organization_id).where(version.parent_id == top.c.id, in_force(at))
+    subtree = top.union(below)
+    return select(subtree.c.id)
 
 
 def path_at(session: Session, org_id: int, at: date) -> list[PathEntry] | None:

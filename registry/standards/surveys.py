@@ -11,9 +11,10 @@ The rates as of today are read from a rollup kept in each process (``_Rollup``, 
 database): today's tree (each unit's parent, and which units are institutions) and the responses
 counted per unit and service, each unit's subtree summed up front. A unit's rate is then a
 dictionary lookup, not a walk of the subtree and a count of its responses (0.9 s for the largest
-institution at 200,000 units). It follows the tree through the audit trail (a change approved
-through the workflow shows in the next answer) and the day; new responses are caught up by id on
-each read (an indexed range of the new ones), and everything is recounted at least every
+institution at 200,000 units). It follows the tree through the audit trail (re-reading only the
+units changed: a change approved through the workflow shows in the next answer) and the day;
+new responses are caught up by id on each read (an indexed range of the new ones), and
+everything is recounted at least every
 ``RECOUNT_SECONDS``: PostgreSQL may commit a response after one with a higher id was counted,
 so such a response may show up to that late. Other days, and a unit not open today, are counted
 from the tables as before.
@@ -39,7 +40,7 @@ from registry.catalogue.models import RecordStatus, Service
 from registry.kernel import clock
 from registry.kernel.errors import InvalidInput
 from registry.organizations import tree
-from registry.organizations.models import OrganizationVersion
+from registry.organizations.models import Organization, OrganizationVersion
 from registry.standards.complaints import unit_refs
 from registry.standards.models import SurveyResponse
 
@@ -298,15 +299,35 @@ class _Rollup(projections.Projection):
         self.total = [0] * len(SCORES)
         self.last_id = 0  # the highest response id counted
         self.counted_at = -math.inf  # time.monotonic() of the last full recount
+        self.sums_stale = False  # the tree changed since ``subtree`` was summed
 
     def load_all(self, session: Session) -> None:
         with self.lock:
             self.day = None
 
     def reload(self, session: Session, changed: dict[str, set[str]]) -> None:
-        if changed:
-            with self.lock:
-                self.day = None
+        """Re-read only the changed units' places in today's tree (a child points to its
+        parent's id, so a move changes the moved unit's row alone), then sum again."""
+        numbers = sorted(changed.get("organization", ()))
+        if not numbers:
+            return
+        with self.lock:
+            if self.day is None:
+                return
+            ids = [
+                unit
+                for start in range(0, len(numbers), _CHUNK)
+                for unit in session.scalars(
+                    select(Organization.id).where(
+                        Organization.detsis_no.in_(numbers[start : start + _CHUNK])
+                    )
+                )
+            ]
+            for unit in ids:
+                self.parent.pop(unit, None)
+                self.institutions.discard(unit)
+            self._read_places(session, self.day, ids)
+            self.sums_stale = True
 
     def current(self, session: Session) -> _Rollup:
         """Synced with the audit trail, today's tree, and the responses committed so far."""
@@ -321,6 +342,8 @@ class _Rollup(projections.Projection):
                 synced._read_tree(session, today)
                 synced._sum_subtrees()
             else:
+                if synced.sums_stale:
+                    synced._sum_subtrees()
                 synced._catch_up(session)
         return synced
 
@@ -349,19 +372,29 @@ class _Rollup(projections.Projection):
         return last
 
     def _read_tree(self, session: Session, day: date) -> None:
-        parent: dict[int, int | None] = {}
-        institutions: set[int] = set()
-        for unit, above, category in session.execute(
-            select(
-                OrganizationVersion.organization_id,
-                OrganizationVersion.parent_id,
-                OrganizationVersion.category,
-            ).where(tree.in_force(day))
-        ):
-            parent[unit] = above
-            if category:
-                institutions.add(unit)
-        self.parent, self.institutions, self.day = parent, institutions, day
+        self.parent, self.institutions, self.day = {}, set(), day
+        self._read_places(session, day, None)
+
+    def _read_places(self, session: Session, day: date, units: list[int] | None) -> None:
+        """Where ``units`` (None: every unit) stand on ``day``: their parent and category."""
+        stmt = select(
+            OrganizationVersion.organization_id,
+            OrganizationVersion.parent_id,
+            OrganizationVersion.category,
+        ).where(tree.in_force(day))
+        parts = (
+            [None]
+            if units is None
+            else [units[i : i + _CHUNK] for i in range(0, len(units), _CHUNK)]
+        )
+        for part in parts:
+            where = (
+                stmt if part is None else stmt.where(OrganizationVersion.organization_id.in_(part))
+            )
+            for unit, above, category in session.execute(where):
+                self.parent[unit] = above
+                if category:
+                    self.institutions.add(unit)
 
     def _recount(self, session: Session) -> None:
         self.cells, self.last_id = {}, 0
@@ -398,7 +431,7 @@ class _Rollup(projections.Projection):
                 total[index] += count
                 for above in path:
                     subtree.setdefault(above, [0] * len(SCORES))[index] += count
-        self.subtree, self.total = subtree, total
+        self.subtree, self.total, self.sums_stale = subtree, total, False
 
     def _path_up(self, unit: int) -> list[int]:
         path: list[int] = []

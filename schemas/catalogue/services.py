@@ -170,9 +170,6 @@ class DurationSchema(Schema):
     value = fields.Integer(allow_none=True)
     unit = fields.String(validate=validate.OneOf(list(durations.UNITS)))
     text = fields.String()
-    written = fields.String(
-        metadata={"description": "As published ('8-15 dk'), when given as text: max_duration only"}
-    )
 
 
 class ServiceSchema(Schema):
