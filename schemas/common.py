@@ -35,6 +35,13 @@ class ProblemSchema(ma.Schema):
         values=fields.List(fields.String()),
         metadata={"description": "Offending field → messages (validation errors only)"},
     )
+    successors = fields.List(
+        fields.String(),
+        metadata={
+            "description": "DETSİS numbers of the units that took over a closed or not yet open "
+            "unit (EBYS lookups only)"
+        },
+    )
 
 
 # The long free texts: line breaks and tabs are kept there; every other text is one line.

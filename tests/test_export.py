@@ -39,6 +39,7 @@ from registry.audit import checkpoints as signed
 from registry.audit import trail as audit
 from registry.audit.canonical import ENCODERS
 from registry.audit.models import AuditHead, LedgerHead
+from registry.backoffice import signin
 from registry.catalogue import dataflow_projection, unmatched_names
 from registry.catalogue.models import Document, Service
 from registry.demo import load_demo
@@ -233,6 +234,14 @@ def _fill_every_table(app: Flask) -> Source:
         signed.take(session, SOURCE_KEY, None)
     with get_db(app).transaction() as session:  # the data-flow projections, built as a read would
         dataflow_projection.rebuild(session)
+    with get_db(app).transaction() as session:  # a back-office sign-in, and a failed one
+        accounts.set_login(session, izmir_id, "izmir.koordinator", None)
+        accounts.set_password(session, izmir_id, "uzun ve gizli bir parola")
+    with get_db(app).transaction() as session:
+        now = datetime.now(UTC)
+        signin.sign_in(session, "izmir.koordinator", "uzun ve gizli bir parola", "192.0.2.9", now)
+        with pytest.raises(signin.SignInRefused):
+            signin.sign_in(session, "izmir.koordinator", "yanlış parola", "192.0.2.9", now)
     return Source(app, "", tracking_code, access_key, coordinator, code)
 
 
