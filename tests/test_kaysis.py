@@ -433,6 +433,44 @@ def test_code_tables_contact_and_reference(ebys: Ebys, world: dict[str, Any]) ->
     assert refused.SonucHatali is True
 
 
+def test_certificate_owners_managers_and_services(ebys: Ebys, world: dict[str, Any]) -> None:
+    owners = rest(world, "ebys/certificate-owners", organization=world["number"])
+    rows = items(
+        ebys("SertifikaSahiplikleriniGetir", baslangicTarihi="2000-01-01T00:00:00"),
+        "EYazismaSertifikaSahipligi",
+    )
+    expected = [(int(o["detsis_no"]), int(o["certificate_owner"] or 0)) for o in owners]
+    assert rows and [(r.KurumBirimId, r.SertifikaSahibiKurumId) for r in rows] == expected
+    later = datetime.now(UTC) + timedelta(days=2)
+    assert items(ebys("SertifikaSahiplikleriniGetir", baslangicTarihi=later), "X") == []
+    number = int(world["number"])
+    posts = items(ebys("IYEMTumYoneticileriGetirWs", KurumID=number), "IyemYoneticiObj")
+    held = rest(world, f"organizations/{number}/managers")["managers"]
+    assert posts and [p.YoneticiAdiSoyadi for p in posts][: len(held)] == [m["name"] for m in held]
+    for post in posts:
+        (current,) = rest(world, f"organizations/{post.ID}/managers")["managers"]
+        assert (post.YoneticiKodu, post.UnvanAdi) == (int(current["id"]), current["title"])
+        assert post.DogumTarihi is None and post.Yasi == 0
+    first = held[0]
+    mine = items(
+        ebys("IYEMYoneticiIDdenGorevListesiGetirWs", YoneticiID=int(first["id"])),
+        "IyemYoneticiObj",
+    )
+    assert int(first["id"]) in {p.YoneticiKodu for p in mine}
+    assert {p.YoneticiAdiSoyadi for p in mine} == {first["name"]}
+    unknown = ebys("IYEMYoneticiIDdenGorevListesiGetirWs", YoneticiID=999_999_999)
+    assert unknown.SonucHatali is True and unknown.HataMsj
+    answer = rest(world, "services", organization=world["number"], page_size=500)
+    expected_services = answer["items"] if isinstance(answer, dict) else answer
+    services = items(ebys("GetHizmetListesi", DetsisId=number), "GetHizmetListesiWs")
+    assert services and [(s.HizmetId, s.HizmetAd) for s in services] == [
+        (s["code"], s["name"]) for s in expected_services
+    ]
+    for service, source in zip(services, expected_services, strict=True):
+        path = rest(world, f"organizations/{source['organization']}")["path"]
+        assert service.KurumHiyerarsik.split(">")[-1].strip() == path[-1]["name"]
+
+
 def test_refusals_are_answers_with_a_turkish_message(
     world: dict[str, Any], transport: FlaskTransport, national_wsdl: zeep.Client
 ) -> None:
@@ -452,7 +490,7 @@ def test_refusals_are_answers_with_a_turkish_message(
     unknown = client("DETSISNoKurumBirimWs", DETSISNo=12345678)
     assert unknown.SonucHatali is True and "yok" in unknown.HataMsj
     with pytest.raises(zeep.exceptions.Fault, match="henüz"):
-        client("GetHizmetListesi", DetsisId=int(number))
+        client("GetBelgeListesi", DetsisId=int(number))
     assert transport.answers[-1].status_code == 400
 
 

@@ -23,8 +23,10 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
+from registry.catalogue import services
 from registry.ebys import answers as ebys_answers
 from registry.ebys import e_correspondence, identifiers, managers, officers
+from registry.ebys.models import ManagerPost
 from registry.ebys.views import Certificate, ContactBlock
 from registry.kaysis.answers import joined, refusal, result
 from registry.kaysis.auth import Caller
@@ -70,10 +72,6 @@ NOT_IMPLEMENTED: dict[str, NotAnswered] = {
     name: NotAnswered(reason)
     for name, reason in (
         ("EypGuncellenenleriGetir", "since when is not in the request"),
-        ("SertifikaSahiplikleriniGetir", "not built yet"),
-        ("IYEMYoneticiIDdenGorevListesiGetirWs", "not built yet"),
-        ("IYEMTumYoneticileriGetirWs", "not built yet"),
-        ("GetHizmetListesi", "not built yet"),
         ("GetBelgeListesi", "not built yet"),
         ("GetMevzuatListesi", "not built yet"),
         ("MevzuatSorgula", "not built yet"),
@@ -651,34 +649,69 @@ def eyp_version(session: Session, caller: Caller, params: dict[str, Any]) -> dic
     return result(False, [{"Versiyon": found["package_version"]}])
 
 
+def _post_row(session: Session, unit_record: dict[str, Any], post: ManagerPost) -> dict[str, Any]:
+    """One management post as ``IyemYoneticiObj``. No birth date, age or national id is kept,
+    so ``DogumTarihi`` is nil and ``Yasi`` 0."""
+    view = managers.view(session, post)
+    return {
+        "ID": unit_record["DETSISNo"],
+        "Ad": unit_record["Ad"],
+        "KurumHiyerarsik": unit_record["KurumHiyerarsik"],
+        "ParentIdareKimlikKodu": str(unit_record["ParentIdareKimlikKodu"]),
+        "UnvanAdi": view["title"],
+        "YoneticiKodu": int(view["id"]),
+        "YoneticiAdiSoyadi": view["name"],
+        "DogumTarihi": None,
+        "Yasi": 0,
+        "HukukiDayanak": view["legal_basis"],
+        "GorevTuru": view["appointment"],
+        "GorevBaslamaTarihi": view["since"],
+        "GorevBitisTarihi": view["until"],
+        "Aktifmi": view["until"] is None or view["until"] >= today(),
+    }
+
+
 @operation("IYEMKurumYoneticisiGetirWs")
 def unit_manager(session: Session, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
-    """Who held the unit's post on a date (nil: today). No birth date, age or national id is
-    kept, so ``DogumTarihi`` is nil and ``Yasi`` 0."""
+    """Who held the unit's post on a date (nil: today)."""
     number = _number(params["KurumID"], "KurumID")
     on = params["Tarih"].date() if params["Tarih"] else today()
     unit_record = _units(session, [number])[0]
-    rows = []
-    for post in managers.managers_on(session, number, on):
-        view = managers.view(session, post)
-        rows.append(
-            {
-                "ID": int(number),
-                "Ad": unit_record["Ad"],
-                "KurumHiyerarsik": unit_record["KurumHiyerarsik"],
-                "ParentIdareKimlikKodu": str(unit_record["ParentIdareKimlikKodu"]),
-                "UnvanAdi": view["title"],
-                "YoneticiKodu": int(view["id"]),
-                "YoneticiAdiSoyadi": view["name"],
-                "DogumTarihi": None,
-                "Yasi": 0,
-                "HukukiDayanak": view["legal_basis"],
-                "GorevTuru": view["appointment"],
-                "GorevBaslamaTarihi": view["since"],
-                "GorevBitisTarihi": view["until"],
-                "Aktifmi": view["until"] is None or view["until"] >= today(),
-            }
-        )
+    posts = managers.managers_on(session, number, on)
+    return result(False, [_post_row(session, unit_record, post) for post in posts])
+
+
+@operation("IYEMTumYoneticileriGetirWs")
+def all_managers(session: Session, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+    """Who holds each post of the unit's subtree today (a vacant post has no row), the unit
+    first, then the units below it in their number order."""
+    number = _number(params["KurumID"], "KurumID")
+    _units(session, [number])
+    org_id = tree.organization_id(session, number)
+    subtree = tree.subtree_select(org_id, today())
+    org_ids = list(session.scalars(select(Organization.id).where(Organization.id.in_(subtree))))
+    holders = managers.holders_on(session, org_ids, today())
+    numbers = tree.numbers_of(session, list(holders))
+    ordered = sorted(holders, key=lambda i: (i != org_id, numbers[i]))
+    found = {r["DETSISNo"]: r for r in _units(session, [numbers[i] for i in ordered])}
+    rows = [_post_row(session, found[int(numbers[i])], holders[i]) for i in ordered]
+    return result(False, rows)
+
+
+@operation("IYEMYoneticiIDdenGorevListesiGetirWs")
+def posts_of_manager(session: Session, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+    """Every post of the person who holds the post with this manager code (``YoneticiKodu``):
+    the person is found by the post, never by a national id."""
+    code = params["YoneticiID"]
+    post = session.scalar(
+        select(ManagerPost).where(ManagerPost.key == str(code), ManagerPost.valid_to.is_(None))
+    )
+    if post is None:
+        return refusal(f"{code} kodlu yönetici görevi yok / no manager post with this code.")
+    posts = managers.posts_of_person(session, post.person_key)
+    numbers = tree.numbers_of(session, {p.organization_id for p in posts})
+    found = {r["DETSISNo"]: r for r in _units(session, sorted(set(numbers.values())))}
+    rows = [_post_row(session, found[int(numbers[p.organization_id])], p) for p in posts]
     return result(False, rows)
 
 
@@ -689,3 +722,53 @@ def by_national_id(session: Session, caller: Caller, params: dict[str, Any]) -> 
         "Kimlik numarasıyla yönetici sorgusu yapılmaz; kayıt kimlik numarası tutmaz / managers "
         "are not looked up by national id: the registry keeps none."
     )
+
+
+# -- certificate owners --
+
+
+@operation("SertifikaSahiplikleriniGetir")
+def certificate_owners(session: Session, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+    """Which unit of the caller's institution uses which unit's certificate, for the units
+    whose own certificate, or whose owner's, changed in the registry since the moment
+    (``/ebys/certificate-owners``); 0 when no unit up the tree has one."""
+    changed = {
+        c["detsis_no"] for c in e_correspondence.certificates_changed_since(session, _aware(params))
+    }
+    rows = [
+        {
+            "KurumBirimId": int(row["detsis_no"]),
+            "SertifikaSahibiKurumId": int(row["certificate_owner"] or 0),
+        }
+        for row in e_correspondence.certificate_owners(session, caller.detsis_no, today())
+        if row["detsis_no"] in changed or row["certificate_owner"] in changed
+    ]
+    return result(False, rows)
+
+
+# -- services --
+
+
+@operation("GetHizmetListesi")
+def services_of(session: Session, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+    """The services of the unit and the units below it (``/services?organization=``), with
+    the path of the unit that provides each."""
+    number = _number(params["DetsisId"], "DetsisId")
+    _units(session, [number])
+    owners = tree.subtree_select(tree.organization_id(session, number), today())
+    found = list(
+        session.scalars(services.list_services(services.ServiceFilter(organization_ids=owners)))
+    )
+    numbers = tree.numbers_of(session, {s.organization_id for s in found})
+    paths = {
+        r["DETSISNo"]: r["KurumHiyerarsik"] for r in _units(session, sorted(set(numbers.values())))
+    }
+    rows = [
+        {
+            "HizmetAd": s.name,
+            "HizmetId": s.code,
+            "KurumHiyerarsik": paths[int(numbers[s.organization_id])],
+        }
+        for s in found
+    ]
+    return result(False, rows)
