@@ -13,6 +13,7 @@ from registry.catalogue import models as catalogue
 from registry.ebys import models as ebys
 from registry.kernel.db import Base
 from registry.legislation import models as legislation
+from registry.metadata import models as metadata_layer
 from registry.organizations import models as organizations
 from registry.reference import models as reference
 from registry.search import models as search
@@ -26,6 +27,7 @@ CONTEXT_MODELS = (
     dataflows,
     ebys,
     legislation,
+    metadata_layer,
     organizations,
     reference,
     search,

@@ -27,6 +27,12 @@ ENTITIES = (
     "manager_post",
     "officer_contact",
     "eyp_version",
+    # The metadata layer (issue 26), see docs/metadata.md.
+    "data_element",
+    "document_elements",  # what a document holds (target: its code)
+    "service_elements",  # what a service takes and produces (target: its code)
+    "integration",
+    "application",
 )
 ACTIONS = ("create", "update", "close", "move")
 STATUSES = ("submitted", "institution_approved", "approved", "rejected", "withdrawn")

@@ -28,7 +28,7 @@ from registry.search.models import SearchSynonymGroup
 from registry.standards.models import ServiceStandardTable
 from registry.workflow import batches
 from registry.workflow import service as workflow
-from tests.factories import make_act, make_service, national_id
+from tests.factories import make_act, make_service, make_user, national_id
 from tests.workflow_world import World, build_world
 
 CALLERS = [
@@ -42,6 +42,10 @@ CALLERS = [
     "admin",
     "goc_ebys",
 ]
+# Göç's HR system (role hr): a machine client like the EBYS one, so a row gives its code only
+# where it differs (``Row.hr``); by default it gets what goc_ebys gets.
+HR = "goc_hr"
+COLUMNS = [*CALLERS, HR]
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 Cell = Callable[[FlaskClient, World, dict[str, str]], int]
@@ -322,6 +326,72 @@ def _soap(client: FlaskClient, world: World, headers: dict[str, str]) -> int:
     return 403 if b"<SonucHatali>true</SonucHatali>" in answer.data else 200
 
 
+_STARTERS = iter(range(1, 10_000))
+SCIM = "/scim/v2"
+SCIM_PATCH = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+SCIM_ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+
+
+def _starter(world: World) -> dict[str, object]:
+    """A new starter of a Göç unit as an HR system sends one, each its own login and number."""
+    number = next(_STARTERS)
+    return {
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", SCIM_ENTERPRISE],
+        "userName": f"matris.personel{number}",
+        "name": {"givenName": "Matris", "familyName": f"PERSONEL {number}"},
+        SCIM_ENTERPRISE: {"employeeNumber": f"M{number}", "department": world.bidb},
+    }
+
+
+def _replacement(world: World) -> dict[str, object]:
+    """A PUT of a person: a new login and name, the person (personnel number) left as it is."""
+    body = _starter(world)
+    body[SCIM_ENTERPRISE] = {"department": world.bidb}
+    return body
+
+
+def _scim(
+    client: FlaskClient, method: str, path: str, headers: dict[str, str], body: object = None
+) -> int:
+    return client.open(
+        SCIM + path,
+        method=method,
+        headers=headers,
+        json=body,
+        content_type="application/scim+json",
+    ).status_code
+
+
+def _scim_person(client: FlaskClient, world: World) -> str:
+    """A Göç person opened by Göç's HR system, for the cells that change one."""
+    answer = client.post(
+        f"{SCIM}/Users",
+        headers=world.auth(HR),
+        json=_starter(world),
+        content_type="application/scim+json",
+    )
+    assert answer.status_code == 201, answer.json
+    return str(answer.json["id"])
+
+
+def _coordinators(client: FlaskClient, world: World) -> dict[str, object]:
+    """The coordinator group as it stands, to PUT back unchanged."""
+    group = client.get(f"{SCIM}/Groups/coordinator", headers=world.auth(HR)).json
+    return {
+        "schemas": group["schemas"],
+        "displayName": group["displayName"],
+        "members": [{"value": m["value"]} for m in group.get("members", [])],
+    }
+
+
+def _with_hr(session: Session, world: World) -> World:
+    """The workflow world with Göç's HR system."""
+    user, token = make_user(session, name=HR, role="hr", organization=world.goc)
+    world.tokens[HR], world.user_ids[HR] = token, user.id
+    session.commit()
+    return world
+
+
 @dataclass(frozen=True)
 class Row:
     label: str  # as docs/security.md shows it
@@ -329,6 +399,11 @@ class Row:
     rule: str  # the URL map's rule
     cell: Cell
     expected: list[int]  # one code per caller, in CALLERS order
+    hr: int | None = None  # Göç's HR account, when it differs from goc_ebys
+
+    def codes(self) -> list[int]:
+        """One code per column: the callers, then Göç's HR account."""
+        return [*self.expected, self.expected[-1] if self.hr is None else self.hr]
 
 
 API = "/api/v1"
@@ -746,7 +821,7 @@ ROWS: list[Row] = [
                 },
             ).status_code
         ),
-        PUBLIC,
+        [303] * len(CALLERS),  # filed, then to its receipt
     ),
     Row(
         "POST /complaints/track, the site's form (public, reads with the key)",
@@ -785,6 +860,7 @@ ROWS: list[Row] = [
         "/DETSISServis.asmx",
         lambda c, w, h: _soap(c, w, h),
         [403, 403, 403, 403, 403, 403, 403, 403, 200],
+        hr=403,
     ),
     # The back office signs people in with a password and a cookie, never a bearer token: every
     # caller here is a stranger to it. The sign-in form without its CSRF token is refused (400);
@@ -829,6 +905,187 @@ ROWS: list[Row] = [
             ).status_code
         ),
         [303] * len(CALLERS),
+    ),
+    Row(
+        "POST /manage/inbox/decide, several requests at once (no session)",
+        "POST",
+        "/manage/inbox/decide",
+        lambda c, w, h: c.post("/manage/inbox/decide", headers=h, data={"csrf": "x"}).status_code,
+        [303] * len(CALLERS),
+    ),
+    Row(
+        "POST /manage/batches/{id}/decide (no session)",
+        "POST",
+        "/manage/batches/<int:batch_id>/decide",
+        lambda c, w, h: (
+            c.post("/manage/batches/1/decide", headers=h, data={"csrf": "x"}).status_code
+        ),
+        [303] * len(CALLERS),
+    ),
+    Row(
+        "POST /manage/propose/{entity}/{action}, a proposed record (no session)",
+        "POST",
+        "/manage/propose/<entity>/<action>",
+        lambda c, w, h: (
+            c.post("/manage/propose/organization/create", headers=h, data={"csrf": "x"}).status_code
+        ),
+        [303] * len(CALLERS),
+    ),
+    Row(
+        "POST /manage/propose/{entity}/{action}/{target} (no session)",
+        "POST",
+        "/manage/propose/<entity>/<action>/<target>",
+        lambda c, w, h: (
+            c.post(
+                "/manage/propose/organization/update/1", headers=h, data={"csrf": "x"}
+            ).status_code
+        ),
+        [303] * len(CALLERS),
+    ),
+    Row(
+        "POST /manage/admin/accounts, a new account (no session)",
+        "POST",
+        "/manage/admin/accounts",
+        lambda c, w, h: c.post("/manage/admin/accounts", headers=h, data={"csrf": "x"}).status_code,
+        [303] * len(CALLERS),
+    ),
+    Row(
+        "POST /manage/admin/accounts/{id}, scope, deactivation, second factor (no session)",
+        "POST",
+        "/manage/admin/accounts/<int:user_id>",
+        lambda c, w, h: (
+            c.post("/manage/admin/accounts/1", headers=h, data={"csrf": "x"}).status_code
+        ),
+        [303] * len(CALLERS),
+    ),
+    # Under the SOAP address only POST of an envelope is answered; anything else is a SOAP
+    # fault, never the site's HTML page, whoever calls.
+    Row(
+        "PUT /DETSISServis.asmx",
+        "PUT",
+        "/DETSISServis.asmx",
+        lambda c, w, h: c.open("/DETSISServis.asmx", method="PUT", headers=h).status_code,
+        [405] * len(CALLERS),
+    ),
+    Row(
+        "PATCH /DETSISServis.asmx",
+        "PATCH",
+        "/DETSISServis.asmx",
+        lambda c, w, h: c.open("/DETSISServis.asmx", method="PATCH", headers=h).status_code,
+        [405] * len(CALLERS),
+    ),
+    Row(
+        "DELETE /DETSISServis.asmx",
+        "DELETE",
+        "/DETSISServis.asmx",
+        lambda c, w, h: c.open("/DETSISServis.asmx", method="DELETE", headers=h).status_code,
+        [405] * len(CALLERS),
+    ),
+    Row(
+        "POST /DETSISServis.asmx/{operation} (the old WSDL's HTTP ports)",
+        "POST",
+        "/DETSISServis.asmx/<path:rest>",
+        lambda c, w, h: (
+            c.open("/DETSISServis.asmx/KurumBirimleriGetir", method="POST", headers=h).status_code
+        ),
+        [404] * len(CALLERS),
+    ),
+    Row(
+        "PUT /DETSISServis.asmx/{operation} (the old WSDL's HTTP ports)",
+        "PUT",
+        "/DETSISServis.asmx/<path:rest>",
+        lambda c, w, h: (
+            c.open("/DETSISServis.asmx/KurumBirimleriGetir", method="PUT", headers=h).status_code
+        ),
+        [404] * len(CALLERS),
+    ),
+    Row(
+        "PATCH /DETSISServis.asmx/{operation} (the old WSDL's HTTP ports)",
+        "PATCH",
+        "/DETSISServis.asmx/<path:rest>",
+        lambda c, w, h: (
+            c.open("/DETSISServis.asmx/KurumBirimleriGetir", method="PATCH", headers=h).status_code
+        ),
+        [404] * len(CALLERS),
+    ),
+    Row(
+        "DELETE /DETSISServis.asmx/{operation} (the old WSDL's HTTP ports)",
+        "DELETE",
+        "/DETSISServis.asmx/<path:rest>",
+        lambda c, w, h: (
+            c.open("/DETSISServis.asmx/KurumBirimleriGetir", method="DELETE", headers=h).status_code
+        ),
+        [404] * len(CALLERS),
+    ),
+    # HR provisioning (SCIM, registry/scim/): Göç's HR account only; every other caller,
+    # whatever its role, is refused before the body is read.
+    Row(
+        "POST /scim/v2/Users (a new starter of a Göç unit)",
+        "POST",
+        f"{SCIM}/Users",
+        lambda c, w, h: _scim(c, "POST", "/Users", h, _starter(w)),
+        [401, 401, 403, 403, 403, 403, 403, 403, 403],
+        hr=201,
+    ),
+    Row(
+        "PUT /scim/v2/Users/{id} (a Göç person)",
+        "PUT",
+        f"{SCIM}/Users/<int:user_id>",
+        lambda c, w, h: _scim(c, "PUT", f"/Users/{_scim_person(c, w)}", h, _replacement(w)),
+        [401, 401, 403, 403, 403, 403, 403, 403, 403],
+        hr=200,
+    ),
+    Row(
+        "PATCH /scim/v2/Users/{id} (a Göç person)",
+        "PATCH",
+        f"{SCIM}/Users/<int:user_id>",
+        lambda c, w, h: _scim(
+            c,
+            "PATCH",
+            f"/Users/{_scim_person(c, w)}",
+            h,
+            {
+                "schemas": [SCIM_PATCH],
+                "Operations": [{"op": "replace", "path": "externalId", "value": "IK-1"}],
+            },
+        ),
+        [401, 401, 403, 403, 403, 403, 403, 403, 403],
+        hr=200,
+    ),
+    Row(
+        "DELETE /scim/v2/Users/{id} (a Göç person: deactivates)",
+        "DELETE",
+        f"{SCIM}/Users/<int:user_id>",
+        lambda c, w, h: _scim(c, "DELETE", f"/Users/{_scim_person(c, w)}", h),
+        [401, 401, 403, 403, 403, 403, 403, 403, 403],
+        hr=204,
+    ),
+    Row(
+        "PUT /scim/v2/Groups/{id} (Göç's coordinators, unchanged)",
+        "PUT",
+        f"{SCIM}/Groups/<string:group_id>",
+        lambda c, w, h: _scim(c, "PUT", "/Groups/coordinator", h, _coordinators(c, w)),
+        [401, 401, 403, 403, 403, 403, 403, 403, 403],
+        hr=200,
+    ),
+    Row(
+        "PATCH /scim/v2/Groups/{id} (a new Göç approver)",
+        "PATCH",
+        f"{SCIM}/Groups/<string:group_id>",
+        lambda c, w, h: _scim(
+            c,
+            "PATCH",
+            "/Groups/institution_approver",
+            h,
+            {
+                "schemas": [SCIM_PATCH],
+                "Operations": [
+                    {"op": "add", "path": "members", "value": [{"value": _scim_person(c, w)}]}
+                ],
+            },
+        ),
+        [401, 401, 403, 403, 403, 403, 403, 403, 403],
+        hr=200,
     ),
 ]
 
@@ -885,7 +1142,7 @@ DOC = Path(__file__).resolve().parent.parent / "docs" / "security.md"
 
 
 def render(matrix: dict[str, list[int]]) -> str:
-    lines = ["| endpoint | " + " | ".join(CALLERS) + " |", "|---|" + "---|" * len(CALLERS)]
+    lines = ["| endpoint | " + " | ".join(COLUMNS) + " |", "|---|" + "---|" * len(COLUMNS)]
     for endpoint, codes in matrix.items():
         lines.append(f"| {endpoint} | " + " | ".join(str(code) for code in codes) + " |")
     return "\n".join(lines) + "\n"
@@ -901,11 +1158,11 @@ def test_every_write_endpoint_has_a_row(app: Flask) -> None:
 
 
 def test_role_endpoint_matrix(client: FlaskClient, session: Session, backend: str) -> None:
-    world = build_world(session)
+    world = _with_hr(session, build_world(session))
     actual: dict[str, list[int]] = {}
     for row in [*ROWS, *READS]:
-        actual[row.label] = [row.cell(client, world, _headers(world, caller)) for caller in CALLERS]
-    assert actual == {row.label: row.expected for row in [*ROWS, *READS]}
+        actual[row.label] = [row.cell(client, world, _headers(world, caller)) for caller in COLUMNS]
+    assert actual == {row.label: row.codes() for row in [*ROWS, *READS]}
     table = render(actual)
     if os.environ.get("REGISTRY_WRITE_DOCS") == "1" and backend == "sqlite":
         text = DOC.read_text(encoding="utf-8")
@@ -1048,6 +1305,18 @@ def _alone_survey(form: bool) -> Alone:
     return walk
 
 
+def _alone_scim(method: str, path: str, body: Callable[[FlaskClient, World], object]) -> Alone:
+    """A reviewer at a SCIM endpoint, after Göç's HR system opened the person it names."""
+
+    def walk(c: FlaskClient, w: World, begin: Begin) -> list[int]:
+        target = _scim_person(c, w)
+        payload = body(c, w)
+        begin()
+        return [_scim(c, method, path.format(id=target), w.auth("reviewer"), payload)]
+
+    return walk
+
+
 ALONE: dict[tuple[str, str], Alone] = {
     ("POST", REQUESTS): _alone_submit,
     ("POST", APPROVE): _alone_approve,
@@ -1078,6 +1347,65 @@ ALONE: dict[tuple[str, str], Alone] = {
     ("POST", "/DETSISServis.asmx"): _alone_row(
         "POST /DETSISServis.asmx (KAYSİS SOAP: the caller's token as Password, Göç as KurumID)"
     ),
+    ("POST", "/manage/inbox/decide"): _alone_row(
+        "POST /manage/inbox/decide, several requests at once (no session)"
+    ),
+    ("POST", "/manage/batches/<int:batch_id>/decide"): _alone_row(
+        "POST /manage/batches/{id}/decide (no session)"
+    ),
+    ("POST", "/manage/propose/<entity>/<action>"): _alone_row(
+        "POST /manage/propose/{entity}/{action}, a proposed record (no session)"
+    ),
+    ("POST", "/manage/propose/<entity>/<action>/<target>"): _alone_row(
+        "POST /manage/propose/{entity}/{action}/{target} (no session)"
+    ),
+    ("POST", "/manage/admin/accounts"): _alone_row(
+        "POST /manage/admin/accounts, a new account (no session)"
+    ),
+    ("POST", "/manage/admin/accounts/<int:user_id>"): _alone_row(
+        "POST /manage/admin/accounts/{id}, scope, deactivation, second factor (no session)"
+    ),
+    ("PUT", "/DETSISServis.asmx"): _alone_row("PUT /DETSISServis.asmx"),
+    ("PATCH", "/DETSISServis.asmx"): _alone_row("PATCH /DETSISServis.asmx"),
+    ("DELETE", "/DETSISServis.asmx"): _alone_row("DELETE /DETSISServis.asmx"),
+    ("POST", "/DETSISServis.asmx/<path:rest>"): _alone_row(
+        "POST /DETSISServis.asmx/{operation} (the old WSDL's HTTP ports)"
+    ),
+    ("PUT", "/DETSISServis.asmx/<path:rest>"): _alone_row(
+        "PUT /DETSISServis.asmx/{operation} (the old WSDL's HTTP ports)"
+    ),
+    ("PATCH", "/DETSISServis.asmx/<path:rest>"): _alone_row(
+        "PATCH /DETSISServis.asmx/{operation} (the old WSDL's HTTP ports)"
+    ),
+    ("DELETE", "/DETSISServis.asmx/<path:rest>"): _alone_row(
+        "DELETE /DETSISServis.asmx/{operation} (the old WSDL's HTTP ports)"
+    ),
+    ("POST", f"{SCIM}/Users"): _alone_scim("POST", "/Users", lambda c, w: _starter(w)),
+    ("PUT", f"{SCIM}/Users/<int:user_id>"): _alone_scim(
+        "PUT", "/Users/{id}", lambda c, w: _replacement(w)
+    ),
+    ("PATCH", f"{SCIM}/Users/<int:user_id>"): _alone_scim(
+        "PATCH",
+        "/Users/{id}",
+        lambda c, w: {
+            "schemas": [SCIM_PATCH],
+            "Operations": [{"op": "replace", "path": "active", "value": False}],
+        },
+    ),
+    ("DELETE", f"{SCIM}/Users/<int:user_id>"): _alone_scim(
+        "DELETE", "/Users/{id}", lambda c, w: None
+    ),
+    ("PUT", f"{SCIM}/Groups/<string:group_id>"): _alone_scim(
+        "PUT", "/Groups/coordinator", _coordinators
+    ),
+    ("PATCH", f"{SCIM}/Groups/<string:group_id>"): _alone_scim(
+        "PATCH",
+        "/Groups/coordinator",
+        lambda c, w: {
+            "schemas": [SCIM_PATCH],
+            "Operations": [{"op": "remove", "path": "members"}],
+        },
+    ),
 }
 
 # What a reviewer alone gets at each endpoint: proposals are filed, approvals of their own are
@@ -1096,7 +1424,7 @@ ALONE_EXPECTED: dict[tuple[str, str], list[int]] = {
     ("POST", f"{API}/complaints/<string:tracking_code>/events"): [403],
     ("POST", f"{API}/complaints"): [201],
     ("POST", f"{API}/surveys"): [201],
-    ("POST", "/complaints"): [201],
+    ("POST", "/complaints"): [303],
     ("POST", "/complaints/track"): [200],
     ("POST", "/services/<string:code>/survey"): [303],
     ("POST", "/manage/login"): [400],
@@ -1104,6 +1432,26 @@ ALONE_EXPECTED: dict[tuple[str, str], list[int]] = {
     ("POST", "/manage/logout"): [303],
     ("POST", "/manage/requests/<int:request_id>/decide"): [303],
     ("POST", "/DETSISServis.asmx"): [403],
+    ("POST", "/manage/inbox/decide"): [303],
+    ("POST", "/manage/batches/<int:batch_id>/decide"): [303],
+    ("POST", "/manage/propose/<entity>/<action>"): [303],
+    ("POST", "/manage/propose/<entity>/<action>/<target>"): [303],
+    ("POST", "/manage/admin/accounts"): [303],
+    ("POST", "/manage/admin/accounts/<int:user_id>"): [303],
+    ("PUT", "/DETSISServis.asmx"): [405],
+    ("PATCH", "/DETSISServis.asmx"): [405],
+    ("DELETE", "/DETSISServis.asmx"): [405],
+    ("POST", "/DETSISServis.asmx/<path:rest>"): [404],
+    ("PUT", "/DETSISServis.asmx/<path:rest>"): [404],
+    ("PATCH", "/DETSISServis.asmx/<path:rest>"): [404],
+    ("DELETE", "/DETSISServis.asmx/<path:rest>"): [404],
+    # HR provisioning is the HR system's alone
+    ("POST", f"{SCIM}/Users"): [403],
+    ("PUT", f"{SCIM}/Users/<int:user_id>"): [403],
+    ("PATCH", f"{SCIM}/Users/<int:user_id>"): [403],
+    ("DELETE", f"{SCIM}/Users/<int:user_id>"): [403],
+    ("PUT", f"{SCIM}/Groups/<string:group_id>"): [403],
+    ("PATCH", f"{SCIM}/Groups/<string:group_id>"): [403],
 }
 
 
@@ -1122,7 +1470,7 @@ def _published(session: Session) -> tuple[int, int, int]:
 def test_a_reviewer_alone_changes_no_published_data_through_any_endpoint(
     client: FlaskClient, session: Session
 ) -> None:
-    world = build_world(session)
+    world = _with_hr(session, build_world(session))
     outcomes: dict[tuple[str, str], list[int]] = {}
     for endpoint, walk in ALONE.items():
         before: list[tuple[int, int, int]] = []

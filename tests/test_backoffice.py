@@ -4,7 +4,9 @@ they should, CSRF, and the inbox deciding through the workflow's own rules."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pyotp
 import pytest
@@ -17,15 +19,25 @@ from registry.accounts.models import SignInSession, User
 from registry.audit.models import AuditEntry
 from registry.backoffice import signin
 from registry.backoffice.pages import SESSION_COOKIE
+from registry.workflow.entities import HANDLERS
+from registry.workflow.models import ChangeRequest
+from tests.factories import make_document, make_service
+from tests.test_service_standards import publish_contacts
 from tests.workflow_world import World, build_world
 
 PASSWORD = "uzun-ve-gizli-bir-parola"
 
 
 def _give_logins(session: Session, world: World) -> None:
+    """Logins for everyone, and one password hashed once (argon2id is slow on purpose) and
+    given to every account: the same value ``set_password`` would store."""
+    hashed: str | None = None
     for who, user_id in world.user_ids.items():
         accounts.set_login(session, user_id, who.replace("_", "."), f"{who}@example.org")
-        accounts.set_password(session, user_id, PASSWORD)
+        if hashed is None:
+            hashed = accounts.set_password(session, user_id, PASSWORD).password_hash
+        else:
+            session.execute(update(User).where(User.id == user_id).values(password_hash=hashed))
     session.commit()
 
 
@@ -372,3 +384,596 @@ def test_a_refused_decision_is_shown_inline_and_changes_nothing(
     assert section.index("Ret gerekçesi") < section.index("<form")  # beside its request
     state = client.get(f"/api/v1/change-requests/{request_id}", headers=world.auth("reviewer")).json
     assert state["status"] == "submitted"
+
+
+# -- proposing changes from forms --
+
+
+def _signed_in(client: FlaskClient, session: Session, world: World, who: str) -> FlaskClient:
+    browser = client.application.test_client()
+    _sign_in(browser, session, world, who)
+    return browser
+
+
+@dataclass(frozen=True)
+class Filed:
+    id: int
+    entity: str
+    action: str
+    target: str | None
+    status: str
+    data: dict[str, Any]
+    effective_from: date | None
+
+
+def _requests(session: Session) -> list[Filed]:
+    """The change requests in the database, read and let go (the app shares the connection)."""
+    session.expire_all()
+    found = [
+        Filed(r.id, r.entity, r.action, r.target, r.status, r.data, r.effective_from)
+        for r in session.scalars(select(ChangeRequest).order_by(ChangeRequest.id))
+    ]
+    session.rollback()
+    return found
+
+
+def test_a_unit_is_proposed_previewed_and_filed_from_the_form(
+    client: FlaskClient, session: Session, world: World
+) -> None:
+    browser = _signed_in(client, session, world, "goc_coordinator")
+    form = browser.get("/manage/propose/organization/create")
+    assert form.status_code == 200
+    assert 'name="name"' in form.text and 'name="contact.phone"' in form.text
+    assert '<select id="f-level" name="level"' in form.text
+    fields = {
+        "csrf": _csrf(form.text),
+        "name": "Veri Yönetimi Daire Başkanlığı",
+        "parent": world.yhgm,
+        "level": "central",
+        "contact.phone": "0312 555 12 34",
+        "_reason": "Yeni daire",
+        "_effective_from": "17.12.2026",
+    }
+    preview = browser.post("/manage/propose/organization/create", data=fields)
+    assert preview.status_code == 200, preview.text
+    assert 'class="changed"' in preview.text and "Veri Yönetimi Daire Başkanlığı" in preview.text
+    assert "17.12.2026" in preview.text and 'value="submit"' in preview.text
+    assert _requests(session) == []  # a preview files nothing
+    carried = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', preview.text))
+    assert carried["parent"] == world.yhgm
+    edit = browser.post("/manage/propose/organization/create", data={**carried, "step": "edit"})
+    assert edit.status_code == 200 and 'value="Veri Yönetimi Daire Başkanlığı"' in edit.text
+    done = browser.post("/manage/propose/organization/create", data={**carried, "step": "submit"})
+    assert done.status_code == 303, done.text
+    filed = _requests(session)
+    assert len(filed) == 1
+    request = filed[0]
+    assert (request.entity, request.action, request.status) == (
+        "organization",
+        "create",
+        "submitted",
+    )
+    assert request.data == {
+        "name": "Veri Yönetimi Daire Başkanlığı",
+        "parent": world.yhgm,
+        "level": "central",
+        "contact": {"phone": "0312 555 12 34"},
+    }
+    assert request.effective_from is not None and request.effective_from.isoformat() == "2026-12-17"
+    assert "gönderildi" in browser.get(done.headers["Location"]).text
+
+
+def _api_request(client: FlaskClient, world: World, who: str, **body: Any) -> int:
+    response = client.post("/api/v1/change-requests", headers=world.auth(who), json=body)
+    assert response.status_code == 201, response.json
+    return int(response.json["id"])
+
+
+def _api_approve(client: FlaskClient, world: World, request_id: int, *who: str) -> dict[str, Any]:
+    for approver in who:
+        answer = client.post(
+            f"/api/v1/change-requests/{request_id}/approve", headers=world.auth(approver)
+        )
+        assert answer.status_code == 200, answer.json
+    return dict(answer.json)
+
+
+def _preview_and_submit(browser: FlaskClient, url: str, fields: dict[str, str]) -> str:
+    """Preview the form (nothing filed), then press "Gönder" with what the preview carries."""
+    form = browser.get(url)
+    assert form.status_code == 200, form.text
+    preview = browser.post(url, data={"csrf": _csrf(form.text), **fields})
+    assert preview.status_code == 200, preview.text
+    assert "Önizleme" in preview.text
+    carried = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', preview.text))
+    done = browser.post(url, data={**carried, "step": "submit"})
+    assert done.status_code == 303, done.text
+    return preview.text
+
+
+def test_every_kind_and_action_has_a_form_generated_from_its_schema(
+    client: FlaskClient, session: Session, world: World
+) -> None:
+    browser = _signed_in(client, session, world, "reviewer")
+    index = browser.get("/manage/propose")
+    assert index.status_code == 200
+    for entity, handler in HANDLERS.items():
+        assert entity in index.text
+        if "create" not in handler.actions:
+            continue
+        form = browser.get(f"/manage/propose/{entity}/create")
+        assert form.status_code == 200, (entity, form.text)
+        schema = handler.schemas["create"]()  # type: ignore[attr-defined]
+        for name, spec in schema.fields.items():
+            if not spec.dump_only:
+                assert f'name="{spec.data_key or name}' in form.text or (
+                    f'id="f-{(spec.data_key or name).replace("_", "-")}"' in form.text
+                ), (entity, name)
+
+
+@pytest.mark.parametrize(
+    ("entity", "fields", "expected"),
+    [
+        (
+            "service",
+            {
+                "name": "Arşiv Belgesi Örneği Verilmesi",
+                "kind": "core",
+                "required_documents": "Dilekçe\nNüfus cüzdanı fotokopisi",
+                "fee.amount": "0.00",
+            },
+            {
+                "name": "Arşiv Belgesi Örneği Verilmesi",
+                "kind": "core",
+                "required_documents": ["Dilekçe", "Nüfus cüzdanı fotokopisi"],
+                "fee": {"amount": "0.00"},
+            },
+        ),
+        (
+            "document",
+            {"name": "Adli Sicil Kaydı", "aliases": "Sabıka kaydı"},
+            {"name": "Adli Sicil Kaydı", "aliases": ["Sabıka kaydı"]},
+        ),
+        (
+            "signatory",
+            {"name": "Ayşe", "surname": "Yılmaz", "title": "Daire Başkanı", "rank": "2"},
+            {"name": "Ayşe", "surname": "Yılmaz", "title": "Daire Başkanı", "rank": 2},
+        ),
+        (
+            "distribution_list",
+            {
+                "name": "Bölge müdürlükleri",
+                "recipients.0.detsis_no": "",
+                "recipients.0.kind": "bilgi",
+            },
+            {"name": "Bölge müdürlükleri", "recipients": [{"kind": "bilgi"}]},
+        ),
+        (
+            "legislation",
+            {"type": "3", "title": "Göç Hizmetleri Yönetmeliği", "adopted_on": "02.03.2024"},
+            {"type": 3, "title": "Göç Hizmetleri Yönetmeliği", "adopted_on": "2024-03-02"},
+        ),
+    ],
+)
+def test_each_kind_of_form_files_the_request_the_api_would(
+    client: FlaskClient,
+    session: Session,
+    world: World,
+    entity: str,
+    fields: dict[str, str],
+    expected: dict[str, Any],
+) -> None:
+    owner = {
+        "service": "organization",
+        "signatory": "organization",
+        "distribution_list": "owner",
+        "document": "issuer",
+        "legislation": "issuer",
+    }[entity]
+    fields = {**fields, owner: world.bidb}
+    if entity == "distribution_list":
+        fields["recipients.0.detsis_no"] = world.yhgm
+        expected = {**expected, "recipients": [{"detsis_no": world.yhgm, "kind": "bilgi"}]}
+    browser = _signed_in(client, session, world, "goc_coordinator")
+    _preview_and_submit(browser, f"/manage/propose/{entity}/create", fields)
+    filed = _requests(session)
+    assert [(r.entity, r.action, r.status) for r in filed] == [(entity, "create", "submitted")]
+    assert filed[0].data == {**expected, owner: world.bidb}
+    # the same request through the API is accepted as well: the form's data is the API's shape
+    again = client.post(
+        "/api/v1/change-requests",
+        headers=world.auth("reviewer"),
+        json={"entity": entity, "action": "create", "data": filed[0].data},
+    )
+    assert again.status_code in (201, 409, 422), again.json
+    assert again.status_code == 201 or entity == "document", again.json
+
+
+def test_a_service_preview_shows_how_its_document_names_resolve(
+    client: FlaskClient, session: Session, world: World
+) -> None:
+    code = make_document(session, "Nüfus Cüzdanı Fotokopisi")
+    session.commit()
+    browser = _signed_in(client, session, world, "goc_coordinator")
+    form = browser.get("/manage/propose/service/create")
+    preview = browser.post(
+        "/manage/propose/service/create",
+        data={
+            "csrf": _csrf(form.text),
+            "name": "Yabancı Kimlik Belgesi Verilmesi",
+            "organization": world.bidb,
+            "required_documents": "Nüfus cüzdanı fotokopisi\nÇok tuhaf bir kâğıt parçası",
+        },
+    )
+    assert preview.status_code == 200, preview.text
+    names = preview.text[preview.text.index("Belge adları nasıl eşleşecek") :]
+    assert f"Nüfus Cüzdanı Fotokopisi ({code})" in names
+    assert "eşleşmedi" in names  # the odd one waits in the reviewers' queue
+    assert _requests(session) == []
+
+
+def test_an_update_is_prefilled_and_files_only_what_changed(
+    client: FlaskClient, session: Session, world: World
+) -> None:
+    browser = _signed_in(client, session, world, "goc_coordinator")
+    url = f"/manage/propose/organization/update/{world.bidb}"
+    form = browser.get(url)
+    assert form.status_code == 200
+    assert 'value="Bilgi İşlem Daire Başkanlığı"' in form.text
+    assert '<option value="central" selected>' in form.text
+    assert 'name="parent"' not in form.text  # a new parent is a move, with its own form
+    base = re.search(r'name="_base_version" value="(\d+)"', form.text)
+    assert base is not None
+    values = dict(
+        re.findall(r'<input type="text" id="[^"]+" name="([^"]+)"[^>]* value="([^"]*)"', form.text)
+    )
+    values["contact.phone"] = "0312 555 00 11"
+    values["level"] = "central"
+    preview = browser.post(
+        url, data={"csrf": _csrf(form.text), "_base_version": base.group(1), **values}
+    )
+    assert preview.status_code == 200, preview.text
+    changed = re.findall(r'<tr class="changed">\s*<th scope="row">([^ <]+)', preview.text)
+    assert changed == ["contact.phone"]
+    carried = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', preview.text))
+    assert browser.post(url, data={**carried, "step": "submit"}).status_code == 303
+    filed = _requests(session)
+    assert [(r.action, r.target, r.data) for r in filed] == [
+        ("update", world.bidb, {"contact": {"phone": "0312 555 00 11"}})
+    ]
+
+
+def test_move_and_close_are_filed_with_their_reason_and_day(
+    client: FlaskClient, session: Session, world: World
+) -> None:
+    browser = _signed_in(client, session, world, "goc_coordinator")
+    _preview_and_submit(
+        browser, f"/manage/propose/organization/move/{world.bidb}", {"parent": world.goc}
+    )
+    closing = f"/manage/propose/organization/close/{world.yhgm}"
+    form = browser.get(closing)
+    bare = browser.post(closing, data={"csrf": _csrf(form.text), "successors": world.goc})
+    assert bare.status_code == 422 and "Kapatma gerekçesi zorunludur" in bare.text
+    assert 'id="f-reason" name="_reason" rows="3" aria-invalid="true"' in bare.text
+    _preview_and_submit(
+        browser,
+        closing,
+        {"successors": world.goc, "_reason": "Birleşme", "_effective_from": "01.01.2027"},
+    )
+    filed = _requests(session)
+    assert [(r.action, r.target, r.data) for r in filed] == [
+        ("move", world.bidb, {"parent": world.goc}),
+        ("close", world.yhgm, {"successors": [world.goc]}),
+    ]
+    assert filed[1].effective_from == date(2027, 1, 1)
+
+
+def test_invalid_input_is_shown_by_field_and_files_nothing(
+    client: FlaskClient, session: Session, world: World
+) -> None:
+    browser = _signed_in(client, session, world, "goc_coordinator")
+    form = browser.get("/manage/propose/organization/create")
+    answer = browser.post(
+        "/manage/propose/organization/create",
+        data={
+            "csrf": _csrf(form.text),
+            "parent": world.yhgm,
+            "level": "central",
+            "contact.phone": "telefon yok",
+            "contact.email": "posta",
+        },
+    )
+    assert answer.status_code == 422
+    text = answer.text
+    start = text.index('class="error-summary"')
+    summary = text[start : text.index("</div>", start)]
+    assert "Kayıt verisi geçersiz" in summary
+    for field in ("f-name", "f-contact-phone", "f-contact-email"):
+        assert f'href="#{field}"' in summary
+        control = rf'id="{field}" name="[^"]+" aria-describedby="[^"]*{field}-error[^"]*"'
+        assert re.search(control + ' aria-invalid="true"', text), field
+    assert 'value="telefon yok"' in text  # what was typed stays
+    assert text.index("error-summary") < text.index('<form method="post" action="/manage/propose')
+    assert _requests(session) == []
+
+
+def test_another_institutions_record_is_refused_and_nothing_is_filed(
+    client: FlaskClient, session: Session, world: World
+) -> None:
+    browser = _signed_in(client, session, world, "goc_coordinator")
+    url = f"/manage/propose/organization/update/{world.sgk}"
+    page = browser.get(url)
+    assert page.status_code == 403 and "Bu işlem için yetkiniz yok" in page.text
+    desk = browser.get("/manage/")
+    posted = browser.post(
+        url, data={"csrf": _csrf(desk.text), "name": "Başka Kurum", "step": "submit"}
+    )
+    assert posted.status_code == 403
+    created = browser.post(
+        "/manage/propose/service/create",
+        data={
+            "csrf": _csrf(desk.text),
+            "name": "Sahte Hizmet",
+            "organization": world.sgk,
+            "step": "submit",
+        },
+    )
+    assert created.status_code == 403 and "yetki" in created.text.lower()
+    approver = _signed_in(client, session, world, "goc_approver")
+    assert approver.get("/manage/propose/organization/create").status_code == 403
+    assert _requests(session) == []
+
+
+def test_a_proposal_without_its_csrf_token_is_refused(
+    client: FlaskClient, session: Session, world: World
+) -> None:
+    browser = _signed_in(client, session, world, "goc_coordinator")
+    fields = {"name": "Yeni Daire", "parent": world.yhgm, "level": "central", "step": "submit"}
+    assert browser.post("/manage/propose/organization/create", data=fields).status_code == 400
+    forged = browser.post("/manage/propose/organization/create", data={**fields, "csrf": "x" * 64})
+    assert forged.status_code == 400 and "Form geçersiz" in forged.text
+    assert _requests(session) == []
+
+
+def test_the_desk_lists_the_institution_and_its_records_with_their_forms(
+    client: FlaskClient, session: Session, world: World
+) -> None:
+    service = make_service(session, "Ikamet İzni Verilmesi", world.bidb)
+    other = make_service(session, "Emeklilik İşlemleri", world.sgk)
+    session.commit()
+    browser = _signed_in(client, session, world, "goc_coordinator")
+    desk = browser.get("/manage/").text
+    assert "Yönetim Hizmetleri Genel Müdürlüğü" in desk and world.bidb in desk
+    assert f"/manage/propose/organization/move/{world.bidb}" in desk
+    assert f"/manage/propose/service/update/{service}" in desk
+    assert f"/manage/records/service/{service}/history" in desk
+    assert other not in desk and "Sosyal Güvenlik Kurumu" not in desk
+    reviewer = _signed_in(client, session, world, "reviewer").get("/manage/")
+    assert reviewer.status_code == 200 and "Kurumumun teşkilatı" not in reviewer.text
+
+
+def test_the_request_page_shows_what_approving_would_also_change_and_changes_nothing(
+    client: FlaskClient, session: Session, world: World
+) -> None:
+    publish_contacts(client, world, world.bidb)  # the unit has a standards table to republish
+    request_id = _new_service(client, world)
+    reviewer = _signed_in(client, session, world, "goc_approver")
+    page = reviewer.get(f"/manage/requests/{request_id}")
+    assert page.status_code == 200, page.text
+    assert "Onaylanırsa başka neler değişir" in page.text
+    assert "Hizmet (HEYS): 1 kayıt değişir" in page.text
+    assert (
+        "Hizmet standartları tablosu yeniden yayımlanır: Bilgi İşlem Daire Başkanlığı" in page.text
+    )
+    assert 'value="approve"' in page.text
+    assert client.get("/api/v1/services").json == [] or all(
+        s["name"] != "Arşiv Belgesi Örneği Verilmesi" for s in client.get("/api/v1/services").json
+    )
+    assert [r.status for r in _requests(session)][-1] == "submitted"
+    tables = client.get(f"/api/v1/organizations/{world.bidb}/service-standards").json
+    assert tables["version"] == 1  # the preview of the approval published nothing
+    outsider = _signed_in(client, session, world, "sgk_coordinator")
+    assert outsider.get(f"/manage/requests/{request_id}").status_code == 404
+
+
+def test_selected_requests_are_decided_each_through_its_own_checks(
+    client: FlaskClient, session: Session, world: World
+) -> None:
+    first = _unit_change(client, world, "goc_coordinator", world.bidb)
+    second = _unit_change(client, world, "goc_coordinator", world.yhgm)
+    own = _api_request(
+        client,
+        world,
+        "reviewer",
+        entity="organization",
+        action="update",
+        target=world.goc,
+        data={"contact": {"phone": "0312 555 99 99"}},
+    )
+    reviewer = _signed_in(client, session, world, "reviewer")
+    inbox = reviewer.get("/manage/inbox")
+    assert 'form="toplu-karar"' in inbox.text
+    done = reviewer.post(
+        "/manage/inbox/decide",
+        data={
+            "csrf": _csrf(inbox.text),
+            "decision": "approve",
+            "requests": [str(first), str(second), str(own)],
+        },
+    )
+    assert done.status_code == 303
+    notice = reviewer.get(done.headers["Location"]).text
+    assert f"Talep {first} onaylandı." in notice and f"Talep {second} onaylandı." in notice
+    assert f"Talep {own}:" in notice  # four eyes: one's own request is refused, alone
+    statuses = {r.id: r.status for r in _requests(session)}
+    assert statuses == {first: "approved", second: "approved", own: "submitted"}
+    rejected = reviewer.post(
+        "/manage/inbox/decide",
+        data={"csrf": _csrf(inbox.text), "decision": "reject", "requests": [str(own)]},
+    )
+    assert "Ret gerekçesi zorunludur" in reviewer.get(rejected.headers["Location"]).text
+
+
+def test_an_unmatched_name_is_resolved_by_a_request_from_the_queue(
+    client: FlaskClient, session: Session, world: World
+) -> None:
+    code = make_document(session, "Vukuatlı Nüfus Kayıt Örneği")
+    session.commit()
+    request_id = _api_request(
+        client,
+        world,
+        "goc_coordinator",
+        entity="service",
+        action="create",
+        data={
+            "name": "Oturma İzni",
+            "organization": world.bidb,
+            "required_documents": ["Tuhaf kâğıt 7"],
+        },
+    )
+    _api_approve(client, world, request_id, "goc_approver", "reviewer")
+    browser = _signed_in(client, session, world, "goc_coordinator")
+    queue = browser.get("/manage/names")
+    assert queue.status_code == 200 and "Tuhaf kâğıt 7" in queue.text
+    item = re.search(r"/manage/propose/document_name/update/(\d+)", queue.text)
+    assert item is not None
+    url = f"/manage/propose/document_name/update/{item.group(1)}"
+    preview = browser.post(
+        url, data={"csrf": _csrf(queue.text), "document": code, "step": "preview"}
+    )
+    assert preview.status_code == 200, preview.text
+    carried = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', preview.text))
+    assert browser.post(url, data={**carried, "step": "submit"}).status_code == 303
+    filed = _requests(session)[-1]
+    assert (filed.entity, filed.action, filed.target, filed.data) == (
+        "document_name",
+        "update",
+        item.group(1),
+        {"document": code},
+    )
+
+
+def test_a_records_history_shows_its_changes_and_who_made_them(
+    client: FlaskClient, session: Session, world: World
+) -> None:
+    request_id = _unit_change(client, world, "goc_coordinator", world.bidb)
+    _api_approve(client, world, request_id, "reviewer")
+    page = _signed_in(client, session, world, "goc_approver").get(
+        f"/manage/records/organization/{world.bidb}/history"
+    )
+    assert page.status_code == 200
+    assert "0312 555 12 34" in page.text
+    assert f"goc_coordinator (#{world.user_ids['goc_coordinator']})" in page.text
+    assert f"reviewer (#{world.user_ids['reviewer']})" in page.text
+    outsider = _signed_in(client, session, world, "sgk_coordinator").get(
+        f"/manage/records/organization/{world.bidb}/history"
+    )
+    assert outsider.status_code == 200 and "0312 555 12 34" in outsider.text
+    assert "goc_coordinator (#" not in outsider.text  # who did it: only within the unit's scope
+    assert (
+        _signed_in(client, session, world, "reviewer")
+        .get("/manage/records/organization/99999999/history")
+        .status_code
+        == 404
+    )
+
+
+def test_an_admin_opens_and_closes_accounts_and_each_act_is_audited(
+    client: FlaskClient, session: Session, world: World
+) -> None:
+    admin = _signed_in(client, session, world, "admin")
+    page = admin.get("/manage/admin/accounts")
+    assert page.status_code == 200 and "goc.coordinator" in page.text
+    bad = admin.post(
+        "/manage/admin/accounts",
+        data={
+            "csrf": _csrf(page.text),
+            "name": "Ali Veli",
+            "login": "A!",
+            "role": "coordinator",
+            "organization": world.goc,
+            "password": "uzun-ve-gizli-bir-parola-2",
+        },
+    )
+    assert bad.status_code == 422 and "Kullanıcı adı 3-64 karakter" in bad.text
+    assert 'aria-invalid="true"' in bad.text
+    made = admin.post(
+        "/manage/admin/accounts",
+        data={
+            "csrf": _csrf(page.text),
+            "name": "Ali Veli",
+            "login": "ali.veli",
+            "email": "ali@example.org",
+            "role": "coordinator",
+            "organization": world.goc,
+            "person_id": "10000000146",
+            "password": "uzun-ve-gizli-bir-parola-2",
+        },
+    )
+    assert made.status_code == 303, made.text
+    new_id = int(made.headers["Location"].split("/accounts/")[1].split("?")[0])
+    newcomer = client.application.test_client()
+    signed = _password(newcomer, "ali.veli", "uzun-ve-gizli-bir-parola-2")
+    assert signed.status_code == 303 and newcomer.get("/manage/").status_code == 200
+    account = admin.get(f"/manage/admin/accounts/{new_id}")
+    assert "Koordinatör" in account.text or "koordinatör" in account.text
+    moved = admin.post(
+        f"/manage/admin/accounts/{new_id}",
+        data={"csrf": _csrf(account.text), "act": "rescope", "organization": world.bidb},
+    )
+    assert moved.status_code == 303
+    assert newcomer.get("/manage/").status_code == 303  # a new scope: sign in again
+    _password(newcomer, "ali.veli", "uzun-ve-gizli-bir-parola-2")
+    assert newcomer.get("/manage/").status_code == 200
+    closed = admin.post(
+        f"/manage/admin/accounts/{new_id}", data={"csrf": _csrf(account.text), "act": "deactivate"}
+    )
+    assert closed.status_code == 303
+    assert newcomer.get("/manage/").status_code == 303  # the session ended at once
+    assert _password(newcomer, "ali.veli", "uzun-ve-gizli-bir-parola-2").status_code == 401
+    reset = admin.post(
+        f"/manage/admin/accounts/{world.user_ids['reviewer']}",
+        data={"csrf": _csrf(account.text), "act": "reset_totp"},
+    )
+    assert reset.status_code == 303
+    session.expire_all()
+    entries = session.scalars(
+        select(AuditEntry).where(AuditEntry.entity == "account").order_by(AuditEntry.seq)
+    ).all()
+    acts = [(e.entity_id, e.action, e.submitted_by) for e in entries]
+    by = f"hesap:{world.user_ids['admin']}"
+    assert [(i, a) for i, a, _ in acts] == [
+        (str(new_id), "create"),
+        (str(new_id), "update"),
+        (str(new_id), "close"),
+        (str(world.user_ids["reviewer"]), "update"),
+    ]
+    assert all(s is not None and s.startswith(by) for _, _, s in acts)
+    assert all("ali" not in str(e.after).lower() for e in entries)  # no personal data in the feed
+    session.rollback()
+    history = admin.get(f"/manage/records/account/{new_id}/history")
+    assert history.status_code == 200 and f"admin (#{world.user_ids['admin']})" in history.text
+    coordinator = _signed_in(client, session, world, "goc_coordinator")
+    assert coordinator.get("/manage/admin/accounts").status_code == 403
+
+
+def test_a_list_of_objects_gets_one_more_row_without_script(
+    client: FlaskClient, session: Session, world: World
+) -> None:
+    browser = _signed_in(client, session, world, "goc_coordinator")
+    form = browser.get("/manage/propose/distribution_list/create")
+    assert 'name="recipients.0.detsis_no"' in form.text
+    assert 'name="recipients.1.detsis_no"' not in form.text
+    more = browser.post(
+        "/manage/propose/distribution_list/create",
+        data={
+            "csrf": _csrf(form.text),
+            "name": "Birimler",
+            "recipients.0.detsis_no": world.yhgm,
+            "more": "recipients",
+        },
+    )
+    assert more.status_code == 200
+    assert 'name="recipients.2.detsis_no"' in more.text  # one filled, one blank, one added
+    assert f'value="{world.yhgm}"' in more.text and 'value="Birimler"' in more.text
+    assert _requests(session) == []

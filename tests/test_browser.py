@@ -233,3 +233,85 @@ def _first_page_size(pdf: bytes) -> tuple[float, float]:
     match = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
     assert match, "no page size in the PDF"
     return float(match.group(1)), float(match.group(2))
+
+
+# -- issue 25: a download and the complaint round trip, at desktop and phone widths -------------
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_a_download_and_a_complaint_round_trip_at_each_width(
+    browser: Browser, site: dict[str, Any], tmp_path: Path, width: int
+) -> None:
+    base = site["url"]
+    viewport = {"width": width, "height": 900}
+    context = browser.new_context(
+        locale="tr-TR", accept_downloads=True, java_script_enabled=False, viewport=viewport
+    )
+    checker = browser.new_context(locale="tr-TR", viewport=viewport)
+    page, auditor = context.new_page(), checker.new_page()
+    try:
+        # The open-data page, and a CSV for Turkish Excel downloaded from it.
+        page.goto(base + "/open-data")
+        expect(page.locator("h1")).to_have_text("Açık veri")
+        _audit_at(page, auditor, site, f"open data {width}", width)
+        with page.expect_download() as download_info:
+            page.get_by_role("link", name="Hizmet envanteri: CSV (;)").click()
+        saved = tmp_path / download_info.value.suggested_filename
+        download_info.value.save_as(saved)
+        assert saved.name == "services.csv"
+        data = saved.read_bytes()
+        assert data.startswith(b"\xef\xbb\xbf") and data.splitlines()[0].count(b";") > 5
+        assert "Kısa Dönem İkamet İzni Uzatma Başvurusu" in data.decode("utf-8-sig")
+        with page.expect_download() as workbook_info:
+            page.get_by_role("link", name="Hizmet envanteri: XLSX").click()
+        book = tmp_path / f"{width}.xlsx"
+        workbook_info.value.save_as(book)
+        sheet = load_workbook(io.BytesIO(book.read_bytes())).worksheets[0]
+        rows = list(sheet.iter_rows(values_only=True))
+        assert len(rows) == 41 and rows[0][:2] == ("code", "name")
+
+        # The complaint: the form, the 303 to the receipt, a refresh that files nothing.
+        page.goto(f"{base}/complaints/new?organization={IZMIR_GOC}&service={EXTENSION}")
+        expect(page.locator("#kvkk")).to_contain_text("Kişisel Verilerin Korunması Kanunu")
+        _audit_at(page, auditor, site, f"complaint form {width}", width)
+        text = f"{width} piksel: başvurum 90 günde sonuçlanmadı, hâlâ bekliyorum."
+        page.get_by_label("Hizmet tabloda yazan sürede tamamlanmadı").check()
+        page.get_by_label("Ne oldu?").fill(text)
+        page.get_by_label("Adınız soyadınız").fill("Ayşe Işık")
+        page.get_by_label("E-posta").fill("ayse@example.org")
+        with page.expect_response(lambda r: r.request.method == "POST") as posted:
+            page.get_by_role("button", name="Şikâyeti gönder").click()
+        assert posted.value.status == 303
+        expect(page).to_have_url(re.compile(r"/complaints/receipt$"))
+        expect(page.locator("h1")).to_have_text("Şikâyetiniz alındı")
+        code = page.locator("#tracking-code").inner_text()
+        key = page.locator("#access-key").inner_text()
+        _audit_at(page, auditor, site, f"complaint receipt {width}", width)
+        page.reload()  # the citizen refreshes the receipt
+        expect(page.locator("#tracking-code")).to_have_text(code)
+        headers = {"Authorization": f"Bearer {site['token']}"}
+        listed = page.context.request.get(
+            f"{base}/api/v1/complaints?page_size=500", headers=headers
+        ).json()
+        assert [c["tracking_code"] for c in listed if c["text"] == text] == [code]
+
+        # Followed by code and key: dates in Turkish, Istanbul time.
+        page.goto(f"{base}/complaints/track")
+        page.get_by_label("Takip kodu").fill(code)
+        page.get_by_label("Erişim anahtarı").fill(key)
+        page.get_by_role("button", name="Şikâyeti göster").click()
+        expect(page.locator("#complaint-status")).to_have_text("Alındı, inceleme bekliyor")
+        expect(page.locator("main ol time").first).to_have_text(
+            re.compile(r"^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}$")
+        )
+        _audit_at(page, auditor, site, f"complaint followed {width}", width)
+    finally:
+        context.close()
+        checker.close()
+
+
+def _audit_at(page: Page, auditor: Page, site: dict[str, Any], name: str, width: int) -> None:
+    """``audit`` in a tab of the same width, and nothing wider than the screen at that width."""
+    audit(page, auditor, site, name)
+    overflow = auditor.evaluate("document.scrollingElement.scrollWidth")
+    assert overflow <= width, f"{name}: {overflow} px wide at {width} px"

@@ -9,19 +9,21 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from lxml import html
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from registry.kernel import clock
 from registry.kernel.workdays import add_working_days
 from registry.organizations import tree
 from registry.standards.models import Complaint, ServiceStandardContacts
+from registry.web import formatting
 from tests.factories import make_service, make_unit, make_user
 from tests.workflow_world import World, build_world
 
@@ -446,3 +448,174 @@ def test_personal_data_stays_out_of_the_change_feed_and_the_log(
         assert secret not in feed.text
         assert secret not in caplog.text
     assert "complaint" not in {change["entity"] for change in feed.json["changes"]}
+
+
+# -- the complaint form on the public site (issue 25) -------------------------------------------
+
+FORM_PAGE = "/complaints/new"
+VOCABULARY = re.compile(
+    r"time_exceeded|extra_documents|table_not_kept|service_missing|in_review|Missing data|"
+    r"Not a valid|Unknown field| / "
+)
+
+
+def _visible(response: Any) -> str:
+    """The page's text as a reader sees it (not attribute values such as radio buttons')."""
+    page = html.fromstring(response.data)
+    for hidden in page.xpath("//script|//style"):
+        hidden.drop_tree()
+    return " ".join(page.text_content().split())
+
+
+def form_data(setup: Setup, **overrides: str) -> dict[str, str]:
+    return {
+        "organization": setup.world.bidb,
+        "service": setup.service,
+        "subject": "extra_documents",
+        "text": TEXT,
+        "contact.name": "Ayşe Işık",
+        "contact.phone": "0532 000 00 00",
+        **overrides,
+    }
+
+
+def test_the_form_shows_the_kvkk_notice_and_marks_required_fields(
+    client: FlaskClient, setup: Setup
+) -> None:
+    response = client.get(FORM_PAGE, query_string={"organization": setup.world.bidb})
+    assert response.status_code == 200
+    page = html.fromstring(response.data)
+    notice = " ".join(page.xpath("string(//section[@id='kvkk'])").split())
+    assert "6698 sayılı Kişisel Verilerin Korunması Kanunu" in notice
+    assert "veri sorumlusu" in notice and "yayımlanmaz" in notice
+    required = {
+        " ".join(label.text_content().split())
+        for label in page.xpath(
+            "//label[span[@class='required']]|//legend[span[@class='required']]"
+        )
+    }
+    assert {
+        "Ne oldu? (zorunlu)",
+        "Adınız soyadınız (zorunlu)",
+        "Şikâyetinizin konusu (zorunlu)",
+    } <= required
+    assert page.xpath("//textarea[@id='text']/@required") and page.xpath(
+        "//input[@id='contact.name']/@required"
+    )
+    assert not VOCABULARY.search(_visible(response))
+
+
+def test_a_refused_form_speaks_turkish_only_without_doubled_punctuation(
+    client: FlaskClient, setup: Setup
+) -> None:
+    response = client.post(
+        "/complaints",
+        data=form_data(
+            setup,
+            subject="bogus",
+            text="kısa",
+            **{"contact.phone": "", "contact.email": "not-an-address"},
+        ),
+    )
+    assert response.status_code == 422
+    text = _visible(response)
+    assert not VOCABULARY.search(text), text
+    assert not re.search(r"[.:;,]\s*[.:;]", text), text
+    summary = html.fromstring(response.data).xpath("//div[@class='error-summary']//li")
+    messages = {" ".join(item.text_content().split()) for item in summary}
+    assert "Şikâyetin konusu: Şikâyetinizin konusunu seçin." in messages
+    assert "Ne oldu?: 10–4000 karakter olmalı." in messages
+    assert any(m.startswith("E-posta: ") for m in messages), messages
+
+
+def test_a_filed_complaint_redirects_to_its_receipt_and_a_refresh_files_nothing(
+    client: FlaskClient, session: Session, setup: Setup
+) -> None:
+    filed = client.post("/complaints", data=form_data(setup))
+    assert filed.status_code == 303
+    assert filed.headers["Location"].endswith("/complaints/receipt")
+    assert filed.headers["Cache-Control"] == "no-store"
+    cookie = filed.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert "Path=/complaints/receipt" in cookie and "Max-Age=900" in cookie
+    receipt = client.get("/complaints/receipt")
+    assert receipt.status_code == 200 and receipt.headers["Cache-Control"] == "no-store"
+    shown = html.fromstring(receipt.data)
+    code = shown.xpath("string(//*[@id='tracking-code'])")
+    key = shown.xpath("string(//*[@id='access-key'])")
+    assert TRACKING_CODE.match(code) and len(key) > 20
+    due_on = session.scalars(select(Complaint.due_on)).one()
+    session.rollback()  # end the test's read: the in-memory database has one connection
+    due = shown.xpath("string(//dt[.='Yanıt için son gün']/following-sibling::dd[1])")
+    assert due == f"{due_on:%d.%m.%Y}"
+    again = client.get("/complaints/receipt")  # the refresh: the same receipt, nothing filed
+    assert again.status_code == 200 and code in again.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(Complaint)) == 1
+    session.rollback()
+    assert (
+        client.post(
+            "/complaints/track", data={"tracking_code": code, "access_key": key}
+        ).status_code
+        == 200
+    )
+    # Another browser (no cookie) or a forged cookie sees no receipt and no key.
+    stranger = client.application.test_client()
+    elsewhere = stranger.get("/complaints/receipt")
+    assert elsewhere.status_code == 404 and key not in elsewhere.get_data(as_text=True)
+    assert "Makbuz gösterilemiyor" in elsewhere.get_data(as_text=True)
+    stranger.set_cookie("sikayet_makbuzu", "eyJjb2RlIjoieCJ9.forged", path="/complaints/receipt")
+    assert stranger.get("/complaints/receipt").status_code == 404
+
+
+def test_the_tracking_page_shows_turkish_dates_and_istanbul_times(
+    client: FlaskClient, session: Session, setup: Setup
+) -> None:
+    complaint = filed(client, setup)
+    stored = session.scalars(
+        select(Complaint).where(Complaint.tracking_code == complaint["tracking_code"])
+    ).one()
+    for event in stored.events:
+        event.at = datetime(2026, 12, 17, 8, 39, tzinfo=UTC)  # 11:39 in Istanbul
+    stored.due_on = date(2027, 1, 5)
+    session.commit()
+    page = client.post(
+        "/complaints/track",
+        data={"tracking_code": complaint["tracking_code"], "access_key": complaint["access_key"]},
+    )
+    text = _visible(page)
+    assert "17.12.2026 11:39" in text and "05.01.2027" in text
+    assert "2026-12-17" not in text and "08:39" not in text
+    assert not VOCABULARY.search(text), text
+
+
+# -- one formatting module for every page -------------------------------------------------------
+
+
+def test_turkish_numbers_dates_and_times() -> None:
+    morning = datetime(2026, 12, 17, 8, 39, tzinfo=UTC)
+    assert formatting.turkish_date(morning) == "17.12.2026"
+    assert formatting.turkish_time(morning) == "11:39"
+    assert formatting.turkish_datetime("2026-12-17T08:39:00Z") == "17.12.2026 11:39"
+    assert formatting.turkish_time(datetime(2026, 12, 17, 8, 39)) == "11:39"  # SQLite: UTC
+    late = datetime(2026, 12, 17, 22, 30, tzinfo=UTC)
+    assert formatting.turkish_date(late) == "18.12.2026"  # already tomorrow in Istanbul
+    assert formatting.turkish_date("2026-12-17") == "17.12.2026"
+    assert formatting.turkish_date(date(2026, 1, 5)) == "05.01.2026"
+    assert formatting.turkish_time(date(2026, 1, 5)) == ""
+    assert formatting.turkish_date(None) == formatting.turkish_date("not a date") == ""
+    assert formatting.turkish_decimal(4) == "4,0"
+    assert formatting.turkish_decimal(3.666) == "3,7"
+    assert formatting.turkish_decimal(1234.5, 2) == "1.234,50"
+    assert formatting.turkish_decimal(0.05) == "0,1"  # half up
+    assert formatting.turkish_percent(100.0) == "%100"
+    assert formatting.turkish_percent(62.5) == "%62,5"
+    assert formatting.turkish_integer(12500) == "12.500"
+    assert formatting.turkish_percent(None) == ""
+
+
+def test_search_snippets_show_highlights_not_tags() -> None:
+    snippet = "İkamet <mark>izni</mark> &amp; uzatma"
+    assert str(formatting.marked_snippet(snippet)) == snippet
+    hostile = "<mark>a</mark><script>alert(1)</script>"
+    assert "<script>" not in str(formatting.marked_snippet(hostile))
+    assert str(formatting.marked_snippet(None)) == ""

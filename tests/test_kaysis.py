@@ -8,7 +8,7 @@ import io
 import itertools
 import random
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +22,10 @@ from lxml import etree
 from requests.structures import CaseInsensitiveDict
 from zeep.transports import Transport
 
+from registry.accounts import service as accounts
 from registry.app import create_app
 from registry.demo import load_demo
+from registry.kaysis import auth as kaysis_auth
 from registry.kaysis.contract import NAMESPACE, OPERATIONS
 from registry.kaysis.operations import HANDLERS, NOT_IMPLEMENTED
 from registry.kernel import migrate
@@ -240,9 +242,9 @@ def test_our_wsdl_has_the_national_names_types_and_actions(
         assert sorted(found) == sorted(op.name for op in OPERATIONS)
 
 
-def test_every_operation_is_answered_or_says_it_is_not() -> None:
-    assert set(HANDLERS) | set(NOT_IMPLEMENTED) == {op.name for op in OPERATIONS}
-    assert not set(HANDLERS) & set(NOT_IMPLEMENTED)
+def test_every_operation_is_answered() -> None:
+    assert set(HANDLERS) == {op.name for op in OPERATIONS} and len(HANDLERS) == 36
+    assert not NOT_IMPLEMENTED
 
 
 # -- the operations, over SOAP 1.1 and 1.2, against the REST answers --
@@ -444,13 +446,7 @@ def test_certificate_owners_managers_and_services(ebys: Ebys, world: dict[str, A
     later = datetime.now(UTC) + timedelta(days=2)
     assert items(ebys("SertifikaSahiplikleriniGetir", baslangicTarihi=later), "X") == []
     number = int(world["number"])
-    posts = items(ebys("IYEMTumYoneticileriGetirWs", KurumID=number), "IyemYoneticiObj")
     held = rest(world, f"organizations/{number}/managers")["managers"]
-    assert posts and [p.YoneticiAdiSoyadi for p in posts][: len(held)] == [m["name"] for m in held]
-    for post in posts:
-        (current,) = rest(world, f"organizations/{post.ID}/managers")["managers"]
-        assert (post.YoneticiKodu, post.UnvanAdi) == (int(current["id"]), current["title"])
-        assert post.DogumTarihi is None and post.Yasi == 0
     first = held[0]
     mine = items(
         ebys("IYEMYoneticiIDdenGorevListesiGetirWs", YoneticiID=int(first["id"])),
@@ -471,6 +467,146 @@ def test_certificate_owners_managers_and_services(ebys: Ebys, world: dict[str, A
         assert service.KurumHiyerarsik.split(">")[-1].strip() == path[-1]["name"]
 
 
+def test_signatories_of_a_subtree_are_the_iyem_managers(ebys: Ebys, world: dict[str, Any]) -> None:
+    """README §10: ``IYEMTumYoneticileriGetirWs`` = the registered signatories of the unit's
+    subtree (``/ebys/signatories`` of each unit), the unit first, then by number."""
+    number = int(world["number"])
+    posts = items(ebys("IYEMTumYoneticileriGetirWs", KurumID=number), "IyemYoneticiObj")
+    own = items(ebys("KendiTumBirimleriGetirWs", degisiklikTarihiBaslangic=None), "KurumBirimWS")
+    expected = []
+    for unit in sorted(own, key=lambda u: (u.DETSISNo != number, u.DETSISNo)):
+        for signer in rest(world, f"ebys/signatories/{unit.DETSISNo}")["signatories"]:
+            full = " ".join(p for p in (signer["name"], signer["surname"]) if p)
+            expected.append((unit.DETSISNo, unit.Ad, signer["title"], full, signer["delegation"]))
+    assert len(expected) >= 2 and expected[0][0] == number
+    assert [(p.ID, p.Ad, p.UnvanAdi, p.YoneticiAdiSoyadi, p.GorevTuru) for p in posts] == expected
+    paths = {u.DETSISNo: u.KurumHiyerarsik for u in own}
+    for post in posts:
+        assert post.KurumHiyerarsik == paths[post.ID] and post.YoneticiKodu == 0
+        assert post.DogumTarihi is None and post.Yasi == 0 and post.Aktifmi is True
+
+
+DOCUMENT_KINDS = {"required": "İstenen", "issued": "Verilen"}
+
+
+def _documents_expected(world: dict[str, Any], number: str) -> list[tuple[Any, ...]]:
+    """What ``GetBelgeListesi`` must say, from REST: the documents the subtree's services ask
+    for or issue, in code order, with the id read off the code."""
+    services = rest(world, "services", organization=number, page_size=500)
+    required = {c for s in services for c in s["required_documents"]}
+    issued = {c for s in services for c in s["issued_documents"]}
+    rows = []
+    for code in sorted(required | issued):
+        document = rest(world, f"documents/{code}")
+        rows.append(
+            (
+                int(code.removeprefix("BLG-")),
+                document["name"],
+                DOCUMENT_KINDS[document["kind"]],
+                "Evet" if code in required else "Hayır",
+            )
+        )
+    return rows
+
+
+def test_documents_of_an_institution(ebys: Ebys, world: dict[str, Any]) -> None:
+    """``BelgeBeyanID`` is the number of the document's code: ``BLG-{id:06d}`` reads back, and
+    a document has the same id in every institution's list."""
+    number = world["number"]
+    found = items(ebys("GetBelgeListesi", DetsisId=int(number)), "GetBelgeListesiWs")
+    rows = [(d.BelgeBeyanID, d.BelgeBeyanAdi, d.BelgeTur, d.Istenenmi) for d in found]
+    assert len(rows) > 5 and rows == _documents_expected(world, number)
+    assert {"Evet", "Hayır"} == {r[3] for r in rows}
+    for row in rows[:3]:
+        assert rest(world, f"documents/BLG-{row[0]:06d}")["name"] == row[1]
+    parent = rest(world, f"organizations/{number}")["parent"]
+    above = items(ebys("GetBelgeListesi", DetsisId=int(parent)), "GetBelgeListesiWs")
+    ids_above = {d.BelgeBeyanID: d.BelgeBeyanAdi for d in above}
+    assert all(ids_above[r[0]] == r[1] for r in rows)  # the same id, met another way
+    assert len(above) >= len(found)
+
+
+def test_legislation_of_an_institution_and_search(ebys: Ebys, world: dict[str, Any]) -> None:
+    """``GetMevzuatListesi``: the acts the subtree's services cite plus those its units issued,
+    in the REST list's order; ``MevzuatSorgula`` is ``/legislation?q=&number=``."""
+    acts = rest(world, "legislation", page_size=500)
+    issuers = {a["issuer"] for a in acts if a["issuer"]}
+    parent = rest(world, f"organizations/{world['number']}")["parent"]
+    for number in (world["number"], parent, *sorted(issuers)):
+        cited = {
+            i
+            for s in rest(world, "services", organization=number, page_size=500)
+            for i in s["legal_basis"]
+        }
+        below = {
+            issuer
+            for issuer in issuers
+            if number in [p["detsis_no"] for p in rest(world, f"organizations/{issuer}")["path"]]
+        }
+        expected = [a for a in acts if a["id"] in cited or a["issuer"] in below]
+        found = items(ebys("GetMevzuatListesi", DetsisId=int(number)), "GetMevzuatListesiWs")
+        assert [
+            (m.MevzuatId, m.TurId, m.Tur, m.Sayi, m.Ad, m.RGSayi, m.RGTarih.date()) for m in found
+        ] == [
+            (
+                a["id"],
+                a["type"]["code"],
+                a["type"]["name"],
+                a["number"],
+                a["title"],
+                str(a["gazette"]["issue"]) if a["gazette"]["issue"] else None,
+                date.fromisoformat(a["gazette"]["date"]) if a["gazette"]["date"] else date.min,
+            )
+            for a in expected
+        ], number
+    issued = [a for a in acts if a["issuer"]]
+    assert issued  # one of the numbers above lists acts only because it issued them
+
+    def search(**params: Any) -> list[tuple[Any, ...]]:
+        found = items(ebys("MevzuatSorgula", **params), "MevzuatSorgula")
+        return [(m.MevzuatAdi, m.MevzuatSayisi, m.MevzuatTarihi) for m in found]
+
+    def expected_search(**query: Any) -> list[tuple[Any, ...]]:
+        rows = []
+        for a in rest(world, "legislation", page_size=500, **query):
+            on = a["gazette"]["date"] or a["adopted_on"]
+            rows.append((a["title"], a["number"], _dotted(on) if on else None))
+        return rows
+
+    by_title = search(MevzuatAdi="YUKSEKOGRETIM", MevzuatSayisi=None)
+    assert by_title and by_title == expected_search(q="YUKSEKOGRETIM")
+    assert any("Yükseköğretim" in title for title, _, _ in by_title)
+    law = acts[0]
+    by_number = search(MevzuatAdi=None, MevzuatSayisi=law["number"])
+    assert (law["title"], law["number"]) in [(t, n) for t, n, _ in by_number]
+    assert by_number == expected_search(number=law["number"])
+    word = law["title"].split()[0]
+    both = search(MevzuatAdi=word, MevzuatSayisi=law["number"])
+    assert both == expected_search(q=word, number=law["number"]) and both
+    assert search(MevzuatAdi="böyle bir kanun yok", MevzuatSayisi=None) == []
+    for params, why in [
+        ({"MevzuatAdi": None, "MevzuatSayisi": None}, "gerekli"),
+        ({"MevzuatAdi": "  ", "MevzuatSayisi": ""}, "gerekli"),
+        ({"MevzuatAdi": "ka", "MevzuatSayisi": None}, "harf"),
+    ]:
+        refused = ebys("MevzuatSorgula", **params)
+        assert refused.SonucHatali is True and why in refused.HataMsj
+
+
+def _dotted(iso: str) -> str:
+    return date.fromisoformat(iso).strftime("%d.%m.%Y")
+
+
+def test_eyp_versions_changed_in_the_last_30_days(ebys: Ebys, world: dict[str, Any]) -> None:
+    """The request has no moment: "changed" = recorded in the registry in the last 30 days
+    (the sample data was loaded today, so every institution with a version is listed)."""
+    since = (datetime.now(UTC) - timedelta(days=30)).isoformat()
+    expected = sorted({int(r["detsis_no"]) for r in rest(world, "ebys/eyp-versions", since=since)})
+    answer = ebys("EypGuncellenenleriGetir")
+    (listed,) = items(answer, "YeniEYazismaVersiyonListe")
+    assert expected and list(listed.DetsisIds.int) == expected
+
+
 def test_refusals_are_answers_with_a_turkish_message(
     world: dict[str, Any], transport: FlaskTransport, national_wsdl: zeep.Client
 ) -> None:
@@ -489,9 +625,37 @@ def test_refusals_are_answers_with_a_turkish_message(
     client = Ebys(national_wsdl, transport, "1.1", {"KurumID": number, "Password": token})
     unknown = client("DETSISNoKurumBirimWs", DETSISNo=12345678)
     assert unknown.SonucHatali is True and "yok" in unknown.HataMsj
-    with pytest.raises(zeep.exceptions.Fault, match="henüz"):
-        client("GetBelgeListesi", DetsisId=int(number))
-    assert transport.answers[-1].status_code == 400
+    for operation, param in [
+        ("GetBelgeListesi", "DetsisId"),
+        ("GetMevzuatListesi", "DetsisId"),
+        ("IYEMTumYoneticileriGetirWs", "KurumID"),
+    ]:
+        for wrong, why in [(12345678, "yok"), (5, "DETSİS")]:
+            answer = client(operation, **{param: wrong})
+            assert answer.SonucHatali is True and why in answer.HataMsj, (operation, wrong)
+            assert transport.answers[-1].status_code == 200
+
+
+def test_a_revoked_token_is_refused_once_its_grant_has_lapsed(
+    world: dict[str, Any], transport: FlaskTransport, national_wsdl: zeep.Client
+) -> None:
+    """A header let in is remembered for ``GRANTED_SECONDS``; a revoked token is refused as
+    soon as that has passed (here: at once)."""
+    app = world["app"]
+    with app.app_context(), get_db(app).transaction() as session:
+        user, token = make_user(
+            session, name=f"revoked-{next(_names)}", role="ebys", organization=world["number"]
+        )
+    client = Ebys(national_wsdl, transport, "1.1", {"KurumID": world["number"], "Password": token})
+    assert client("TumTip1KodlariGetirWs").SonucHatali is False
+    with app.app_context(), get_db(app).transaction() as session:
+        assert accounts.revoke(session, user.id) == 1
+    assert client("TumTip1KodlariGetirWs").SonucHatali is False  # still within its grant
+    kaysis_auth.forget()  # as when GRANTED_SECONDS have passed
+    refused = client("TumTip1KodlariGetirWs")
+    assert refused.SonucHatali is True and "hatalı" in refused.HataMsj
+    assert client("eYazismaPaketi", gonderenDetsisID=int(world["number"])).SonucHatali is True
+    assert kaysis_auth.GRANTED_SECONDS <= 10
 
 
 # -- on the wire: content types, raw envelopes, malformed ones --
@@ -704,3 +868,322 @@ def test_an_ebys_account_is_made_by_the_cli_and_never_writes(world: dict[str, An
     )
     assert refused.status_code == 403 and "EBYS" in refused.json["detail"]
     assert client.get("/api/v1/change-requests", headers=headers).status_code == 403
+
+
+# -- a fuzzing pass: malformed envelopes of every kind, every operation, both versions --
+
+VERSIONS = {
+    "1.1": (SOAP11, "text/xml"),
+    "1.2": (SOAP12, "application/soap+xml"),
+}
+VALID = {"int": "55476713", "dateTime": "2000-01-01T00:00:00", "string": "abc"}
+WRONG = {
+    "int": ["abc", "12.5", "", "99999999999", "1e3", "--1"],
+    "dateTime": ["dün", "2025-13-45T00:00:00", "2025-01-01", "", "-0001-01-01T00:00:00"],
+}
+
+
+def _headers(version: str, operation: str | None) -> dict[str, str]:
+    action = f"http://kaysis.gov.tr/{operation}" if operation else None
+    if version == "1.1":
+        return {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{action or ""}"'}
+    suffix = f'; action="{action}"' if action else ""
+    return {"Content-Type": f"application/soap+xml; charset=utf-8{suffix}"}
+
+
+def _param(field: Any, value: str | None = None) -> str:
+    """One parameter element: a valid value of its type, or ``value``."""
+    if field.type == "ArrayOfInt":
+        inner = f"<k:int>{VALID['int'] if value is None else value}</k:int>"
+    elif field.type == "ArrayOfString":
+        inner = f"<k:string>{VALID['string'] if value is None else value}</k:string>"
+    else:
+        inner = VALID[field.type] if value is None else value
+    return f"<k:{field.name}>{inner}</k:{field.name}>"
+
+
+def _call(operation: Any, wrong: tuple[str, str] | None = None) -> str:
+    params = "".join(
+        _param(f, wrong[1] if wrong and wrong[0] == f.name else None) for f in operation.params
+    )
+    return f"<k:{operation.name}>{params}</k:{operation.name}>"
+
+
+def _wrong_types() -> list[tuple[str, str, str]]:
+    cases = []
+    for operation in OPERATIONS:
+        for field in operation.params:
+            kind = "int" if field.type == "ArrayOfInt" else field.type
+            for value in WRONG.get(kind, []):
+                cases.append((operation.name, field.name, value))
+    return cases
+
+
+WRONG_TYPES = _wrong_types()
+
+
+def _check_soap(answer: Any, version: str, *, fault: bool) -> Any:
+    """Never HTML, never 5xx; a SOAP envelope of the request's version with the right content
+    type; a Fault when ``fault``."""
+    namespace, mimetype = VERSIONS[version]
+    assert answer.status_code < 500, answer.data[:300]
+    assert answer.mimetype == mimetype, (answer.mimetype, answer.data[:300])
+    assert b"<html" not in answer.data.lower() and b"<!doctype" not in answer.data.lower()
+    root = etree.fromstring(answer.data)
+    assert root.tag == f"{{{namespace}}}Envelope"
+    found = root.find(f"{{{namespace}}}Body/{{{namespace}}}Fault")
+    if fault:
+        assert found is not None and 400 <= answer.status_code < 500, answer.data[:300]
+    return root
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_every_int_and_date_field_with_a_wrong_value_is_a_fault(
+    world: dict[str, Any], version: str
+) -> None:
+    """Every int, ``ArrayOfInt`` item and dateTime parameter of every operation, with each of
+    several wrong values, the other parameters valid: a fault, in the request's version."""
+    client = world["app"].test_client()
+    assert len(WRONG_TYPES) > 100
+    for name, field, value in WRONG_TYPES:
+        operation = next(op for op in OPERATIONS if op.name == name)
+        body = envelope(VERSIONS[version][0], _call(operation, (field, value)), _auth(world))
+        answer = client.post("/DETSISServis.asmx", data=body, headers=_headers(version, name))
+        root = _check_soap(answer, version, fault=True)
+        assert root is not None, (name, field, value)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_every_operation_with_an_empty_element_or_valid_values(
+    world: dict[str, Any], version: str
+) -> None:
+    """``<k:Op/>``: a fault when it has a required parameter, else an answer; with valid
+    values: an answer (SonucHatali or not), never a fault, never 5xx."""
+    client = world["app"].test_client()
+    namespace = VERSIONS[version][0]
+    for operation in OPERATIONS:
+        headers = _headers(version, operation.name)
+        empty = envelope(namespace, f"<k:{operation.name}/>", _auth(world))
+        required = any(p.required and not p.nillable for p in operation.params)
+        answer = client.post("/DETSISServis.asmx", data=empty, headers=headers)
+        root = _check_soap(answer, version, fault=required)
+        if not required:
+            assert (
+                answer.status_code == 200
+                and root.find(f".//{{{NAMESPACE}}}SonucHatali") is not None
+            )
+        answer = client.post(
+            "/DETSISServis.asmx",
+            data=envelope(namespace, _call(operation), _auth(world)),
+            headers=headers,
+        )
+        root = _check_soap(answer, version, fault=False)
+        assert answer.status_code == 200, (operation.name, answer.data[:300])
+        assert (
+            root.find(f".//{{{NAMESPACE}}}{operation.name}Result/{{{NAMESPACE}}}SonucHatali")
+            is not None
+        )
+
+
+def _truncations(body: bytes) -> list[bytes]:
+    return [body[:cut] for cut in range(0, len(body) - 1, max(1, len(body) // 25))]
+
+
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+    + b"".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'.encode()
+        for i in range(1, 10)
+    )
+    + b"]><lolz>&lol9;</lolz>"
+)
+
+
+def _hostile(namespace: str, world: dict[str, Any]) -> list[tuple[str, bytes, str | None]]:
+    """(what, body, operation named by the action) for one SOAP version."""
+    auth = _auth(world)
+    call = "<k:DETSISNoKurumBirimWs><k:DETSISNo>55476713</k:DETSISNo></k:DETSISNoKurumBirimWs>"
+    valid = envelope(namespace, call, auth)
+    cases: list[tuple[str, bytes, str | None]] = [
+        ("empty body", b"", None),
+        ("whitespace", b"   \n ", None),
+        ("billion laughs", BILLION_LAUGHS, None),
+        (
+            "entities inside an envelope",
+            b'<?xml version="1.0"?><!DOCTYPE s:Envelope [<!ENTITY n "55476713">]>'
+            + valid.split(b"?>", 1)[1].replace(b"55476713</k:DETSISNo>", b"&n;</k:DETSISNo>"),
+            "DETSISNoKurumBirimWs",
+        ),
+        (
+            "external entity",
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "http://127.0.0.1:9/x">]>'
+            + valid.split(b"?>", 1)[1].replace(b"55476713</k:DETSISNo>", b"&e;</k:DETSISNo>"),
+            "DETSISNoKurumBirimWs",
+        ),
+        (
+            "parameter entity",
+            b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY % p SYSTEM "file:///etc/passwd">%p;]><x/>',
+            None,
+        ),
+        ("wrong envelope namespace", valid.replace(namespace.encode(), b"urn:not-soap"), None),
+        (
+            "operation in another namespace",
+            valid.replace(b'xmlns:k="http://kaysis.gov.tr/"', b'xmlns:k="http://kaysis.gov.tr"'),
+            None,
+        ),
+        (
+            "parameters unqualified",
+            envelope(
+                namespace,
+                "<k:DETSISNoKurumBirimWs><DETSISNo>55476713</DETSISNo></k:DETSISNoKurumBirimWs>",
+                auth,
+            ),
+            "DETSISNoKurumBirimWs",
+        ),
+        (
+            "no Body",
+            f'<s:Envelope xmlns:s="{namespace}"><s:Header>{auth}</s:Header></s:Envelope>'.encode(),
+            None,
+        ),
+        ("empty Body", envelope(namespace, "", auth), None),
+        ("text in Body", envelope(namespace, "hello", auth), None),
+        (
+            "two operations",
+            envelope(namespace, call + "<k:TumTip1KodlariGetirWs/>", auth),
+            "DETSISNoKurumBirimWs",
+        ),
+        ("action names another operation", valid, "TumTip1KodlariGetirWs"),
+        ("unknown operation", envelope(namespace, "<k:Yok/>", auth), "Yok"),
+        (
+            "huge text in an int",
+            envelope(
+                namespace,
+                f"<k:DETSISNoKurumBirimWs><k:DETSISNo>{'9' * 1_500_000}</k:DETSISNo>"
+                "</k:DETSISNoKurumBirimWs>",
+                auth,
+            ),
+            "DETSISNoKurumBirimWs",
+        ),
+        (
+            "huge text in a string",
+            envelope(
+                namespace,
+                f"<k:KEPAdresiKontrolEt><k:KepAdresi>{'a' * 1_500_000}@x.kep.tr</k:KepAdresi>"
+                "</k:KEPAdresiKontrolEt>",
+                auth,
+            ),
+            "KEPAdresiKontrolEt",
+        ),
+        (
+            "long text in a name search",
+            envelope(
+                namespace,
+                f"<k:AdaGoreKurumBirimSorgulaWs><k:ad>{'ğ' * 5000}</k:ad>"
+                "<k:anaKurumIdareKimlikKodu>0</k:anaKurumIdareKimlikKodu>"
+                "</k:AdaGoreKurumBirimSorgulaWs>",
+                auth,
+            ),
+            "AdaGoreKurumBirimSorgulaWs",
+        ),
+        ("bytes that are not UTF-8", valid.replace(b"55476713", b"\xff\xfe\xfd"), None),
+        (
+            "Turkish in ISO-8859-9 declared UTF-8",
+            envelope(
+                namespace,
+                "<k:KEPAdresiKontrolEt><k:KepAdresi>ğüşİ</k:KepAdresi></k:KEPAdresiKontrolEt>",
+                auth,
+            )
+            .decode()
+            .encode("iso-8859-9"),
+            "KEPAdresiKontrolEt",
+        ),
+        ("a NUL", valid.replace(b"55476713", b"5547\x006713"), None),
+        (
+            "deep nesting",
+            envelope(namespace, "<k:Yok>" + "<a>" * 5000 + "</a>" * 5000 + "</k:Yok>"),
+            None,
+        ),
+        ("an element not closed", valid.replace(b"</k:DETSISNo>", b""), None),
+        ("a processing instruction only", b"<?xml version='1.0'?><?pi x?>", None),
+    ]
+    cases += [(f"truncated at {len(t)}", t, "DETSISNoKurumBirimWs") for t in _truncations(valid)]
+    return cases
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_hostile_and_broken_envelopes_get_a_fault_in_their_version(
+    world: dict[str, Any], version: str
+) -> None:
+    """Truncations, entities (none expanded, nothing fetched), wrong namespaces, no or two
+    operations, an action naming another one, huge texts, bytes that are not UTF-8: each a
+    fault in the request's version, 4xx, never HTML."""
+    client = world["app"].test_client()
+    cases = _hostile(VERSIONS[version][0], world)
+    assert len(cases) > 40
+    for what, body, operation in cases:
+        answer = client.post("/DETSISServis.asmx", data=body, headers=_headers(version, operation))
+        try:
+            _check_soap(answer, version, fault=True)
+        except AssertionError as error:
+            raise AssertionError(f"{what}: {error}") from error
+        assert b"root:" not in answer.data and b"lollol" not in answer.data, what
+
+
+def test_a_1_2_action_that_disagrees_and_other_methods(world: dict[str, Any]) -> None:
+    """SOAP 1.2 with an action naming another operation, the action of 1.1 on a 1.2 call, a GET
+    without ``?wsdl``, other methods and the older WSDL's HTTP ports: faults, never HTML."""
+    client = world["app"].test_client()
+    body = envelope(SOAP12, "<k:TumTip1KodlariGetirWs/>", _auth(world))
+    mismatch = client.post(
+        "/DETSISServis.asmx",
+        data=body,
+        headers={
+            "Content-Type": 'application/soap+xml; action="http://kaysis.gov.tr/TumTip2KodlariGetirWs"'
+        },
+    )
+    _check_soap(mismatch, "1.2", fault=True)
+    assert b"TumTip1KodlariGetirWs" in mismatch.data
+    no_action = client.post(
+        "/DETSISServis.asmx", data=body, headers={"Content-Type": "application/soap+xml"}
+    )
+    root = _check_soap(no_action, "1.2", fault=False)
+    assert (
+        no_action.status_code == 200 and root.find(f".//{{{NAMESPACE}}}SonucHatali").text == "false"
+    )
+    # Not UTF-8, but declared (or marked) as what it is: read as XML says, and answered.
+    search = (
+        "<k:AdaGoreKurumBirimSorgulaWs><k:ad>İstanbul İl Göç</k:ad>"
+        "<k:anaKurumIdareKimlikKodu>0</k:anaKurumIdareKimlikKodu></k:AdaGoreKurumBirimSorgulaWs>"
+    )
+    text = envelope(SOAP11, search, _auth(world)).decode()
+    for encoded in (
+        text.replace('encoding="utf-8"', 'encoding="iso-8859-9"').encode("iso-8859-9"),
+        text.encode("utf-16"),
+    ):
+        answer = client.post("/DETSISServis.asmx", data=encoded, headers=_headers("1.1", None))
+        root = _check_soap(answer, "1.1", fault=False)
+        assert root.find(f".//{{{NAMESPACE}}}SonucHatali").text == "false"
+        assert _istanbul(world).encode() in answer.data
+    _check_soap(client.get("/DETSISServis.asmx"), "1.1", fault=True)
+    _check_soap(client.get("/DETSISServis.asmx?op=DETSISNoKurumBirimWs"), "1.1", fault=True)
+    for method in ("put", "patch", "delete"):
+        answer = getattr(client, method)(
+            "/DETSISServis.asmx", data=b"<x/>", headers={"Content-Type": "text/xml"}
+        )
+        _check_soap(answer, "1.1", fault=True)
+        assert answer.status_code == 405
+    for path in (
+        "/DETSISServis.asmx/DETSISNoKurumBirimWs?DETSISNo=55476713",
+        "/DETSISServis.asmx/x/y",
+    ):
+        _check_soap(client.get(path), "1.1", fault=True)
+        _check_soap(
+            client.post(path, data=body, headers={"Content-Type": "application/soap+xml"}),
+            "1.2",
+            fault=True,
+        )
+    too_big = client.post(
+        "/DETSISServis.asmx", data=b"<" * (3 * 1024 * 1024), headers={"Content-Type": "text/xml"}
+    )
+    _check_soap(too_big, "1.1", fault=True)
+    assert too_big.status_code == 413

@@ -3,7 +3,10 @@ subtree, for a service, and broken down per institution, unit and service."""
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -14,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from registry.catalogue import services as service_records
 from registry.kernel.db import get_db
+from registry.kernel.errors import Conflict
 from registry.organizations import tree
-from registry.standards import surveys
+from registry.standards import rating_clients, surveys
 from tests.factories import make_service
 from tests.workflow_world import World, build_world
 
@@ -47,8 +51,20 @@ def setup(app: Flask, session: Session) -> Setup:
     return codes
 
 
-def rate(client: FlaskClient, service: str, score: Any, **extra: Any) -> Any:
-    return client.post("/api/v1/surveys", json={"service": service, "score": score, **extra})
+_CLIENTS = itertools.count(1)
+
+
+def rate(
+    client: FlaskClient, service: str, score: Any, *, address: str | None = None, **extra: Any
+) -> Any:
+    """A rating from its own client (one rating per client, service and day), unless
+    ``address`` names one."""
+    where = address or f"198.51.100.{next(_CLIENTS) % 250 + 1}"
+    return client.post(
+        "/api/v1/surveys",
+        json={"service": service, "score": score, **extra},
+        environ_base={"REMOTE_ADDR": where},
+    )
 
 
 @pytest.fixture
@@ -271,3 +287,83 @@ def test_responses_removed_outside_the_application_go_at_the_next_recount(
     monkeypatch.setattr(surveys, "RECOUNT_SECONDS", 0.0)
     assert responses(client) == 3  # … until the recount (at least every minute)
     assert responses(client, organization=rated.world.goc) == 3
+
+
+# -- one rating per client, service and day (issue 25) ----------------------------------------
+
+
+def test_one_client_rates_a_service_once_a_day(
+    app: Flask, client: FlaskClient, session: Session, setup: Setup
+) -> None:
+    home = "203.0.113.9"
+    assert rate(client, setup.bidb_service, 1, address=home).status_code == 201
+    again = rate(client, setup.bidb_service, 1, address=home)
+    assert again.status_code == 409 and again.mimetype == "application/problem+json"
+    assert " / " in again.json["detail"] and "service" in again.json["errors"]
+    assert responses(client, service=setup.bidb_service) == 1  # the second counted nothing
+    # The same address with another browser, or another service, is another claim.
+    other_agent = client.post(
+        "/api/v1/surveys",
+        json={"service": setup.bidb_service, "score": 5},
+        environ_base={"REMOTE_ADDR": home},
+        headers={"User-Agent": "Başka Tarayıcı/1.0"},
+    )
+    assert other_agent.status_code == 201
+    assert rate(client, setup.yhgm_service, 1, address=home).status_code == 201
+    # The claims hold keyed hashes only: no address, no user agent.
+    stored = session.execute(
+        text("SELECT service_id, rated_on, client_key FROM survey_rating_claims")
+    )
+    rows = stored.all()
+    assert len(rows) == 3
+    assert all(re.fullmatch(r"[0-9a-f]{64}", row.client_key) for row in rows)
+    assert not any(home in str(value) for row in rows for value in row)
+
+
+def test_the_next_day_the_client_may_rate_again_and_old_claims_go(
+    app: Flask, session: Session, setup: Setup
+) -> None:
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "203.0.113.10"}):
+        day = date(2026, 12, 17)
+        key = rating_clients.request_client_key(setup.bidb_service, day)
+        surveys.submit(
+            session, service=setup.bidb_service, score=4, comment=None, client=key, today=day
+        )
+        with pytest.raises(Conflict):
+            surveys.submit(
+                session, service=setup.bidb_service, score=1, comment=None, client=key, today=day
+            )
+        later = day + timedelta(days=1)
+        tomorrow = rating_clients.request_client_key(setup.bidb_service, later)
+        assert tomorrow != key  # not linkable across days
+        surveys.submit(
+            session, service=setup.bidb_service, score=5, comment=None, client=tomorrow, today=later
+        )
+        session.commit()
+    days = session.execute(text("SELECT rated_on FROM survey_rating_claims")).scalars().all()
+    assert [str(d)[:10] for d in days] == ["2026-12-18"]  # yesterday's claim was dropped
+
+
+def test_the_page_form_says_when_a_service_was_rated_already(
+    client: FlaskClient, setup: Setup
+) -> None:
+    url = f"/services/{setup.bidb_service}/survey"
+    where = {"REMOTE_ADDR": "203.0.113.11"}
+    first = client.post(url, data={"score": "5"}, environ_base=where)
+    assert first.status_code == 303 and "tesekkurler=1" in first.headers["Location"]
+    second = client.post(url, data={"score": "1"}, environ_base=where)
+    assert second.status_code == 303 and "zaten=1" in second.headers["Location"]
+    page = client.get(second.headers["Location"]).get_data(as_text=True)
+    assert "Bu hizmeti bugün zaten değerlendirdiniz" in page
+    assert responses(client, service=setup.bidb_service) == 1
+
+
+def test_the_rate_is_shown_with_its_count_in_turkish_numbers(
+    client: FlaskClient, rated: Setup
+) -> None:
+    page = client.get(f"/services/{rated.bidb_service}").get_data(as_text=True)
+    # 5, 4 and 2: two of three satisfied, mean 3.67
+    assert "%66,7 memnun" in page
+    assert "3 değerlendirme, ortalama puan 3,7 / 5" in page
+    sgk = client.get(f"/services/{rated.sgk_service}").get_data(as_text=True)
+    assert "%100 memnun" in sgk and "ortalama puan 5,0 / 5" in sgk

@@ -26,6 +26,12 @@ class Role(enum.StrEnum):
     # An institution's EBYS: a machine client that reads the registry for that institution
     # (the KAYSİS SOAP service, registry/kaysis/) and never writes.
     EBYS = "ebys"
+    # An institution's HR system: provisions that institution's people over SCIM
+    # (registry/scim/) and does nothing else.
+    HR = "hr"
+    # A person HR provisioned with no registry role yet, or whose role lapsed on a move to
+    # another institution: an account of a unit that may do nothing until a role is granted.
+    PERSONNEL = "personnel"
 
     @property
     def is_scoped(self) -> bool:
@@ -34,14 +40,16 @@ class Role(enum.StrEnum):
 
     @property
     def has_organization(self) -> bool:
-        """Roles given one organization when created: the scoped ones, and EBYS clients, which
-        answer "the caller's institution" from it without ever acting on it."""
-        return self.is_scoped or self is Role.EBYS
+        """Roles given one organization when created: the scoped ones; EBYS clients, which
+        answer "the caller's institution" from it without ever acting on it; HR systems, whose
+        people are those under it; and personnel without a role, who work in that unit."""
+        return self.is_scoped or self in (Role.EBYS, Role.HR, Role.PERSONNEL)
 
     @property
     def reads_only(self) -> bool:
-        """Machine clients: no write, no decision, no work queue, whatever their organization."""
-        return self is Role.EBYS
+        """No write, no decision, no work queue, whatever their organization: machine clients
+        (EBYS, HR) and personnel without a role."""
+        return self in (Role.EBYS, Role.HR, Role.PERSONNEL)
 
 
 class User(Base):
@@ -74,16 +82,25 @@ class User(Base):
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # HR provisioning (SCIM, registry/scim/): the HR system's own id of the account, and the
+    # person's name in parts as HR sends it (``name`` is the whole name the registry shows).
+    external_id: Mapped[str | None] = mapped_column(String(255))
+    given_name: Mapped[str | None] = mapped_column(String(120))
+    family_name: Mapped[str | None] = mapped_column(String(120))
+    # When the HR system deleted the account (SCIM DELETE): deactivated like any other, and no
+    # longer shown over SCIM (RFC 7644 §3.6); the row and its history stay.
+    deleted_by_hr_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
     __table_args__ = (
         CheckConstraint(
-            "role IN ('coordinator', 'institution_approver', 'reviewer', 'admin', 'ebys')",
+            "role IN ('coordinator', 'institution_approver', 'reviewer', 'admin', 'ebys', 'hr', "
+            "'personnel')",
             name="role",
         ),
         CheckConstraint(
-            "(role IN ('coordinator', 'institution_approver', 'ebys')) = "
+            "(role IN ('coordinator', 'institution_approver', 'ebys', 'hr', 'personnel')) = "
             "(organization_id IS NOT NULL)",
             name="scope",
         ),

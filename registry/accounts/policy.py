@@ -3,7 +3,9 @@
 Roles: coordinators and institution approvers act for one unit's subtree (their scope, valid while
 that unit is open and in the institution it was given in); reviewers (the central working group)
 for every record; admins manage accounts only; EBYS clients (``ebys``) read the public registry
-for one institution through the KAYSİS SOAP service and never write, decide or see work queues.
+for one institution through the KAYSİS SOAP service and never write, decide or see work queues;
+an institution's HR system (``hr``) provisions that institution's people over SCIM and does
+nothing else, and the people it provisions without a role (``personnel``) do nothing at all.
 A rule here raises ``Forbidden`` or answers a
 question; callers never compare roles themselves. The rules know accounts and the organization
 tree only: callers pass the facts of the record (its units, its submitter), so no context's
@@ -30,8 +32,13 @@ ADMINS_MANAGE_USERS = (
     "Yönetici hesapları yalnızca kullanıcıları yönetir / admins manage users only."
 )
 MACHINES_READ_ONLY = (
-    "EBYS hesapları yalnızca okur; yazamaz, onaylayamaz, iş kuyruklarını göremez / EBYS "
-    "accounts only read: they never write, decide or see work queues."
+    "EBYS ve İK hesapları ile rolü olmayan personel yalnızca okur; yazamaz, onaylayamaz, iş "
+    "kuyruklarını göremez / EBYS and HR accounts, and personnel without a role, only read: they "
+    "never write, decide or see work queues."
+)
+HR_ONLY = (
+    "Bu servis yalnızca kurumların İK hesaplarına açıktır / this service is for institutions' HR "
+    "accounts."
 )
 
 
@@ -134,6 +141,20 @@ def require_ebys_client(session: Session, actor: User) -> int:
     if not state.valid or actor.organization_id is None:
         raise Forbidden(
             f"Hesabın kurumu geçersiz ({state.reason}) / the account's institution no longer holds."
+        )
+    return actor.organization_id
+
+
+def require_hr_system(session: Session, actor: User) -> int:
+    """The unit whose people an HR account provisions (its subtree: normally the whole
+    institution), while its account and scope hold; 403 for any other role."""
+    if Role(actor.role) is not Role.HR:
+        raise Forbidden(HR_ONLY)
+    state = accounts.scope_state(session, actor)
+    if not state.valid or actor.organization_id is None:
+        raise Forbidden(
+            f"İK hesabının kurumu geçersiz ({state.reason}) / the HR account's institution no "
+            "longer holds."
         )
     return actor.organization_id
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from registry.audit.checkpoints import SignedCheckpoint
 from registry.audit.models import AuditEntry, Checkpoint
+from registry.audit.trail import UNPUBLISHED_ENTITIES
 from registry.http.api import Blueprint
 from registry.http.pages import page_of
 from registry.kernel.db import get_session
@@ -67,7 +68,8 @@ class Changes(MethodView):
 
         Entries are numbered in commit order (appends are serialized), so following
         ``next_cursor`` never skips or repeats a change, also while changes are being applied.
-        Following it from the start rebuilds every published record.
+        Following it from the start rebuilds every published record; accounts' entries stay
+        in the audit trail only.
         """
         since = decode_cursor(args.get("since"))
         entries = (
@@ -75,6 +77,7 @@ class Changes(MethodView):
             .scalars(
                 select(AuditEntry)
                 .where(AuditEntry.seq > since)
+                .where(AuditEntry.entity.not_in(UNPUBLISHED_ENTITIES))
                 .order_by(AuditEntry.seq)
                 .limit(args["limit"])
             )

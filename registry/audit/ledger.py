@@ -52,6 +52,9 @@ UNTRACKED: dict[str, str] = {
     "once_only_rows": "a projection, rebuilt from the records",
     "dataflow_issuers": "a projection, rebuilt from the records",
     "dataflow_edges": "a projection, rebuilt from the records",
+    # The EBYS facts projection (registry/ebys/projection.py), likewise.
+    "ebys_facts": "a projection, rebuilt from the records",
+    "ebys_facts_state": "a projection's bookkeeping",
 }
 
 _LEDGER = cast(sa.Table, RecordLedgerEntry.__table__)

@@ -30,6 +30,9 @@ class Provenance:
 NO_PROVENANCE = Provenance()  # direct writes outside the workflow (sample data, imports, tests)
 PENDING_KEY = "audit_pending"  # session.info flag: this transaction appended entries
 APPENDED_KEY = "audit_appended"  # session.info: what this transaction appended, in order
+# Entries the trail keeps for accountability but the public change feed does not serve: who
+# holds which account is the administration's business, not a published record.
+UNPUBLISHED_ENTITIES = frozenset({"account"})
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from registry.accounts import policy
 from registry.accounts.models import Role, User
+from registry.backoffice.labels import ACTION_NAMES
 from registry.kernel.clock import local, today
 from registry.kernel.errors import Forbidden, NotFound
 from registry.organizations.models import Organization
@@ -36,6 +37,8 @@ ROLE_NAMES = {
     Role.REVIEWER: "İnceleme grubu",
     Role.ADMIN: "Yönetici",
     Role.EBYS: "EBYS istemcisi",
+    Role.HR: "İK sistemi (SCIM)",
+    Role.PERSONNEL: "Personel (rolü yok)",
 }
 STATUS_NAMES = {
     RequestStatus.SUBMITTED: "Gönderildi",
@@ -44,12 +47,7 @@ STATUS_NAMES = {
     RequestStatus.REJECTED: "Reddedildi",
     RequestStatus.WITHDRAWN: "Geri çekildi",
 }
-ACTION_NAMES = {
-    "create": "Yeni kayıt",
-    "update": "Değişiklik",
-    "close": "Kapatma",
-    "move": "Taşıma",
-}
+OPEN = tuple(s for s in RequestStatus if s.is_open)
 
 
 @dataclass(frozen=True)
@@ -106,7 +104,7 @@ def own_submissions(session: Session, user: User) -> list[Item]:
         .order_by(ChangeRequest.id.desc())
         .limit(SHOWN)
     ).all()
-    return [_item(session, request, False, False, with_rows=False) for request in requests]
+    return [item(session, request, False, False, with_rows=False) for request in requests]
 
 
 def inbox(session: Session, user: User) -> list[Item]:
@@ -122,15 +120,15 @@ def inbox(session: Session, user: User) -> list[Item]:
     ).all()
     items = []
     for request in open_requests:
-        may_approve, may_reject = _may(session, user, request)
+        may_approve, may_reject = may(session, user, request)
         if may_approve or may_reject:
-            items.append(_item(session, request, may_approve, may_reject, with_rows=True))
+            items.append(item(session, request, may_approve, may_reject, with_rows=True))
         if len(items) == SHOWN:
             break
     return items
 
 
-def _may(session: Session, user: User, request: ChangeRequest) -> tuple[bool, bool]:
+def may(session: Session, user: User, request: ChangeRequest) -> tuple[bool, bool]:
     pending = workflow.pending_institutions(request)
     checks = {
         "approve": lambda: policy.require_approver(
@@ -158,7 +156,7 @@ def _may(session: Session, user: User, request: ChangeRequest) -> tuple[bool, bo
     return allowed["approve"], allowed["reject"]
 
 
-def _item(
+def item(
     session: Session, request: ChangeRequest, approve: bool, reject: bool, *, with_rows: bool
 ) -> Item:
     return Item(
@@ -175,9 +173,33 @@ def _item(
     )
 
 
+@dataclass(frozen=True)
+class Step:
+    """One transition of a request: when, from which state to which, by whom, with what note."""
+
+    at: str
+    to: str
+    by: str
+    note: str | None
+
+
+def steps(session: Session, request: ChangeRequest) -> list[Step]:
+    ids = {e.actor_id for e in request.events}
+    names = dict(session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+    return [
+        Step(
+            f"{local(e.at):%d.%m.%Y %H:%M}",
+            STATUS_NAMES[RequestStatus(e.to_status)],
+            f"{names.get(e.actor_id, '?')} (#{e.actor_id})",
+            e.note,
+        )
+        for e in request.events
+    ]
+
+
 def rows(session: Session, request: ChangeRequest) -> list[Row]:
     """Every proposed field beside the live record's value; the changed ones marked."""
-    changes = workflow.diff(session, request)
+    changes = _dotted(workflow.diff(session, request))
     result = []
     for field, value in _flatten(request.data):
         change = changes.pop(field, None)
@@ -187,6 +209,24 @@ def rows(session: Session, request: ChangeRequest) -> list[Row]:
             result.append(Row(field, _shown(change["current"]), _shown(change["proposed"]), True))
     for field, change in changes.items():  # status of a close, a stale base version
         result.append(Row(field, _shown(change["current"]), _shown(change["proposed"]), True))
+    return result
+
+
+def _dotted(changes: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The workflow names a changed nested object as a whole (``contact``); the page shows its
+    fields one per row, as the proposal's own fields are named, so an unchanged inner field is
+    not shown as changed and a changed one is not shown as JSON."""
+    result: dict[str, dict[str, Any]] = {}
+    for field, change in changes.items():
+        current, proposed = change.get("current"), change.get("proposed")
+        if isinstance(current, dict) or isinstance(proposed, dict):
+            old = dict(_flatten(current or {}, f"{field}."))
+            new = dict(_flatten(proposed or {}, f"{field}."))
+            for name in sorted(new.keys() if isinstance(proposed, dict) else old.keys()):
+                if old.get(name) != new.get(name):
+                    result[name] = {"current": old.get(name), "proposed": new.get(name)}
+        else:
+            result[field] = change
     return result
 
 

@@ -13,8 +13,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 import networkx as nx
-from flask import current_app, request
+from flask import current_app, redirect, request
 from flask.views import MethodView
+from werkzeug.wrappers import Response
 
 from registry.catalogue import dataflows, flow_picture
 from registry.http.api import Blueprint
@@ -23,6 +24,7 @@ from registry.http.ratelimit import expensive_read
 from registry.kernel import tabular
 from registry.kernel.clock import today
 from registry.kernel.db import get_session
+from registry.kernel.errors import InvalidInput
 from registry.organizations import tree
 from registry.organizations.tree import PathEntry
 from schemas.catalogue.dataflows import (
@@ -157,6 +159,15 @@ class OnceOnly(MethodView):
         service: the paper the state would save by fetching the document itself. Paginated
         (500 rows a page, at most 5,000), in CSV too.
         """
+        if args["level"] == "data":
+            pagination_parameters.item_count = 0  # the pages are the data-level report's
+            return _to_data_level()
+        if args["format"] == "xlsx":
+            raise InvalidInput(
+                "Bu rapor XLSX olarak yalnızca veri düzeyinde verilir / XLSX is given for "
+                "level=data only.",
+                errors={"format": ["json, csv"]},
+            )
         session = get_session()
         number = args.get("organization")
         within = tree.organization_id(session, number) if number else None
@@ -174,3 +185,10 @@ class OnceOnly(MethodView):
             response.headers["Content-Disposition"] = 'attachment; filename="once-only.csv"'
             return response, 200, headers
         return rows, 200, headers
+
+
+def _to_data_level() -> Response:
+    """The contract's ``?level=data`` names the metadata layer's report, served by its own view
+    (the metadata context reads the catalogue, so the catalogue does not call it back)."""
+    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "level"])
+    return redirect(f"{request.script_root}/api/v1/reports/once-only-data?{query}", code=307)

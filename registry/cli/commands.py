@@ -10,7 +10,17 @@ from importers.commands import (
     import_service_standards_command,
     import_units_command,
 )
-from registry.cli import audit, complaints, database, keys, projections, serving, transfer, users
+from registry.cli import (
+    audit,
+    complaints,
+    database,
+    ebys_facts,
+    keys,
+    projections,
+    serving,
+    transfer,
+    users,
+)
 
 
 def install(app: Flask) -> None:
@@ -27,6 +37,7 @@ def install(app: Flask) -> None:
         users.users_group,
         audit.audit_group,
         projections.projections_group,
+        ebys_facts.ebys_facts_group,
         keys.keys_group,
         complaints.complaints_group,
         transfer.export_command,

@@ -65,7 +65,9 @@ def users_group() -> None:
     required=True,
     type=click.Choice([role.value for role in Role]),
 )
-@click.option("--organization", default=None, help="DETSİS number (coordinators, approvers, ebys)")
+@click.option(
+    "--organization", default=None, help="DETSİS number (coordinators, approvers, ebys, hr)"
+)
 @person_option
 @click.option("--login", default=None, help="Back-office login name (a-z 0-9 . _ -)")
 @click.option("--email", default=None, help="E-mail address (with --login)")

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.audit.trail import Provenance
-from registry.demo import records
+from registry.demo import metadata, records
 from registry.demo.reference import load_reference
 from registry.kernel import turkish
 from registry.kernel.reference import provinces
@@ -64,6 +64,7 @@ def load_demo(session: Session) -> DemoReport:
     counts = {"created": 0, "unchanged": 0}
     acts = records.load_legislation(session, by_path, DEMO_PROVENANCE, counts)
     records.load_services(session, by_path, acts, DEMO_PROVENANCE, counts)
+    metadata.load_metadata(session, by_path, acts, DEMO_PROVENANCE, counts)  # issue 26
     records.load_correspondence(session, by_path, DEMO_PROVENANCE, counts)
     load_reference(session, by_path, DEMO_PROVENANCE, counts, DEFAULT_VALID_FROM)
     publication.publish_changed(session)  # the places' units publish their tables

@@ -19,10 +19,21 @@ What is built from the facts and cached further up (the rendered HTTP answers,
 ``registry.ebys.answer_cache``) does not follow the trail itself: it notes the units read while
 it is built (``reading``) and is told what each change makes stale (``FactsCache.add_dependent``),
 so it drops exactly what the facts would.
+
+A unit this process has not seen is read from the EBYS facts projection (``facts_table``, one
+indexed read) when that table is current for today and the trail's head, and computed here
+otherwise; ``registry.ebys.projection`` fills the table with the same computation
+(``chain_of``, ``unit_facts``).
+
+Why this module is long: the cache, what each change drops from it, and the one computation of
+a unit's facts (chains, surroundings, inheritance of KEP, certificate and contact) belong
+together; the projection and the check reuse that computation, and splitting it would put the
+cache's invalidation rules apart from the sources they follow.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -39,7 +50,7 @@ from sqlalchemy.orm import Session
 
 from registry.audit import projections
 from registry.audit import trail as audit
-from registry.ebys import certificates, courtesy, signatures
+from registry.ebys import certificates, courtesy, facts_table, signatures
 from registry.ebys.chain import LOCAL_ADMINISTRATION, PRESIDENCY, Chain, Link
 from registry.ebys.letterhead import AddresseeExceptions, addressee, letterhead
 from registry.ebys.views import (
@@ -50,6 +61,7 @@ from registry.ebys.views import (
     UnitFacts,
 )
 from registry.kernel import turkish
+from registry.kernel.clock import today
 from registry.kernel.errors import Gone, NotFound, RegistryError
 from registry.organizations import tree
 from registry.organizations.models import Organization, OrganizationVersion, Status
@@ -124,7 +136,7 @@ class _Surroundings:
     addressee_exceptions: AddresseeExceptions
 
     def administration(self, province: int, district: str | None) -> tuple[Link, ...] | None:
-        office = self.district_offices.get((province, turkish.fold(district or "")))
+        office = self.district_offices.get((province, _folded(district or "")))
         return office or self.governorships.get(province)
 
     def numbers(self) -> set[str]:
@@ -147,6 +159,8 @@ class FactsCache(projections.Projection):
         self._dependents: list[Dependent] = []
         self._checked_at = 0.0
         self._committed_here = -1
+        # Whether the table projection was current at (its seq, this head): see facts_table.
+        self.projection_memo: dict[tuple[int, int], bool] = {}
 
     def add_dependent(self, dependent: Dependent) -> None:
         """Have ``dependent`` drop what each change makes stale here, from now on."""
@@ -265,6 +279,13 @@ def facts_and_refusals(
         else:
             found[number] = cached
     refused: dict[str, RegistryError] = {}
+    if missing and cache.synced_seq is not None and not audit.has_pending_entries(session):
+        if at == today():  # units never seen here: one indexed read of the projection
+            stored = facts_table.read(session, missing, at, cache.synced_seq, cache.projection_memo)
+            for number, facts in stored.items():
+                cache.units.put((number, at), facts)
+                found[number] = facts
+            missing = [number for number in missing if number not in stored]
     if missing:
         surroundings = cache.surroundings.get(at)
         if surroundings is None:
@@ -278,6 +299,13 @@ def facts_and_refusals(
         for facts in found.values():
             read.update(facts.sources)
     return found, refused
+
+
+def compute_live(session: Session, numbers: Collection[str], at: date) -> dict[str, UnitFacts]:
+    """The facts of the open units among ``numbers``, computed from the records, past every
+    cache and the projection (what ``registry ebys-facts check`` compares the table with)."""
+    found, _refused = _compute(session, list(numbers), at, _surroundings(session, at))
+    return {unit.detsis_no: unit for unit in found}
 
 
 def _compute(
@@ -339,17 +367,42 @@ def _chains(
 ) -> dict[int, Chain]:
     """Each unit's chain, with its provincial administration and the Presidency where they
     apply: one batched query per level of the tree, however many units."""
-    chains = {}
-    for org_id, chain in tree.ancestries(session, versions, at).items():
-        links = tuple(Link.of(number, version) for _, number, version in chain)
-        head = Chain(links).provincial_head()
-        administration = (
-            surroundings.administration(head.province_code, head.district)
-            if head is not None and head.province_code is not None
-            else None
-        )
-        chains[org_id] = Chain(links, administration, surroundings.presidency)
-    return chains
+    return {
+        org_id: chain_of(chain, surroundings)
+        for org_id, chain in tree.ancestries(session, versions, at).items()
+    }
+
+
+def chain_of(
+    ancestry: list[tuple[int, str, OrganizationVersion]],
+    surroundings: _Surroundings,
+    known: dict[int, Link] | None = None,
+) -> Chain:
+    """A unit's chain from its ancestry (``tree.ancestries``), with its provincial
+    administration and the Presidency where they apply; ``known`` keeps the links made, by
+    version id, for a computation of many units under the same ancestors."""
+    if known is None:
+        links = tuple(Link.of(number, version) for _, number, version in ancestry)
+    else:
+        made = []
+        for _, number, version in ancestry:
+            link = known.get(version.id)
+            if link is None:
+                link = known[version.id] = Link.of(number, version)
+            made.append(link)
+        links = tuple(made)
+    head = Chain(links).provincial_head()
+    administration = (
+        surroundings.administration(head.province_code, head.district)
+        if head is not None and head.province_code is not None
+        else None
+    )
+    return Chain(links, administration, surroundings.presidency)
+
+
+def surroundings_on(session: Session, at: date) -> _Surroundings:
+    """The administrations, Presidency and addressee exceptions every chain may need on ``at``."""
+    return _surroundings(session, at)
 
 
 def _surroundings(session: Session, at: date) -> _Surroundings:
@@ -396,6 +449,13 @@ def _exceptions(session: Session, at: date) -> AddresseeExceptions:
         for row in code_tables.table_rows(session, code_tables.UNIT_TYPE, at)
         if row.addressee_cut is not None or row.addressee_add is not None
     }
+
+
+def unit_facts(
+    chain: Chain, signatories: list[SignatoryBlock], exceptions: AddresseeExceptions
+) -> UnitFacts:
+    """What a letter needs of the chain's unit (the projection computes it the same way)."""
+    return _facts(chain, signatories, exceptions)
 
 
 def _facts(
@@ -454,12 +514,24 @@ def _inherited_kep(chain: Chain) -> list[KepEntry]:
     return []
 
 
+@functools.lru_cache(maxsize=4096)
+def _folded(district: str) -> str:
+    """A district's name folded once: every provincial unit of a district looks it up."""
+    return turkish.fold(district)
+
+
+@functools.lru_cache(maxsize=1024)
+def _read_certificate(pem: str) -> certificates.CertificateFacts:
+    """A certificate read once per process: thousands of units inherit their institution's."""
+    return certificates.read(pem)
+
+
 def _inherited_certificate(chain: Chain) -> InheritedCertificate | None:
     """The unit's certificate, or that of the nearest unit above with one."""
     for link in reversed(chain.links):
         if link.certificate_pem:
             try:
-                facts = certificates.read(link.certificate_pem)
+                facts = _read_certificate(link.certificate_pem)
             except certificates.BadCertificate as error:  # stored before it was checked
                 logger.warning("unreadable certificate of %s: %s", link.detsis_no, error)
                 continue

@@ -23,6 +23,7 @@ other by the rule (``addressee_line``).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -93,6 +94,12 @@ def addressee_line(
         cut, add = registered
         if name.endswith(cut):
             return turkish.upper(name[: len(name) - len(cut)] + add)
+    return _dative_in_capitals(name)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _dative_in_capitals(name: str) -> str:
+    """Kept per name: every unit of an institution is addressed through its name."""
     return turkish.upper(turkish.dative(name))
 
 

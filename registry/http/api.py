@@ -7,11 +7,12 @@ documented error shape stay consistent across resources.
 from __future__ import annotations
 
 import http
+import re
 from collections.abc import Iterable
 from typing import Any
 
 import swagger_ui_bundle
-from flask import Flask, Response, send_from_directory
+from flask import Flask, Response, current_app, json, send_from_directory
 from flask_smorest import Api as _Api
 from flask_smorest import Blueprint as _Blueprint
 from flask_smorest.spec import prepare_response
@@ -63,6 +64,34 @@ class Api(_Api):
         response = {"description": "Default error response", "schema": self.ERROR_SCHEMA}
         prepare_response(response, self.spec, PROBLEM_MIMETYPE)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+    def _openapi_json(self) -> Response:
+        # As flask-smorest serves it, with the docstrings' reST turned into clean text.
+        return current_app.response_class(
+            json.dumps(clean_text(self.spec.to_dict()), indent=2, sort_keys=False),
+            mimetype="application/json",
+        )
+
+
+# The views' docstrings are written for Python readers (``at``, :class:`X`); an OpenAPI
+# description is CommonMark and a summary is plain text.
+_LITERAL = re.compile(r"``(.+?)``", re.DOTALL)
+_ROLE = re.compile(r":(?:class|func|meth|attr|mod|ref|data|obj|exc|py:\w+):`~?([^`]+)`")
+_TEXT_KEYS = {"summary": r"\1", "description": r"`\1`"}
+
+
+def clean_text(document: Any) -> Any:
+    """The OpenAPI document with its summaries and descriptions free of reST markup."""
+    if isinstance(document, list):
+        return [clean_text(item) for item in document]
+    if not isinstance(document, dict):
+        return document
+    cleaned: dict[str, Any] = {}
+    for key, value in document.items():
+        if key in _TEXT_KEYS and isinstance(value, str):
+            value = _LITERAL.sub(_TEXT_KEYS[key], _ROLE.sub(r"\1", value))
+        cleaned[key] = clean_text(value)
+    return cleaned
 
 
 def init_app(app: Flask, blueprints: Iterable[_Blueprint]) -> Api:

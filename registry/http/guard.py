@@ -1,5 +1,8 @@
 """Input refused at the door, before any view, schema or query sees it.
 
+First ``write_gate``: an API write without a valid token is 401 and a body that is not JSON is
+415, before anything below judges the input.
+
 The schemas clean the fields they know (``schemas.common.Schema``); what they never see still
 reaches the database or the parsers: query parameters and path segments used in lookups,
 headers, the keys of a JSON body, the values of free-form JSON (a change request's ``data``),
@@ -22,6 +25,7 @@ from typing import Any
 from flask import Flask, current_app, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
+from registry.http import write_gate
 from registry.kernel import text
 from registry.kernel.errors import InvalidInput
 
@@ -29,6 +33,7 @@ MAX_DEPTH = 32
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(write_gate.check_write)  # who is calling, before anything is judged
     app.before_request(refuse_hostile_input)
 
 

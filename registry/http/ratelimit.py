@@ -73,6 +73,7 @@ DEFAULT_READS_PER_NODE = 2  # below a node's workers × threads: others are answ
 EXPENSIVE_RETRY_AFTER = 5  # seconds: about as long as an expensive read takes
 EXTENSION = "registry.http.ratelimit"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+PUBLIC_WRITE_MARK = "registry_public_write"
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -206,9 +207,15 @@ def public_write(
                 return refused
             return view(*args, **kwargs)
 
+        setattr(limited, PUBLIC_WRITE_MARK, kind)  # write_gate: no token needed here
         return limited
 
     return decorate
+
+
+def is_public_write(view: Callable[..., Any]) -> bool:
+    """Whether ``view`` (wrapped by any later decorator) is a ``public_write`` view."""
+    return getattr(view, PUBLIC_WRITE_MARK, None) is not None
 
 
 def _refused(status: int, detail: str, slug: str, headers: dict[str, str]) -> Response:

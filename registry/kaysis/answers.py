@@ -5,7 +5,8 @@ writer walks the contract's type, so what clients must never receive (README §8
 written: every required element is present (a missing int, boolean or dateTime is written as the
 default .NET would, a required-but-nillable one as ``xsi:nil``), arrays are always the
 ``ArrayOfX`` wrapper with its named items, elements come in the contract's order. A large
-result (an iterator of records) is streamed one record at a time.
+result (an iterator of records, or of records already written as XML) is streamed one record
+at a time.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from registry.kaysis.envelope import XSI, Version, envelope, simple_text
 
 DEFAULTS = {"int": 0, "boolean": False, "dateTime": "0001-01-01T00:00:00"}
 _ITEMS_MARK = "kaysis-items"
+UNIT_ARRAY = "ArrayOfKurumBirimWS"
 
 
 @cache
@@ -70,6 +72,12 @@ def item_element(type_name: str, value: Any) -> bytes:
     return bytes(etree.tostring(holder[0], encoding="utf-8"))
 
 
+def unit_record_xml(record: Mapping[str, Any]) -> str:
+    """A unit's ``KurumBirimWS`` element as text, kept by the EBYS facts projection so the
+    daily-sync answers copy it (``response`` takes such bytes as items)."""
+    return item_element(UNIT_ARRAY, record).decode("utf-8")
+
+
 def result(
     wrong: bool, results: Any = None, message: str | None = None, **extra: Any
 ) -> dict[str, Any]:
@@ -102,7 +110,8 @@ def response(version: Version, operation: Operation, value: Mapping[str, Any]) -
     yield head
     batch: list[bytes] = []
     for item in streamed:
-        batch.append(item_element(array_type, item))
+        # bytes: an item written before (``unit_record_xml``), with its namespace declared
+        batch.append(item if isinstance(item, bytes) else item_element(array_type, item))
         if len(batch) >= 200:
             yield b"".join(batch)
             batch = []

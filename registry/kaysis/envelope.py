@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import base64
 import enum
+import hashlib
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -25,6 +27,13 @@ from registry.kernel.xml import safe_parser, xml_text
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 MAX_DEPTH = 16  # no request of the contract nests deeper than 6
+# No string parameter of the contract needs more (a KEP address, a name or an act's title to
+# search, a register number): a longer one is refused before it reaches a LIKE query.
+MAX_TEXT = 1000
+MAX_REMEMBERED_BODY = 4096  # a letter to 5 recipients is about 700 bytes
+MAX_REMEMBERED = 2048
+_remembered: dict[tuple[bytes, str | None, str | None], Request] = {}
+_remembered_lock = threading.Lock()
 
 
 class Version(enum.Enum):
@@ -49,8 +58,11 @@ class Fault(Exception):
         self.sender = sender  # the client's mistake (Client/Sender) or ours (Server/Receiver)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Request:
+    """A request as read; shared between the calls that sent the same bytes (``read``), so
+    never changed once made."""
+
     version: Version
     operation: Operation
     params: dict[str, Any]
@@ -77,7 +89,27 @@ def _schema() -> etree.XMLSchema:
 
 
 def read(body: bytes, content_type: str | None, soap_action: str | None) -> Request:
-    """The operation, its parameters and the credentials of one request; ``Fault`` otherwise."""
+    """The operation, its parameters and the credentials of one request; ``Fault`` otherwise.
+
+    EBYS systems send the same calls all day (a letter's lookups, with the same header), and the
+    same bytes with the same content type and action read the same: a small request read lately
+    is taken from memory, by its SHA-256, not parsed and validated again (the answers' caches
+    make parsing most of what a repeated call costs). Faults are not remembered."""
+    if len(body) > MAX_REMEMBERED_BODY:
+        return _read(body, content_type, soap_action)
+    key = (hashlib.sha256(body).digest(), content_type, soap_action)
+    found = _remembered.get(key)
+    if found is not None:
+        return found
+    request = _read(body, content_type, soap_action)
+    with _remembered_lock:
+        if len(_remembered) >= MAX_REMEMBERED:
+            _remembered.clear()
+        _remembered[key] = request
+    return request
+
+
+def _read(body: bytes, content_type: str | None, soap_action: str | None) -> Request:
     claimed = version_of(content_type)
     mimetype, _ = parse_options_header(content_type or "")
     if mimetype not in ("text/xml", "application/soap+xml"):
@@ -184,6 +216,11 @@ def _simple(text: str, kind: str) -> Any:
             return datetime.fromisoformat(text)
         except ValueError as error:
             raise Fault(f"Geçersiz tarih / invalid dateTime: {xml_text(text)[:40]}") from error
+    if len(text) > MAX_TEXT:
+        raise Fault(
+            f"Metin en çok {MAX_TEXT} karakter olabilir / a text may be at most {MAX_TEXT} "
+            "characters."
+        )
     return text
 
 

@@ -15,34 +15,45 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
-from sqlalchemy import String, cast, select
+from sqlalchemy import Select, String, cast, select
 from sqlalchemy.orm import Session
 
-from registry.catalogue import services
+from registry.catalogue import documents, services
+from registry.catalogue.models import (
+    Document,
+    DocumentRole,
+    Service,
+    ServiceDocument,
+    ServiceLegalBasis,
+)
 from registry.ebys import answers as ebys_answers
 from registry.ebys import e_correspondence, identifiers, managers, officers
-from registry.ebys.models import ManagerPost
+from registry.ebys.models import ManagerPost, Signatory
 from registry.ebys.views import Certificate, ContactBlock
+from registry.kaysis import daily_sync
 from registry.kaysis.answers import joined, refusal, result
 from registry.kaysis.auth import Caller
-from registry.kaysis.units import changed_since, in_force, records, subtree_records
+from registry.kaysis.units import in_force, records, subtree_records
 from registry.kernel.clock import today
+from registry.kernel.enums import RecordStatus
 from registry.kernel.errors import InvalidInput, NotFound
 from registry.kernel.reference import province_name
+from registry.legislation import reading
+from registry.legislation.models import Legislation
 from registry.organizations import tree
 from registry.organizations.models import Organization, OrganizationVersion, Status
 from registry.reference import code_tables, dated, file_plan, places
 from registry.reference.models import Place
+from schemas.vocabularies import LEGISLATION_TYPES
 
 Handler = Callable[[Session, Caller, dict[str, Any]], dict[str, Any]]
 MAX_SEARCH = 1000  # a name search or a filtered list answers at most this many units
 MIN_QUERY = 3
-KEP_PAGE = 5000
 # ``IletisimTip`` codes as the C# client reads them (README §6.3).
 CONTACT_TYPES = (
     (1, "web", "Web Adresi"),
@@ -51,6 +62,9 @@ CONTACT_TYPES = (
     (5, "fax", "Faks"),
 )
 PLACE_TYPES = {"province": (1, "İl"), "district": (2, "İlçe"), "country": (3, "Ülke")}
+DOCUMENT_PREFIX = "BLG"  # document codes are BLG-{sequence} (catalogue/codes.py)
+DOCUMENT_KINDS = {"required": "İstenen", "issued": "Verilen"}  # GetBelgeListesiWs.BelgeTur
+EYP_CHANGED_DAYS = 30  # EypGuncellenenleriGetir: "changed" = recorded in the last 30 days
 
 HANDLERS: dict[str, Handler] = {}
 
@@ -68,15 +82,8 @@ class NotAnswered:
     reason: str
 
 
-NOT_IMPLEMENTED: dict[str, NotAnswered] = {
-    name: NotAnswered(reason)
-    for name, reason in (
-        ("EypGuncellenenleriGetir", "since when is not in the request"),
-        ("GetBelgeListesi", "not built yet"),
-        ("GetMevzuatListesi", "not built yet"),
-        ("MevzuatSorgula", "not built yet"),
-    )
-}
+# Every operation of the contract is answered; an operation listed here would answer a fault.
+NOT_IMPLEMENTED: dict[str, NotAnswered] = {}
 
 
 def _number(value: int | None, field: str) -> str:
@@ -345,72 +352,11 @@ def by_details(session: Session, caller: Caller, params: dict[str, Any]) -> dict
     return result(False, found)
 
 
-# -- daily sync --
+# -- daily sync (streamed from the EBYS facts projection: registry/kaysis/daily_sync.py) --
 
-
-@operation("KendiTumBirimleriGetirWs")
-def own_units(session: Session, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
-    since = params["degisiklikTarihiBaslangic"]
-    since = since if since is None or since.tzinfo else since.replace(tzinfo=UTC)
-    return result(False, subtree_records(session, caller.organization_id, today(), since))
-
-
-@operation("YeniDisYazismaYapanlariGetirWs")
-def new_correspondents(session: Session, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
-    """Units that correspond externally (or closed since) and changed in the registry since
-    the given day, across the whole registry: the daily delta."""
-    try:
-        day = datetime(params["pYil"], params["pAy"], params["pGun"], tzinfo=UTC)
-    except (ValueError, OverflowError) as error:
-        raise InvalidInput(
-            "Geçersiz tarih / invalid day, month or year.", errors={"pGun": [str(error)]}
-        ) from error
-    stmt = in_force(today()).where(
-        changed_since(day),
-        (OrganizationVersion.corresponds_externally.is_(True))
-        | (OrganizationVersion.status == Status.CLOSED),
-    )
-    return result(False, records(session, stmt, today(), keyset=True))
-
-
-def _active_keps(session: Session) -> Iterator[dict[str, Any]]:
-    """Read in pages by unit id (no server-side cursor, which a streamed answer could
-    outlive), so memory stays bounded whatever the registry's size."""
-    last = 0
-    while True:
-        page = session.execute(
-            in_force(today())
-            .with_only_columns(
-                OrganizationVersion.organization_id,
-                Organization.detsis_no,
-                OrganizationVersion.kep_addresses,
-            )
-            .where(
-                OrganizationVersion.status == Status.ACTIVE,
-                OrganizationVersion.organization_id > last,
-            )
-            .order_by(OrganizationVersion.organization_id)
-            .limit(KEP_PAGE)
-        ).all()
-        if not page:
-            return
-        for _, number, entries in page:
-            for entry in entries or []:
-                if entry.get("active"):
-                    yield {
-                        "KurumDetsisNo": int(number),
-                        "KepAdresi": entry["address"],
-                        "Aktifmi": True,
-                        "Durum": "Aktif",
-                    }
-        last = page[-1][0]
-
-
-@operation("AktifKEPAdresleriniGetir")
-def active_keps(session: Session, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
-    """Every unit's own active addresses (never inherited ones: the C# client matches rows to
-    units by ``KurumDetsisNo``)."""
-    return result(False, _active_keps(session))
+operation("KendiTumBirimleriGetirWs")(daily_sync.own_units)
+operation("YeniDisYazismaYapanlariGetirWs")(daily_sync.new_correspondents)
+operation("AktifKEPAdresleriniGetir")(daily_sync.active_keps)
 
 
 # -- contact --
@@ -683,18 +629,48 @@ def unit_manager(session: Session, caller: Caller, params: dict[str, Any]) -> di
 
 @operation("IYEMTumYoneticileriGetirWs")
 def all_managers(session: Session, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
-    """Who holds each post of the unit's subtree today (a vacant post has no row), the unit
-    first, then the units below it in their number order."""
+    """The registered signatories of the unit's subtree (README §10), as ``/ebys/signatories``
+    gives them today: the unit first, then the units below it in their number order, each
+    unit's in page order. ``Ad`` is the signatory's unit, ``UnvanAdi`` the title, ``GorevTuru``
+    the delegation ("Bakan a."); ``YoneticiKodu`` 0 (no manager code is kept, as in
+    ``eYazismaPaketi``), no birth date or age; a signatory naming a vacant manager post has
+    ``Aktifmi`` false."""
     number = _number(params["KurumID"], "KurumID")
     _units(session, [number])
     org_id = tree.organization_id(session, number)
-    subtree = tree.subtree_select(org_id, today())
-    org_ids = list(session.scalars(select(Organization.id).where(Organization.id.in_(subtree))))
-    holders = managers.holders_on(session, org_ids, today())
-    numbers = tree.numbers_of(session, list(holders))
-    ordered = sorted(holders, key=lambda i: (i != org_id, numbers[i]))
+    signing = session.scalars(
+        select(Signatory.organization_id)
+        .where(
+            Signatory.organization_id.in_(tree.subtree_select(org_id, today())),
+            Signatory.status == RecordStatus.ACTIVE,
+        )
+        .distinct()
+    ).all()
+    numbers = tree.numbers_of(session, signing)
+    ordered = sorted(signing, key=lambda i: (i != org_id, numbers[i]))
     found = {r["DETSISNo"]: r for r in _units(session, [numbers[i] for i in ordered])}
-    rows = [_post_row(session, found[int(numbers[i])], holders[i]) for i in ordered]
+    rows = []
+    for unit_id in ordered:
+        unit_record = found[int(numbers[unit_id])]
+        for signer in ebys_answers.signatories(session, numbers[unit_id])["signatories"]:
+            full_name = " ".join(part for part in (signer["name"], signer["surname"]) if part)
+            rows.append(
+                {
+                    "ID": unit_record["DETSISNo"],
+                    "Ad": unit_record["Ad"],
+                    "KurumHiyerarsik": unit_record["KurumHiyerarsik"],
+                    "ParentIdareKimlikKodu": str(unit_record["ParentIdareKimlikKodu"]),
+                    "UnvanAdi": signer["title"],
+                    "YoneticiKodu": 0,
+                    "YoneticiAdiSoyadi": full_name or None,
+                    "DogumTarihi": None,
+                    "Yasi": 0,
+                    "GorevTuru": signer["delegation"],
+                    "GorevBaslamaTarihi": None,
+                    "GorevBitisTarihi": None,
+                    "Aktifmi": not signer.get("vacant", False),
+                }
+            )
     return result(False, rows)
 
 
@@ -772,3 +748,151 @@ def services_of(session: Session, caller: Caller, params: dict[str, Any]) -> dic
         for s in found
     ]
     return result(False, rows)
+
+
+# -- documents and legislation of an institution's services --
+
+
+def _subtree(session: Session, number: str) -> Select[tuple[int]]:
+    """The unit (open today, else refused) and the units below it, as a query of their ids."""
+    _units(session, [number])
+    return tree.subtree_select(tree.organization_id(session, number), today())
+
+
+def _services_select(subtree: Select[tuple[int]]) -> Select[int]:
+    """The ids of the open services of those units (as ``GetHizmetListesi`` lists them)."""
+    return select(Service.id).where(
+        Service.organization_id.in_(subtree), Service.status == RecordStatus.ACTIVE
+    )
+
+
+def document_id(code: str) -> int:
+    """``BelgeBeyanID``: the number of the document's code (``BLG-000042`` → 42). The code is
+    given once and never changes (``catalogue/codes.py``), survives a dump and a restore (a
+    row id need not), and reads back as ``BLG-{id:06d}``, so a client meets one id per document
+    whichever list it comes from."""
+    prefix, _, sequence = code.partition("-")
+    if prefix != DOCUMENT_PREFIX or not sequence.isdigit():
+        raise ValueError(f"not a document code: {code!r}")
+    return int(sequence)
+
+
+@operation("GetBelgeListesi")
+def documents_of(session: Session, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+    """The documents the services of the unit's subtree ask for or issue (README §10), one row
+    per document in code order: ``BelgeTur`` its kind (``İstenen`` asked of the citizen,
+    ``Verilen`` issued by an institution or a service: REST ``kind``), ``Istenenmi`` whether
+    these services ask for it (``Evet``/``Hayır``)."""
+    number = _number(params["DetsisId"], "DetsisId")
+    roles: dict[int, set[str]] = {}
+    for document_id_, role in session.execute(
+        select(ServiceDocument.document_id, ServiceDocument.role).where(
+            ServiceDocument.service_id.in_(_services_select(_subtree(session, number)))
+        )
+    ):
+        roles.setdefault(document_id_, set()).add(role)
+    if not roles:
+        return result(False, [])
+    found = session.scalars(
+        select(Document)
+        .where(Document.id.in_(list(roles)), Document.status == RecordStatus.ACTIVE)
+        .order_by(Document.code)
+    ).all()
+    rows = [
+        {
+            "BelgeBeyanID": document_id(view["code"]),
+            "BelgeBeyanAdi": view["name"],
+            "BelgeTur": DOCUMENT_KINDS[view["kind"]],
+            "Istenenmi": "Evet" if DocumentRole.REQUIRED in roles[document.id] else "Hayır",
+        }
+        for document, view in zip(found, documents.document_views(session, found), strict=True)
+    ]
+    return result(False, rows)
+
+
+def _act_row(act: Legislation) -> dict[str, Any]:
+    return {
+        "MevzuatId": act.id,
+        "TurId": act.type_code,
+        "Sayi": act.number,
+        "Ad": act.title,
+        "RGSayi": str(act.gazette_issue) if act.gazette_issue is not None else None,
+        "RGTarih": act.gazette_date,  # none (an internal act): .NET's DateTime.MinValue
+        "Tur": LEGISLATION_TYPES.get(act.type_code),
+    }
+
+
+@operation("GetMevzuatListesi")
+def legislation_of(session: Session, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+    """The acts the services of the unit's subtree cite, and those the unit or a unit below it
+    issued (README §10), in the order of the REST list (type, title); ``MevzuatId`` is the act's
+    id (``/legislation/{id}``)."""
+    number = _number(params["DetsisId"], "DetsisId")
+    subtree = _subtree(session, number)
+    cited = select(ServiceLegalBasis.legislation_id).where(
+        ServiceLegalBasis.service_id.in_(_services_select(subtree))
+    )
+    acts = session.scalars(
+        select(Legislation)
+        .where(Legislation.id.in_(cited) | Legislation.issuer_id.in_(subtree))
+        .order_by(Legislation.type_code, Legislation.sort_key, Legislation.id)
+    )
+    return result(False, [_act_row(act) for act in acts])
+
+
+@operation("MevzuatSorgula")
+def search_legislation(session: Session, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+    """Acts by title words and/or number, as ``/legislation?q=&number=``: the words matched
+    Turkish- and accent-insensitively (``istanbul`` finds ``İstanbul``), the number exactly. At
+    least one is needed (a title of at least ``MIN_QUERY`` letters); more than ``MAX_SEARCH``
+    matches is refused, to be narrowed. ``MevzuatTarihi`` is the Gazette date, else the
+    adoption date, as ``dd.mm.yyyy``."""
+    title = (params["MevzuatAdi"] or "").strip()
+    act_number = (params["MevzuatSayisi"] or "").strip()
+    if not title and not act_number:
+        raise InvalidInput(
+            "Mevzuat adı ya da sayısı gerekli / a title or a number is needed.",
+            errors={"MevzuatAdi": ["required without MevzuatSayisi"]},
+        )
+    if title and len(title) < MIN_QUERY:
+        raise InvalidInput(
+            f"Ad en az {MIN_QUERY} harf olmalı / the title needs at least {MIN_QUERY} letters.",
+            errors={"MevzuatAdi": [f"at least {MIN_QUERY} letters"]},
+        )
+    stmt = reading.list_acts(reading.ActFilter(number=act_number or None, q=title or None))
+    acts = session.scalars(stmt.limit(MAX_SEARCH + 1)).all()
+    if len(acts) > MAX_SEARCH:
+        raise InvalidInput(
+            f"{MAX_SEARCH}'den çok mevzuat bulundu; aramayı daraltın / more than {MAX_SEARCH} "
+            "acts match: narrow the query.",
+            errors={"MevzuatAdi": [f"more than {MAX_SEARCH} acts"]},
+        )
+    rows = []
+    for act in acts:
+        on = act.gazette_date or act.adopted_on
+        rows.append(
+            {
+                "MevzuatAdi": act.title,
+                "MevzuatSayisi": act.number,
+                "MevzuatTarihi": on.strftime("%d.%m.%Y") if on else None,
+            }
+        )
+    return result(False, rows)
+
+
+# -- e-Yazışma package versions changed --
+
+
+@operation("EypGuncellenenleriGetir")
+def eyp_changed(session: Session, caller: Caller, params: dict[str, Any]) -> dict[str, Any]:
+    """The request carries no moment, so "changed" is fixed as: the units whose own package
+    version was recorded (set, changed or removed) in the registry in the last
+    ``EYP_CHANGED_DAYS`` days, as ``/ebys/eyp-versions?since=`` answers it; one
+    ``YeniEYazismaVersiyonListe`` holding their numbers in order, none when nothing changed. A
+    client asking daily or weekly misses nothing; ``KurumEypVersiyonuGetir`` gives each version
+    (units below them inherit it)."""
+    since = datetime.now(UTC) - timedelta(days=EYP_CHANGED_DAYS)
+    changed = sorted(
+        {int(row["detsis_no"]) for row in e_correspondence.eyp_changed_since(session, since)}
+    )
+    return result(False, [{"DetsisIds": changed}] if changed else [])

@@ -122,5 +122,9 @@ def write_session() -> Session:
     that concurrent writers queue for instead of failing on a lock upgrade.
     """
     session = get_session()
+    if session.in_transaction() and session.connection().get_execution_options().get(
+        "sqlite_begin"
+    ):
+        return session  # already opened for writing (the API's write gate, before the token)
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
     return session

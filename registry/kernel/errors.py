@@ -13,6 +13,8 @@ from flask import Flask, Response, current_app, json, render_template, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from registry.kernel.field_messages import bilingual
+
 PROBLEM_MIMETYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://kaysis.example/problems/"
 
@@ -102,17 +104,22 @@ def problem(
 
 
 def flatten_validation_messages(messages: Any) -> dict[str, list[str]]:
-    """webargs nests messages by location (``{"query": {"at": [...]}}``); callers want fields."""
+    """webargs nests messages by location (``{"query": {"at": [...]}}``); callers want fields,
+    each message in Turkish and English."""
     flat: dict[str, list[str]] = {}
 
     def walk(prefix: str, value: Any) -> None:
         if isinstance(value, dict):
             for key, inner in value.items():
                 walk(f"{prefix}.{key}" if prefix else str(key), inner)
-        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-            flat.setdefault(prefix or "_schema", []).extend(value)
+        elif isinstance(value, list):  # messages, or nested ones: never a dict's text
+            for inner in value:
+                if isinstance(inner, dict | list):
+                    walk(prefix, inner)
+                else:
+                    flat.setdefault(prefix or "_schema", []).append(bilingual(str(inner)))
         else:
-            flat.setdefault(prefix or "_schema", []).append(str(value))
+            flat.setdefault(prefix or "_schema", []).append(bilingual(str(value)))
 
     if isinstance(messages, dict):
         for location, fields in messages.items():

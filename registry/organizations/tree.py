@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, case, func, literal, or_, select
+from sqlalchemy import Select, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from registry.kernel import turkish
 from registry.kernel.clock import today
 from registry.kernel.errors import InvalidInput, NotFound
 from registry.organizations.models import (
@@ -31,6 +30,7 @@ from registry.organizations.models import (
     OrganizationVersion,
     Status,
 )
+from registry.search import matching
 
 MAX_DEPTH = 12  # deeper than any real administration; guards walks against corrupt cycles
 MAX_SUBTREE_NODES = 10_000
@@ -348,11 +348,9 @@ def _filtered(session: Session, filters: UnitFilter, at: date) -> Select[Organiz
         .where(in_force(at))
     )
     if filters.q:
-        words = turkish.fold(filters.q).split()
-        if not words:
+        if not matching.query_words(filters.q):
             raise InvalidInput("Arama ifadesi boş / empty query.", errors={"q": ["no letters"]})
-        for word in words:
-            stmt = stmt.where(OrganizationVersion.search_text.contains(word, autoescape=True))
+        stmt = stmt.where(*matching.matches(OrganizationVersion.search_text, filters.q))
     if filters.parent:
         stmt = stmt.where(OrganizationVersion.parent_id == organization_id(session, filters.parent))
     if filters.category:
@@ -375,21 +373,14 @@ def list_units(
 
     Turkish alphabetical order; with ``q``, names that start with the query come first, then
     names with a word starting with it, so "goc idaresi" puts Göç İdaresi Başkanlığı before the
-    81 İl Göç İdaresi Müdürlüğü.
+    81 İl Göç İdaresi Müdürlüğü; then as ``registry.search.matching.rank`` orders the names
+    only the words' stems find.
     """
     stmt = _filtered(session, filters, at)
     total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
     ordering: list[Any] = []
     if filters.q:
-        folded = turkish.fold(filters.q)
-        text = OrganizationVersion.search_text
-        ordering.append(
-            case(
-                (text.startswith(folded, autoescape=True), 0),
-                (text.contains(" " + folded, autoescape=True), 1),
-                else_=2,
-            )
-        )
+        ordering.append(matching.rank(OrganizationVersion.search_text, filters.q))
     rows = session.execute(
         stmt.order_by(*ordering, OrganizationVersion.sort_key, OrganizationVersion.organization_id)
         .offset(offset)

@@ -21,6 +21,7 @@ import time
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
+from registry.ebys import projection as ebys_projection
 from registry.kernel.db import get_db
 from registry.search import index
 
@@ -66,6 +67,12 @@ def follow(
             logger.warning("search follower: database unavailable (%s)", type(error).__name__)
         except index.UNREADABLE_INDEX as error:
             logger.error("search follower: cannot write the index (%s)", error)
+        try:  # the EBYS facts projection follows the same feed (registry/ebys/projection.py)
+            done_facts = ebys_projection.catch_up(get_db(app).engine)
+            if done_facts in ("updated", "rebuilt"):
+                logger.info("EBYS facts projection %s", done_facts)
+        except SQLAlchemyError as error:
+            logger.warning("EBYS facts: database unavailable (%s)", type(error).__name__)
         done += 1
         if stop_after is None or done < stop_after:
             time.sleep(interval)

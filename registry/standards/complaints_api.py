@@ -21,7 +21,13 @@ from registry.kernel import clock
 from registry.kernel.db import get_session, write_session
 from registry.kernel.errors import Unauthorized
 from registry.organizations import tree
-from registry.standards import complaint_handling, complaint_views, complaints, surveys
+from registry.standards import (
+    complaint_handling,
+    complaint_views,
+    complaints,
+    rating_clients,
+    surveys,
+)
 from registry.standards.models import Complaint
 from schemas.standards.complaints import (
     ComplaintEventInputSchema,
@@ -178,13 +184,24 @@ class Surveys(MethodView):
     @public_write("survey")
     @surveys_blp.arguments(SurveyInputSchema)
     @surveys_blp.response(201, SurveySchema)
+    @surveys_blp.alt_response(409, response="CONFLICT")
     @surveys_blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
     @surveys_blp.alt_response(429, response="TOO_MANY_REQUESTS")
     def post(self, body: dict[str, Any]) -> Any:
-        """Rate a service from 1 (not satisfied at all) to 5 (very satisfied); anonymous"""
+        """Rate a service from 1 (not satisfied at all) to 5 (very satisfied); anonymous
+
+        One rating per client (its address and user agent, kept only as a keyed hash), service
+        and day: a second one that day is 409.
+        """
         session = write_session()
+        today = clock.today()
         response = surveys.submit(
-            session, service=body["service"], score=body["score"], comment=body.get("comment")
+            session,
+            service=body["service"],
+            score=body["score"],
+            comment=body.get("comment"),
+            client=rating_clients.request_client_key(body["service"], today),
+            today=today,
         )
         answer = {
             "service": body["service"],

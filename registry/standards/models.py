@@ -136,6 +136,19 @@ class SurveyResponse(Base):
     )
 
 
+class SurveyRatingClaim(Base):
+    """One client's rating of a service on a day: a second one that day is refused, so one
+    client cannot swing a service's rate. The client is a keyed hash of its address and user
+    agent, of that day and service (``standards.rating_clients``): never the address itself,
+    and not linkable across services or days, nor to the response it rated."""
+
+    __tablename__ = "survey_rating_claims"
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+    rated_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    client_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
 class ServiceStandardTable(Base):
     __tablename__ = "service_standard_tables"
 

@@ -32,17 +32,18 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from registry.audit import projections
 from registry.catalogue.models import RecordStatus, Service
 from registry.kernel import clock
-from registry.kernel.errors import InvalidInput
+from registry.kernel.errors import Conflict, InvalidInput
 from registry.organizations import tree
 from registry.organizations.models import Organization, OrganizationVersion
 from registry.standards.complaints import unit_refs
-from registry.standards.models import SurveyResponse
+from registry.standards.models import SurveyRatingClaim, SurveyResponse
 
 SCORES = (1, 2, 3, 4, 5)
 SATISFIED_SCORES = (4, 5)
@@ -108,8 +109,20 @@ def _rounded(value: Decimal, places: str) -> float:
     return float(value.quantize(Decimal(places), rounding=ROUND_HALF_UP))
 
 
-def submit(session: Session, *, service: str, score: int, comment: str | None) -> SurveyResponse:
-    """Record one rating of an active service; the caller commits."""
+def submit(
+    session: Session,
+    *,
+    service: str,
+    score: int,
+    comment: str | None,
+    client: str | None = None,
+    today: date | None = None,
+) -> SurveyResponse:
+    """Record one rating of an active service; the caller commits.
+
+    ``client`` (``rating_clients``' keyed hash) allows one rating per client, service and day: a
+    second is a 409 and writes nothing. Claims of past days are dropped as new ones come.
+    """
     found = session.scalar(select(Service).where(Service.code == service))
     if found is None or found.status != RecordStatus.ACTIVE:
         raise InvalidInput(
@@ -120,6 +133,8 @@ def submit(session: Session, *, service: str, score: int, comment: str | None) -
         raise InvalidInput(
             "Puan 1 ile 5 arasında olmalı / the score is 1 to 5.", errors={"score": ["1 to 5"]}
         )
+    if client is not None:
+        _claim(session, found.id, client, today or clock.today())
     response = SurveyResponse(
         service_id=found.id,
         organization_id=found.organization_id,
@@ -129,6 +144,24 @@ def submit(session: Session, *, service: str, score: int, comment: str | None) -
     session.add(response)
     session.flush()
     return response
+
+
+def _claim(session: Session, service_id: int, client: str, day: date) -> None:
+    """This client's one rating of the service today, or a 409 when it was made already."""
+    session.execute(
+        delete(SurveyRatingClaim).where(
+            SurveyRatingClaim.service_id == service_id, SurveyRatingClaim.rated_on < day
+        )
+    )
+    try:
+        with session.begin_nested():  # a refused claim must not spoil the request's transaction
+            session.add(SurveyRatingClaim(service_id=service_id, rated_on=day, client_key=client))
+    except IntegrityError as error:
+        raise Conflict(
+            "Bu hizmeti bugün zaten değerlendirdiniz; yarın yeniden değerlendirebilirsiniz / "
+            "this service was already rated from this client today.",
+            errors={"service": ["already rated today by this client"]},
+        ) from error
 
 
 def satisfaction(

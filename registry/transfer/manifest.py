@@ -64,7 +64,9 @@ def tables() -> list[sa.Table]:
     # What ``metadata.sorted_tables`` does, without its warning on a cycle between tables: the
     # constraints of a cycle are left out of the order and filled in a second pass instead.
     by_name = sorted(Base.metadata.tables.values(), key=lambda table: table.key)
-    return [table for table, _ in sort_tables_and_constraints(by_name) if table is not None]
+    # Projections that say so (``info={"dump": False}``) are left out: rebuilt after a restore.
+    kept = [table for table in by_name if table.info.get("dump", True)]
+    return [table for table, _ in sort_tables_and_constraints(kept) if table is not None]
 
 
 def deferred_foreign_keys(all_tables: Iterable[sa.Table]) -> dict[str, list[sa.Column[Any]]]:

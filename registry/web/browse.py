@@ -1,4 +1,5 @@
-"""Finding things: the home page, search results, a unit's page and a service's page."""
+"""Finding things: the home page, search results and a service's page (a unit's page is
+``registry.web.unit_profile``; the directory ``registry.web.directory``)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,13 @@ from flask import abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
-from registry.catalogue import dataflows
 from registry.catalogue import services as service_records
 from registry.catalogue.models import Document, Service
-from registry.catalogue.nearest_services import services_under
 from registry.kernel import turkish
 from registry.kernel.clock import today
 from registry.kernel.db import get_session
 from registry.kernel.errors import InvalidInput, NotFound
-from registry.kernel.reference import province_name, provinces
+from registry.kernel.reference import provinces
 from registry.legislation.models import Legislation
 from registry.organizations import tree
 from registry.organizations.models import Organization, OrganizationVersion
@@ -29,10 +28,6 @@ from schemas.common import DETSIS_PATTERN
 from schemas.vocabularies import CATEGORIES
 
 RESULTS_PER_PAGE = 20
-SUB_UNITS_SHOWN = 100
-SERVICES_SHOWN = 100
-FLOWS_SHOWN = 30  # the busiest; the rest are in /api/v1/dataflows?organization=
-DOCUMENTS_PER_FLOW = 20
 TYPE_LABELS = {
     "service": "Hizmet",
     "organization": "Kurum / birim",
@@ -92,44 +87,6 @@ def search_page() -> str:
         type_labels=TYPE_LABELS,
         institution_names=institutions,
         province_names=provinces(),
-    )
-
-
-@blp.get("/organizations/<string:detsis_no>")
-def organization_page(detsis_no: str) -> str:
-    """A unit: where it sits, how to reach it, its sub-units, services, table and data flows."""
-    session = get_session()
-    at = today()
-    unit = _unit_or_404(session, detsis_no)
-    org_id = unit.path[-1].organization_id
-    children, child_total = tree.children(session, detsis_no, at, 0, SUB_UNITS_SHOWN)
-    services = services_under(session, org_id, at, SERVICES_SHOWN + 1)
-    owner = _table_owner(session, unit)
-    institution = tree.institution_of(unit.path)
-    graph, flow_total = dataflows.busiest_flows(session, institution.organization_id, FLOWS_SHOWN)
-    flows = [
-        {
-            "from": graph.nodes[u]["name"],
-            "to": graph.nodes[v]["name"],
-            "documents": _document_names(session, data["documents"][:DOCUMENTS_PER_FLOW]),
-            "more_documents": max(0, len(data["documents"]) - DOCUMENTS_PER_FLOW),
-        }
-        for u, v, data in graph.edges(data=True)
-    ]
-    return render_template(
-        "organization.html",
-        unit=unit,
-        version=unit.version,
-        province=province_name(unit.version.province_code),
-        children=children,
-        child_total=child_total,
-        services=services[:SERVICES_SHOWN],
-        more_services=len(services) > SERVICES_SHOWN,
-        owner=owner,
-        institution=institution,
-        flows=flows,
-        more_flows=flow_total > len(flows),
-        satisfaction=satisfaction(session, organization_id=org_id),
     )
 
 
@@ -215,8 +172,8 @@ def _linked(hit: Any) -> dict[str, Any]:
     links = {
         "service": url_for("web.service_page", code=hit.id),
         "organization": url_for("web.organization_page", detsis_no=hit.id),
-        "legislation": f"/api/v1/legislation/{hit.id}",
-        "document": f"/api/v1/documents/{hit.id}",
+        "legislation": url_for("web.legislation_page", act_id=hit.id),
+        "document": url_for("web.document_page", code=hit.id),
     }
     return {"hit": hit, "url": links.get(hit.type, "#")}
 

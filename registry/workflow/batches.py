@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from registry.accounts import policy
 from registry.accounts.models import User
+from registry.ebys import projection as ebys_projection
 from registry.kernel.errors import Conflict, NotFound, RegistryError
 from registry.standards import publication
 from registry.workflow import service as workflow
@@ -118,6 +119,7 @@ def approve(session: Session, actor: User, batch_id: int, note: str | None) -> C
             request,
         )
     publication.publish_changed(session)
+    ebys_projection.follow_approval(session)  # the EBYS facts of the units it touched
     _settle(batch)
     return batch
 

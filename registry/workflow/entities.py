@@ -9,6 +9,7 @@ from __future__ import annotations
 from registry.catalogue import handlers as catalogue
 from registry.ebys import handlers as ebys
 from registry.legislation import handler as legislation
+from registry.metadata import handlers as metadata
 from registry.organizations import handler as organizations
 from registry.reference import handlers as reference
 from registry.search import handler as search
@@ -25,6 +26,7 @@ _ALL: list[RecordHandler] = [
     standards.SERVICE_STANDARD,
     *reference.HANDLERS,
     search.SYNONYMS,
+    *metadata.HANDLERS,
 ]
 HANDLERS: dict[str, EntityHandler] = {handler.entity: handler for handler in _ALL}
 

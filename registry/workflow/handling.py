@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from registry.audit.trail import Provenance
 from registry.kernel.enums import RecordStatus
 from registry.kernel.errors import InvalidInput
+from registry.kernel.field_messages import bilingual
 from registry.organizations import tree
 
 
@@ -217,12 +218,12 @@ def _field_messages(prefix: str, messages: Any) -> Iterator[tuple[str, list[str]
         for key, inner in messages.items():
             yield from _field_messages(f"{prefix}.{key}", inner)
     elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
-        yield prefix, list(messages)
+        yield prefix, [bilingual(m) for m in messages]
     elif isinstance(messages, list):
         for index, inner in enumerate(messages):
             yield from _field_messages(f"{prefix}.{index}", inner)
     else:
-        yield prefix, [str(messages)]
+        yield prefix, [bilingual(str(messages))]
 
 
 def changes_something(_session: Session, proposal: Proposal) -> None:

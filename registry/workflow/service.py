@@ -19,6 +19,7 @@ from registry.accounts import policy
 from registry.accounts import service as accounts
 from registry.accounts.models import User
 from registry.audit.trail import Provenance
+from registry.ebys import projection as ebys_projection
 from registry.kernel.clock import today
 from registry.kernel.errors import Conflict, InvalidInput, InvalidTransition, NotFound
 from registry.organizations import tree
@@ -158,6 +159,7 @@ def approve(
     _apply(session, handler, request, actor)
     if republish:
         publication.publish_changed(session)
+        ebys_projection.follow_approval(session)  # the EBYS facts of the units it touched
     _record(session, request, status, RequestStatus.APPROVED, actor, note)
     return request
 

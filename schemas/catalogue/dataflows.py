@@ -40,7 +40,16 @@ class OnceOnlyQuerySchema(ma.Schema):
     organization = DetsisNumber(
         metadata={"description": "Services of this unit and of the units under it"}
     )
-    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv", "xlsx")))
+    level = fields.String(
+        load_default="document",
+        validate=validate.OneOf(("document", "data")),
+        metadata={
+            "description": "document: documents an institution issues (this report); data: "
+            "whether each document's data elements are shared (redirects, 307, to "
+            "/api/v1/reports/once-only-data)"
+        },
+    )
 
 
 class OnceOnlyRowSchema(Schema):

@@ -1,0 +1,1 @@
+"""The metadata layer (issue 26): data elements, integrations, applications, reports."""

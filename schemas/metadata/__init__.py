@@ -1,0 +1,1 @@
+"""The metadata layer's HTTP contract (issue 26): change-request data and views."""
