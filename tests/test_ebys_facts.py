@@ -135,6 +135,17 @@ def test_every_unit_equals_the_live_computation_and_the_daily_sync_answers_the_s
     own, since_2000, delta, keps = from_the_tree["1.1"]
     assert len(own) > 50 and own == since_2000 and len(delta) > len(own) and keps
 
+    # the stored XML element is checked too: a row whose bytes differ is named
+    with app.app_context(), get_db(app).sessionmaker() as session:
+        row = session.get(EbysFactsRow, numbers[0])
+        assert row is not None and row.record_xml.startswith("<KurumBirimWS")
+        row.record_xml = row.record_xml.replace("<KurumBirimWS", "<KurumBirimWS data='x'", 1)
+        session.commit()
+    tampered = _check(app)
+    assert tampered.exit_code == 1 and f"{numbers[0]}: record_xml" in tampered.output
+    assert app.test_cli_runner().invoke(args=["ebys-facts", "rebuild"]).exit_code == 0
+    assert _check(app).exit_code == 0
+
 
 def test_letters_of_units_never_seen_are_read_not_composed(
     world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
