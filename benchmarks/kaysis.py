@@ -30,14 +30,11 @@ Usage, from the repository root::
 from __future__ import annotations
 
 import argparse
-import http.client
 import logging
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +42,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import ebys, measure, scale
+from benchmarks.measure import Call
 from registry.accounts import service as accounts
 from registry.app import create_app
 from registry.kernel import migrate
@@ -52,6 +50,7 @@ from registry.kernel.db import get_db
 
 SOAP_PATH = "/DETSISServis.asmx"
 ACTION = "http://kaysis.gov.tr/eYazismaPaketi"
+SOAP_HEADERS = (("Content-Type", "text/xml; charset=utf-8"), ("SOAPAction", f'"{ACTION}"'))
 GOAL = 0.80
 ENVELOPE = (
     '<?xml version="1.0" encoding="utf-8"?>'
@@ -64,88 +63,12 @@ ENVELOPE = (
 )
 
 
-@dataclass(frozen=True)
-class Call:
-    """One HTTP request of the load: a GET of ``path``, or a POST of ``body``."""
-
-    path: str
-    body: bytes | None = None
-
-
 def soap_call(letter: ebys.Letter, institution: str, token: str) -> Call:
     recipients = "".join(f"<k:int>{number}</k:int>" for number in letter.recipients)
     body = ENVELOPE.format(
         institution=institution, token=token, sender=letter.sender, recipients=recipients
     )
-    return Call(SOAP_PATH, body.encode("utf-8"))
-
-
-def _drive(port: int, clients: int, next_call: Callable[[int], Call | None]) -> measure.Load:
-    """As ``measure._drive``, for GETs and SOAP POSTs: one keep-alive connection per client;
-    a non-200 answer, or a SOAP answer that is not ``SonucHatali=false``, stops the run."""
-    latencies: list[list[float]] = [[] for _ in range(clients)]
-    errors: list[str] = []
-    headers = {"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{ACTION}"'}
-
-    def client(slot: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine = latencies[slot]
-        try:
-            while not errors and (call := next_call(slot)) is not None:
-                started = time.perf_counter()
-                if call.body is None:
-                    connection.request("GET", call.path)
-                else:
-                    connection.request("POST", call.path, call.body, headers)
-                response = connection.getresponse()
-                body = response.read()
-                mine.append((time.perf_counter() - started) * 1000)
-                if response.status != 200:
-                    errors.append(f"{call.path} → {response.status}: {body[:2000]!r}")
-                elif call.body is not None and b"<SonucHatali>false</SonucHatali>" not in body:
-                    errors.append(f"{call.path} refused: {body[:2000]!r}")
-        except Exception as error:  # reported by the caller's thread, not lost with this one
-            errors.append(f"{type(error).__name__}: {error}")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    start = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - start
-    if errors:
-        raise RuntimeError(errors[0])
-    flat = [value for values in latencies for value in values]
-    return measure.Load(len(flat), elapsed, flat)
-
-
-def throughput(port: int, calls: Sequence[Call], seconds: float, clients: int) -> measure.Load:
-    """``clients`` connections, each through ``calls`` from its own starting point, for
-    ``seconds`` (as ``measure.throughput``)."""
-    stop = time.monotonic() + seconds
-    turns = [slot * 37 for slot in range(clients)]
-
-    def next_call(slot: int) -> Call | None:
-        if time.monotonic() >= stop:
-            return None
-        turns[slot] += 1
-        return calls[(turns[slot] - 1) % len(calls)]
-
-    return _drive(port, clients, next_call)
-
-
-def each_once(port: int, calls: Sequence[Call], clients: int) -> measure.Load:
-    queue = iter(calls)
-    lock = threading.Lock()
-
-    def next_call(_slot: int) -> Call | None:
-        with lock:
-            return next(queue, None)
-
-    return _drive(port, clients, next_call)
+    return Call(SOAP_PATH, body.encode("utf-8"), SOAP_HEADERS, b"<SonucHatali>false</SonucHatali>")
 
 
 def alternated(
@@ -157,7 +80,9 @@ def alternated(
     for round_ in range(rounds):
         order = [(round_ + i) % len(workloads) for i in range(len(workloads))]
         for index in order:
-            loads[index].append(throughput(port, workloads[index], seconds / rounds, clients))
+            loads[index].append(
+                measure.throughput(port, workloads[index], seconds / rounds, clients)
+            )
     return [
         measure.Load(
             sum(load.requests for load in turns),
@@ -233,8 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             passes = ebys.passes_for(args.workers)
         with measure.served(url, index_dir, args.workers, base / "server.log") as port:
             try:
-                rest_warmup = [each_once(port, rest, args.clients) for _ in range(passes)]
-                soap_warmup = [each_once(port, soap, args.clients) for _ in range(passes)]
+                rest_warmup = [measure.each_once(port, rest, args.clients) for _ in range(passes)]
+                soap_warmup = [measure.each_once(port, soap, args.clients) for _ in range(passes)]
                 trivial, rest_load, soap_load = alternated(
                     port,
                     [[Call(ebys.TRIVIAL)], rest, soap],

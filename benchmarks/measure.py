@@ -71,13 +71,28 @@ class Load:
         return percentile(self.latencies, share)
 
 
-def throughput(port: int, paths: Sequence[str], seconds: float, clients: int) -> Load:
+@dataclass(frozen=True)
+class Call:
+    """One request of a load: a GET of ``path``, or a POST of ``body`` with ``headers``. The
+    answer must be 200 and, when ``expect`` is given, contain it (a SOAP answer that says
+    ``SonucHatali=false``), or the run stops."""
+
+    path: str
+    body: bytes | None = None
+    headers: tuple[tuple[str, str], ...] = ()
+    expect: bytes | None = None
+
+
+Request = str | Call  # a bare path is a GET
+
+
+def throughput(port: int, paths: Sequence[Request], seconds: float, clients: int) -> Load:
     """``clients`` concurrent keep-alive connections to 127.0.0.1, each going through ``paths``
     in turn from its own starting point, for ``seconds``."""
     stop = time.monotonic() + seconds
     turns = [slot * 37 for slot in range(clients)]
 
-    def next_path(slot: int) -> str | None:
+    def next_path(slot: int) -> Request | None:
         if time.monotonic() >= stop:
             return None
         turns[slot] += 1
@@ -86,23 +101,23 @@ def throughput(port: int, paths: Sequence[str], seconds: float, clients: int) ->
     return _drive(port, clients, next_path)
 
 
-def each_once(port: int, paths: Sequence[str], clients: int) -> Load:
+def each_once(port: int, paths: Sequence[Request], clients: int) -> Load:
     """Every path requested once, in order, shared out among ``clients`` concurrent
     connections: a pass over a fixed workload, however long it takes."""
     queue = iter(paths)
     lock = threading.Lock()
 
-    def next_path(_slot: int) -> str | None:
+    def next_path(_slot: int) -> Request | None:
         with lock:
             return next(queue, None)
 
     return _drive(port, clients, next_path)
 
 
-def _drive(port: int, clients: int, next_path: Callable[[int], str | None]) -> Load:
+def _drive(port: int, clients: int, next_path: Callable[[int], Request | None]) -> Load:
     """One thread and keep-alive connection per client, requesting ``next_path(slot)`` until it
-    says None. A non-200 answer stops every client and is raised here with its body, so a
-    failing endpoint is never measured as a fast one."""
+    says None. A non-200 answer (or one without the call's ``expect``) stops every client and
+    is raised here with its body, so a failing endpoint is never measured as a fast one."""
     latencies: list[list[float]] = [[] for _ in range(clients)]
     errors: list[str] = []
 
@@ -110,14 +125,20 @@ def _drive(port: int, clients: int, next_path: Callable[[int], str | None]) -> L
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         mine = latencies[slot]
         try:
-            while not errors and (path := next_path(slot)) is not None:
+            while not errors and (item := next_path(slot)) is not None:
+                call = Call(item) if isinstance(item, str) else item
                 started = time.perf_counter()
-                connection.request("GET", path)
+                if call.body is None:
+                    connection.request("GET", call.path)
+                else:
+                    connection.request("POST", call.path, call.body, dict(call.headers))
                 response = connection.getresponse()
                 body = response.read()
                 mine.append((time.perf_counter() - started) * 1000)
                 if response.status != 200:
-                    errors.append(f"GET {path} → {response.status}: {body[:2000]!r}")
+                    errors.append(f"{call.path} → {response.status}: {body[:2000]!r}")
+                elif call.expect is not None and call.expect not in body:
+                    errors.append(f"{call.path} refused: {body[:2000]!r}")
         except Exception as error:  # reported by the caller's thread, not lost with this one
             errors.append(f"{type(error).__name__}: {error}")
         finally:

@@ -17,7 +17,6 @@ split into modules, each would start its own server and browser.
 from __future__ import annotations
 
 import re
-import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -30,7 +29,7 @@ import pyotp
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
-from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 from sqlalchemy import select
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.serving import make_server
@@ -40,6 +39,7 @@ from registry.demo import load_demo
 from registry.kernel import migrate
 from registry.kernel.db import get_db
 from registry.organizations.models import Organization, OrganizationVersion
+from tests.browsers import launched_chromium
 from tests.factories import national_id
 
 PASSWORD = "uzun-ve-gizli-bir-parola"
@@ -58,14 +58,6 @@ ACCOUNTS = [
     ("yonetici", "Hakan Şahin", "admin", None),
     ("kilit.deneme", "Deniz Ak", "coordinator", SGK),  # the lockout test's own login
 ]
-
-
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    raise RuntimeError("Chromium is not installed: apt-get install chromium (.ci/run does it)")
 
 
 @dataclass
@@ -144,10 +136,7 @@ def office(tmp_path_factory: Any) -> Iterator[Office]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=_chromium(), args=["--no-sandbox"])
-        yield launched
-        launched.close()
+    yield from launched_chromium()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +18,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from openpyxl import load_workbook
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 from werkzeug.serving import make_server
 
 from registry.app import create_app
@@ -27,20 +26,13 @@ from registry.demo import load_demo
 from registry.kernel import migrate
 from registry.kernel.db import get_db
 from registry.search import index
+from tests.browsers import launched_chromium
 from tests.factories import make_user
 
 IZMIR_GOC = "48823685"  # İzmir İl Göç İdaresi Müdürlüğü in the sample data
 EXTENSION = "48823685-001"  # Kısa Dönem İkamet İzni Uzatma Başvurusu
 PAGE_BUDGET = 200 * 1024  # bytes before images
 BLOCKING_IMPACTS = ("serious", "critical")
-
-
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    raise RuntimeError("Chromium is not installed: apt-get install chromium (.ci/run does it)")
 
 
 @pytest.fixture(scope="module")
@@ -74,10 +66,7 @@ def site(tmp_path_factory: Any) -> Iterator[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=_chromium(), args=["--no-sandbox"])
-        yield launched
-        launched.close()
+    yield from launched_chromium()
 
 
 @pytest.fixture
